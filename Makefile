@@ -1,0 +1,57 @@
+# MLQA entry points. `make run` and `make test` are all a new clone needs.
+VENV := .venv
+PY := $(VENV)/bin/python
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrations-check check-deploy pygments-css clean
+
+# The virtual environment, made with the newest Python >= 3.12 found here.
+$(PY):
+	@python=$$(bin/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python ($$($$python --version))"; \
+	"$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(RUNTIME_STAMP)
+
+## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite by default)
+run: $(RUNTIME_STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set
+test: $(DEV_STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(DEV_STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+migrations-check: $(RUNTIME_STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+
+## check-deploy: Django's deployment checklist against the production settings
+check-deploy: $(RUNTIME_STAMP)
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+## pygments-css: regenerate static/css/pygments.css after a Pygments upgrade
+pygments-css: $(RUNTIME_STAMP)
+	$(PY) -m questions.pygments_css > static/css/pygments.css
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,12 @@
+"""Local development: debug on, a throw-away secret key unless one is given."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"
+# Django's own static handler in debug: no collectstatic needed for `make run`.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,185 @@
+"""Load MLQA's demo content: sources, topics, members, questions, answers, votes.
+
+Idempotent: running it again adds only what is missing and changes nothing
+that is already there (matched by slug, username and question title).
+"""
+
+import tomllib
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import make_moderator
+from questions import services
+from questions.models import Answer, Comment, Origin, Question, Source, Topic
+
+CONTENT = Path(__file__).resolve().parents[2] / "demo_content.toml"
+AI_MODEL = "ChatGPT"
+
+# The two accounts people log in with; listed in the README.
+DEMO_ACCOUNTS = {
+    "demo": {"password": "mlqa-demo", "display_name": "Demo Member", "moderator": False},
+    "moderator": {
+        "password": "mlqa-moderator",
+        "display_name": "Demo Moderator",
+        "moderator": True,
+    },
+}
+
+
+class Command(BaseCommand):
+    help = "Load the demo questions, answers, votes and the demo log-ins (idempotent)."
+
+    def handle(self, *args, **options):
+        content = tomllib.loads(CONTENT.read_text(encoding="utf-8"))
+        with transaction.atomic():
+            counts = self.load(content)
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data: {questions} new questions ({skipped} already there), "
+                "{answers} answers, {votes} votes, {comments} comments, "
+                "{members} new members.".format_map(counts)
+            )
+        )
+        self.stdout.write("Log in as demo / mlqa-demo or moderator / mlqa-moderator.")
+
+    def load(self, content: dict) -> Counter:
+        counts = Counter()
+        sources = {
+            row["slug"]: Source.objects.get_or_create(
+                slug=row["slug"],
+                defaults={"name": row["name"], "url": row["url"], "kind": row["kind"]},
+            )[0]
+            for row in content["sources"]
+        }
+        topics = {
+            row["slug"]: Topic.objects.get_or_create(
+                slug=row["slug"], defaults={"name": row["name"]}
+            )[0]
+            for row in content["topics"]
+        }
+        users = {}
+        for username, account in DEMO_ACCOUNTS.items():
+            users[username], created = self.member(
+                username, account["display_name"], "", account["password"]
+            )
+            counts["members"] += created
+            if account["moderator"]:
+                make_moderator(user=users[username])
+        for row in content["members"]:
+            users[row["username"]], created = self.member(
+                row["username"], row["display_name"], row["bio"], None
+            )
+            counts["members"] += created
+
+        now = timezone.now()
+        existing = set(Question.objects.values_list("title", flat=True))
+        for row in content["questions"]:
+            if row["title"] in existing:
+                counts["skipped"] += 1
+                continue
+            self.question(
+                row, sources, topics, users, now - timedelta(days=row["days_ago"]), counts
+            )
+        return counts
+
+    def member(self, username: str, display_name: str, bio: str, password: str | None):
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "display_name": display_name,
+                "bio": bio,
+                "email": f"{username}@example.com",
+            },
+        )
+        if created:
+            if password:
+                user.set_password(password)
+            else:
+                user.set_unusable_password()
+            user.save()
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user, created
+
+    def question(self, row, sources, topics, users, asked_at, counts) -> None:
+        question = services.create_question(
+            title=row["title"],
+            body=row.get("body", ""),
+            source=sources[row["source"]],
+            source_reference=row.get("source_ref", ""),
+            difficulty=row["difficulty"],
+            topics=[topics[slug] for slug in row["topics"]],
+        )
+        Question.objects.filter(pk=question.pk).update(created_at=asked_at)
+        counts["questions"] += 1
+
+        answers = [
+            self.answer(
+                question,
+                body=row["ai_answer"],
+                author=None,
+                origin=Origin.AI,
+                up=row.get("ai_upvoters", []),
+                down=row.get("ai_downvoters", []),
+                at=asked_at + timedelta(minutes=5),
+                users=users,
+                counts=counts,
+            )
+        ]
+        for index, community in enumerate(row.get("community_answers", [])):
+            answers.append(
+                self.answer(
+                    question,
+                    body=community["body"],
+                    author=users[community["author"]],
+                    origin=Origin.COMMUNITY,
+                    featured=community.get("featured", False),
+                    up=community.get("upvoters", []),
+                    down=community.get("downvoters", []),
+                    at=asked_at + timedelta(days=1 + index, hours=3),
+                    users=users,
+                    counts=counts,
+                )
+            )
+
+        for index, comment in enumerate(row.get("comments", [])):
+            target = comment["on"]
+            if target == "question":
+                on = {"question": question}
+            elif target == "ai":
+                on = {"answer": answers[0]}
+            else:
+                on = {"answer": answers[1 + int(target.split(":")[1])]}
+            created = services.add_comment(
+                author=users[comment["author"]], body=comment["body"], **on
+            )
+            Comment.objects.filter(pk=created.pk).update(
+                created_at=asked_at + timedelta(days=2, hours=index)
+            )
+            counts["comments"] += 1
+
+    def answer(
+        self, question, *, body, author, origin, up, down, at, users, counts, featured=False
+    ):
+        answer = services.create_answer(
+            question=question,
+            body=body,
+            author=author,
+            origin=origin,
+            ai_model=AI_MODEL if origin == Origin.AI else "",
+            is_featured=featured,
+        )
+        Answer.objects.filter(pk=answer.pk).update(created_at=at)
+        answer.revisions.update(created_at=at)
+        for choice, voters in (("up", up), ("down", down)):
+            for username in voters:
+                services.cast_vote(user=users[username], answer=answer, choice=choice)
+                counts["votes"] += 1
+        counts["answers"] += 1
+        return answer

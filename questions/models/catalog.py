@@ -1,0 +1,132 @@
+"""Where questions come from, what they are about, and the questions themselves."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from questions.markdown import render_markdown
+
+
+class Status(models.TextChoices):
+    """Visibility of a question or an answer. Moderation hides, never deletes."""
+
+    PUBLISHED = "published", "Published"
+    PENDING = "pending", "Pending review"
+    HIDDEN = "hidden", "Hidden"
+
+
+class SourceKind(models.TextChoices):
+    BOOK = "book", "Book"
+    WEBSITE = "website", "Website"
+    COMMUNITY = "community", "Community"
+    OTHER = "other", "Other"
+
+
+class Difficulty(models.TextChoices):
+    UNRATED = "unrated", "Unrated"
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    url = models.URLField(blank=True, help_text="Home page of the book or site.")
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("source_detail", args=[self.slug])
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic_detail", args=[self.slug])
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def for_list(self):
+        """What a row of the question list shows, in a constant number of queries."""
+        return self.select_related("source").prefetch_related("topics")
+
+
+class Question(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, allow_unicode=False)
+    body = models.TextField(
+        blank=True, help_text="Optional details, in markdown (context, constraints)."
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    source_reference = models.CharField(
+        max_length=200, blank=True, help_text="Chapter, section or page in the source."
+    )
+    difficulty = models.CharField(
+        max_length=10, choices=Difficulty.choices, default=Difficulty.UNRATED
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="questions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_questions",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised counters, kept exact by questions.services with F() updates.
+    answer_count = models.PositiveIntegerField(default=0, editable=False)
+    bookmark_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="question_status_new_idx"),
+            models.Index(fields=["status", "difficulty"], name="question_difficulty_idx"),
+            models.Index(fields=["status", "-bookmark_count"], name="question_bookmarked_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="question_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("question_detail", args=[self.pk, self.slug or "-"])
+
+    def render(self) -> None:
+        """Refresh the stored slug and HTML from the title and markdown body."""
+        self.slug = slugify(self.title)[:120].rstrip("-") or "question"
+        self.body_html = render_markdown(self.body)

@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .models import Difficulty, Question, Source, Topic
+
+
+def _question_list_page(
+    request: HttpRequest,
+    *,
+    source: Source | None = None,
+    topic: Topic | None = None,
+    heading: str = "Questions",
+    intro: str = "",
+) -> HttpResponse:
+    params = request.GET
+    fixed_source, fixed_topic = source is not None, topic is not None
+    if source is None and params.get("source"):
+        source = Source.objects.filter(slug=params["source"]).first()
+    if topic is None and params.get("topic"):
+        topic = Topic.objects.filter(slug=params["topic"]).first()
+    filters = selectors.QuestionFilters(
+        q=params.get("q", "").strip()[:200],
+        source=source,
+        topic=topic,
+        difficulty=params.get("difficulty", ""),
+        sort=params.get("sort", "newest"),
+    )
+    paginator = Paginator(selectors.question_list(filters), settings.MLQA_QUESTIONS_PER_PAGE)
+    page = paginator.get_page(params.get("page"))
+    template_name = "questions/question_list.html"
+    if request.htmx:
+        template_name += "#results"
+    return render(
+        request,
+        template_name,
+        {
+            "page": page,
+            "filters": filters,
+            "heading": heading,
+            "intro": intro,
+            "fixed_source": fixed_source,
+            "fixed_topic": fixed_topic,
+            "sources": Source.objects.all(),
+            "topics": Topic.objects.all(),
+            "difficulties": Difficulty.choices,
+            "sorts": [
+                ("newest", "Newest"),
+                ("answers", "Most answers"),
+                ("bookmarked", "Most bookmarked"),
+            ],
+        },
+    )
+
+
+@require_GET
+def question_list(request: HttpRequest) -> HttpResponse:
+    return _question_list_page(request)
+
+
+@require_GET
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source, slug=slug)
+    return _question_list_page(
+        request, source=source, heading=source.name, intro=source.description
+    )
+
+
+@require_GET
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    return _question_list_page(
+        request, topic=topic, heading=f"{topic.name} questions", intro=topic.description
+    )
+
+
+@require_GET
+def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    question = get_object_or_404(
+        Question.objects.published()
+        .select_related("source", "submitted_by")
+        .prefetch_related("topics"),
+        pk=pk,
+    )
+    if slug != question.slug:
+        return redirect(question, permanent=True)
+    return render(
+        request,
+        "questions/question_detail.html",
+        {
+            "question": question,
+            "answers": selectors.question_page_answers(question),
+            "question_comments": selectors.published_comments().filter(question=question),
+            "related": selectors.related_questions(question),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness and readiness: 200 only when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
