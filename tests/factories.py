@@ -1,0 +1,150 @@
+"""factory_boy factories for the whole suite. Content goes through the services'
+render step so stored HTML matches what the site would store."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import MODERATORS_GROUP, User
+from questions.models import (
+    Answer,
+    Bookmark,
+    Comment,
+    Difficulty,
+    Origin,
+    Question,
+    Source,
+    SourceKind,
+    Status,
+    Topic,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    display_name = factory.LazyAttribute(lambda u: u.username.title())
+    password = factory.django.Password("correct horse battery staple")
+
+
+class ModeratorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"moderator{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def moderators_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Source {n}")
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    url = "https://example.com/book/"
+    kind = SourceKind.BOOK
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"What is the bias-variance trade-off, case {n}?")
+    body = ""
+    source = factory.SubFactory(SourceFactory)
+    difficulty = Difficulty.MEDIUM
+    status = Status.PUBLISHED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        question = model_class(*args, **kwargs)
+        question.render()
+        question.save()
+        return question
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """An answer with its first revision; counters on the question follow."""
+
+    class Meta:
+        model = Answer
+
+    question = factory.SubFactory(QuestionFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Regularisation trades a little bias for a lot less variance."
+    origin = Origin.COMMUNITY
+    status = Status.PUBLISHED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from questions import services
+
+        is_featured = kwargs.pop("is_featured", False)
+        return services.create_answer(is_featured=is_featured, **kwargs)
+
+
+class AIAnswerFactory(AnswerFactory):
+    author = None
+    origin = Origin.AI
+    ai_model = "ChatGPT"
+    body = "Overfitting is when a model memorises noise in the training data."
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    author = factory.SubFactory(UserFactory)
+    answer = factory.SubFactory(AnswerFactory)
+    question = None
+    body = "Worth mentioning *early stopping* too."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        comment = model_class(*args, **kwargs)
+        comment.render()
+        comment.save()
+        return comment
+
+
+class BookmarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bookmark
+
+    user = factory.SubFactory(UserFactory)
+    question = factory.SubFactory(QuestionFactory)
+
+
+__all__ = [
+    "AIAnswerFactory",
+    "AnswerFactory",
+    "BookmarkFactory",
+    "CommentFactory",
+    "ModeratorFactory",
+    "QuestionFactory",
+    "SourceFactory",
+    "TopicFactory",
+    "UserFactory",
+]

@@ -1,0 +1,80 @@
+"""Production settings are safe, and the site's own headers are on."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stderr
+
+
+@pytest.mark.parametrize("key", ["", "short-and-weak"])
+def test_production_refuses_to_start_without_a_strong_secret_key(key):
+    result = manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_local_default_is_debug_on_sqlite():
+    result = manage(
+        "shell", "-c",
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.SETTINGS_MODULE)",
+        DATABASE_URL="",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "True django.db.backends.sqlite3 mlqa_site.settings.dev" in result.stdout
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_no_page_loads_anything_from_another_host(client):
+    html = client.get("/").content.decode()
+    for marker in ("http://", "https://", "//cdn", "unpkg", "jsdelivr"):
+        attributes = [f'src="{marker}', f'href="{marker}']
+        assert not any(a in html for a in attributes), marker
+    assert "/static/django_htmx/htmx" in html
+
+
+@pytest.mark.django_db
+def test_healthz_answers_after_a_database_round_trip(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
