@@ -1,0 +1,33 @@
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.factories import AIAnswerFactory, QuestionFactory
+
+
+def test_home_page_links_to_a_question_with_its_ai_answer(page: Page, site):
+    question = QuestionFactory(title="What does dropout do at inference time?")
+    AIAnswerFactory(question=question, body="Nothing: it is switched **off**.", ai_model="ChatGPT")
+
+    page.goto(site + "/")
+    expect(page).to_have_title("Questions · MLQA")
+    page.get_by_role("link", name="What does dropout do at inference time?").click()
+
+    expect(page).to_have_url(site + question.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(question.title)
+    expect(page.get_by_text("AI-generated · ChatGPT")).to_be_visible()
+    expect(page.locator(".answer .prose strong")).to_have_text("off")
+
+
+def test_typing_a_search_swaps_the_results_without_reloading(page: Page, site):
+    QuestionFactory(title="How does beam search work?")
+    QuestionFactory(title="What is a p-value?")
+    page.goto(site + "/")
+    page.evaluate("window.__notReloaded = true")
+
+    page.get_by_label("Search", exact=True).fill("beam")
+    expect(page.locator(".question-row")).to_have_count(1)
+    expect(page.locator(".question-row")).to_contain_text("How does beam search work?")
+    # The URL follows the filters, so the result can be shared or reloaded.
+    expect(page).to_have_url(re.compile(r"/\?q=beam&"))
+    assert page.evaluate("window.__notReloaded") is True
