@@ -2,15 +2,29 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 
-from .models import Answer, Comment, CommentStatus, Difficulty, Question, Source, Status, Topic
+from . import search
+from .models import (
+    Answer,
+    Comment,
+    CommentStatus,
+    Difficulty,
+    Origin,
+    Question,
+    Source,
+    Status,
+    Topic,
+)
 
 SORTS = {
-    "newest": ("-created_at", "-id"),
-    "bookmarked": ("-bookmark_count", "-created_at", "-id"),
-    "answers": ("-answer_count", "-created_at", "-id"),
+    "relevance": "Best match",
+    "newest": "Newest",
+    "top": "Top answer score",
+    "community": "Unanswered by the community",
+    "bookmarked": "Most bookmarked",
 }
+ANSWER_FILTERS = {"community": "Has a community answer", "ai-only": "AI answer only"}
 
 
 @dataclass(frozen=True)
@@ -19,11 +33,19 @@ class QuestionFilters:
     source: Source | None = None
     topic: Topic | None = None
     difficulty: str = ""
-    sort: str = "newest"
+    answers: str = ""
+    sort: str = ""
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.source or self.topic or self.difficulty)
+        return bool(self.q or self.source or self.topic or self.difficulty or self.answers)
+
+    @property
+    def effective_sort(self) -> str:
+        """Search results rank by relevance unless another order is asked for."""
+        if self.sort in SORTS and (self.sort != "relevance" or self.q):
+            return self.sort
+        return "relevance" if self.q else "newest"
 
 
 def _top_answer() -> QuerySet[Answer]:
@@ -38,21 +60,37 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
     """Published questions for the list page, with what each row shows."""
     qs = Question.objects.published().for_list()
     if filters.q:
-        words = filters.q.split()
-        for word in words[:10]:
-            qs = qs.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        qs = search.search(qs, filters.q)
     if filters.source:
         qs = qs.filter(source=filters.source)
     if filters.topic:
         qs = qs.filter(topics=filters.topic)
     if filters.difficulty in Difficulty.values:
         qs = qs.filter(difficulty=filters.difficulty)
+    answers = Answer.objects.published().filter(question=OuterRef("pk"))
+    qs = qs.annotate(has_community=Exists(answers.filter(origin=Origin.COMMUNITY)))
+    if filters.answers == "community":
+        qs = qs.filter(has_community=True)
+    elif filters.answers == "ai-only":
+        qs = qs.filter(Exists(answers.filter(origin=Origin.AI)), has_community=False)
     top = _top_answer()
-    return qs.annotate(
+    qs = qs.annotate(
         best_score=Subquery(top.values("score")[:1]),
         top_origin=Subquery(top.values("origin")[:1]),
         top_ai_model=Subquery(top.values("ai_model")[:1]),
-    ).order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+    )
+    newest = (F("created_at").desc(), F("id").desc())
+    match filters.effective_sort:
+        case "relevance" if search.is_postgres(qs.db):
+            return qs.order_by(F("rank").desc(), *newest)
+        case "top":
+            return qs.order_by(F("best_score").desc(nulls_last=True), *newest)
+        case "community":
+            return qs.order_by("has_community", *newest)
+        case "bookmarked":
+            return qs.order_by("-bookmark_count", *newest)
+        case _:
+            return qs.order_by(*newest)
 
 
 def published_comments() -> QuerySet[Comment]:

@@ -25,6 +25,7 @@ from .models import (
     Topic,
     Vote,
 )
+from .search import index_questions
 
 VoteChoice = Literal["up", "down", "clear"]
 _VOTE_VALUES: dict[str, int] = {"up": Vote.UP, "down": Vote.DOWN, "clear": 0}
@@ -54,6 +55,7 @@ def create_question(
     question.render()
     question.save()
     question.topics.set(topics)
+    index_questions([question.pk])
     return question
 
 
@@ -88,6 +90,7 @@ def create_answer(
     )
     if status == Status.PUBLISHED:
         Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
+        index_questions([question.pk])
     return answer
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import search, selectors
 from .models import Difficulty, Question, Source, Topic
 
 
@@ -29,10 +29,14 @@ def _question_list_page(
         source=source,
         topic=topic,
         difficulty=params.get("difficulty", ""),
-        sort=params.get("sort", "newest"),
+        answers=params.get("answers", ""),
+        sort=params.get("sort", ""),
     )
     paginator = Paginator(selectors.question_list(filters), settings.MLQA_QUESTIONS_PER_PAGE)
     page = paginator.get_page(params.get("page"))
+    page.object_list = list(page.object_list)
+    if filters.q:
+        search.highlight_results(page.object_list, filters.q)
     template_name = "questions/question_list.html"
     if request.htmx:
         template_name += "#results"
@@ -49,11 +53,8 @@ def _question_list_page(
             "sources": Source.objects.all(),
             "topics": Topic.objects.all(),
             "difficulties": Difficulty.choices,
-            "sorts": [
-                ("newest", "Newest"),
-                ("answers", "Most answers"),
-                ("bookmarked", "Most bookmarked"),
-            ],
+            "sorts": selectors.SORTS,
+            "answer_filters": selectors.ANSWER_FILTERS,
         },
     )
 

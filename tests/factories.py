@@ -17,6 +17,7 @@ from questions.models import (
     Status,
     Topic,
 )
+from questions.search import index_questions
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -77,6 +78,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
         question = model_class(*args, **kwargs)
         question.render()
         question.save()
+        index_questions([question.pk])
         return question
 
     @factory.post_generation

@@ -1,6 +1,7 @@
 """Where questions come from, what they are about, and the questions themselves."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -72,6 +73,12 @@ class QuestionQuerySet(models.QuerySet):
         return self.select_related("source").prefetch_related("topics")
 
 
+class QuestionManager(models.Manager.from_queryset(QuestionQuerySet)):
+    def get_queryset(self):
+        # The search vector is only read inside SQL; never load it into Python.
+        return super().get_queryset().defer("search_vector")
+
+
 class Question(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, allow_unicode=False)
@@ -106,8 +113,11 @@ class Question(models.Model):
     # Denormalised counters, kept exact by questions.services with F() updates.
     answer_count = models.PositiveIntegerField(default=0, editable=False)
     bookmark_count = models.PositiveIntegerField(default=0, editable=False)
+    # PostgreSQL full-text document (title A, body B, answers C), kept current by
+    # questions.search.index_questions; a GIN index is added on PostgreSQL only.
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = QuestionQuerySet.as_manager()
+    objects = QuestionManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
