@@ -13,6 +13,7 @@ from .models import (
     Topic,
     Vote,
 )
+from .search import index_questions
 
 
 @admin.register(Source)
@@ -53,6 +54,7 @@ class QuestionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.render()
         super().save_model(request, obj, form, change)
+        index_questions([obj.pk])
 
 
 @admin.register(Answer)
@@ -71,7 +73,12 @@ class AnswerAdmin(admin.ModelAdmin):
     search_fields = ["body", "question__title", "author__username"]
     list_select_related = ["question", "author"]
     raw_id_fields = ["question", "author"]
-    readonly_fields = ["score", "upvotes", "downvotes", "revision_count", "created_at"]
+    # The text changes only through revisions (edits, accepted proposals).
+    readonly_fields = ["body", "score", "upvotes", "downvotes", "revision_count", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        index_questions([obj.question_id])
 
 
 @admin.register(AnswerRevision)
@@ -107,6 +114,10 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["body", "author__username"]
     list_select_related = ["author"]
     raw_id_fields = ["author", "answer", "question"]
+
+    def save_model(self, request, obj, form, change):
+        obj.render()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Flag)

@@ -1,11 +1,16 @@
-"""The one markdown pipeline: markdown-it-py -> Pygments -> nh3.
+"""The one markdown pipeline: markdown-it-py -> Pygments / MathML -> nh3.
 
 Run when content is saved; pages only ever print the stored, sanitised HTML.
+Math (``$...$`` inline, ``$$...$$`` display) becomes MathML on the server, which
+browsers render natively: no script and no CDN. Bump ``PIPELINE_VERSION`` when
+the output changes, then run ``manage.py rerender_markdown``.
 """
 
 from functools import cache
+from html import escape
 
 import nh3
+from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -14,12 +19,31 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+PIPELINE_VERSION = 2
+
+MATHML_TAGS = {
+    "math", "menclose", "mfrac", "mi", "mn", "mo", "mover", "mpadded", "mphantom",
+    "mroot", "mrow", "mspace", "mstyle", "msqrt", "msub", "msubsup", "msup", "mtable",
+    "mtd", "mtext", "mtr", "munder", "munderover",
+}  # fmt: skip
+MATHML_ATTRIBUTES = {
+    "math": {"display"},
+    "menclose": {"notation"},
+    "mfrac": {"linethickness"},
+    "mo": {"accent", "fence", "form", "largeop", "maxsize", "minsize", "movablelimits",
+           "separator", "stretchy"},
+    "mover": {"accent"},
+    "munder": {"accentunder"},
+    "mspace": {"width"},
+    "mstyle": {"displaystyle", "scriptlevel"},
+    "mtd": {"columnalign"},
+}  # fmt: skip
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2",
     "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s",
     "section", "span", "strong", "sub", "sup", "table", "tbody", "td", "th",
     "thead", "tr", "ul",
-}  # fmt: skip
+} | MATHML_TAGS  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id"},
     "img": {"src", "alt", "title"},
@@ -33,6 +57,7 @@ ALLOWED_ATTRIBUTES = {
     "sup": {"class"},
     "th": {"colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
+    **MATHML_ATTRIBUTES,
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 _FORMATTER = HtmlFormatter(nowrap=True)
@@ -49,11 +74,27 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     return highlight(code, lexer, _FORMATTER)
 
 
+def _math(tex: str, options: dict) -> str:
+    """TeX -> MathML; TeX the converter cannot read is shown as code."""
+    display = "block" if options.get("display_mode") else "inline"
+    try:
+        return latex_to_mathml(tex, display=display)
+    except Exception:  # latex2mathml raises many types on malformed input
+        return f'<code class="math-error">{escape(tex)}</code>'
+
+
 @cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight})
     md.enable(["table", "strikethrough"])
-    md.use(dollarmath_plugin, double_inline=True)
+    # Like pandoc: "$5 and $10" is money, not math (no digit or space inside the $).
+    md.use(
+        dollarmath_plugin,
+        double_inline=True,
+        allow_space=False,
+        allow_digits=False,
+        renderer=_math,
+    )
     md.use(footnote_plugin)
     return md
 

@@ -1,0 +1,34 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from questions.models import Answer, Comment, Question
+from tests.factories import AIAnswerFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rerender_markdown_refreshes_stale_html_only():
+    answer = AIAnswerFactory(body="Use $x^2$ here.")
+    comment = CommentFactory(answer=answer, body="**ok**")
+    Answer.objects.filter(pk=answer.pk).update(body_html="<p>old pipeline</p>")
+    Question.objects.filter(pk=answer.question_id).update(slug="stale")
+
+    out = StringIO()
+    call_command("rerender_markdown", stdout=out)
+
+    answer.refresh_from_db()
+    assert "<math" in answer.body_html
+    assert Question.objects.get(pk=answer.question_id).slug != "stale"
+    assert Comment.objects.get(pk=comment.pk).body_html == "<p><strong>ok</strong></p>\n"
+    assert "answers: 1 re-rendered" in out.getvalue()
+    assert "comments: 0 re-rendered" in out.getvalue()
+
+
+def test_rebuild_search_index_makes_old_rows_searchable(client):
+    answer = AIAnswerFactory(body="Gradient clipping bounds the update norm.")
+    Question.objects.update(search_vector=None)
+    call_command("rebuild_search_index", stdout=StringIO())
+    html = client.get("/", {"q": "clipping"}).content.decode()
+    assert answer.question.get_absolute_url() in html
