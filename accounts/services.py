@@ -1,6 +1,13 @@
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 
+from questions.models import Answer, Bookmark, Proposal, ProposalStatus, Question, Vote
+
+from .adapters import DELETED_USERNAME_PREFIX
 from .models import MODERATORS_GROUP, User
 
 
@@ -16,3 +23,67 @@ def make_moderator(*, user: User) -> None:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     user.groups.add(group)
+
+
+@transaction.atomic
+def remove_votes(*, user: User) -> int:
+    """Take back every vote the member cast, keeping each answer's counters exact.
+
+    The member's vote rows are locked first, then each answer they voted on
+    loses exactly that vote with F() updates (so votes cast by others at the
+    same moment are kept), then the rows go. Returns the number of votes removed.
+    """
+    votes = Vote.objects.filter(user=user)
+    if not list(votes.select_for_update().values_list("pk", flat=True)):
+        return 0
+    for value, counter in ((Vote.UP, "upvotes"), (Vote.DOWN, "downvotes")):
+        Answer.objects.filter(votes__user=user, votes__value=value).update(
+            score=F("score") - value, **{counter: F(counter) - 1}
+        )
+    removed, _ = votes.delete()
+    return removed
+
+
+@transaction.atomic
+def delete_account(*, user: User) -> None:
+    """Delete a member's account at their request.
+
+    What they published (answers, comments, questions, accepted proposals)
+    stays, credited to "deleted member"; what was theirs alone goes: personal
+    data, sign-in methods, votes (answer scores recomputed exactly), bookmarks
+    and practice history. Pending proposals are withdrawn. The user row stays,
+    deactivated, so published content keeps an author and audit records their
+    actor.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active and user.username.startswith(DELETED_USERNAME_PREFIX):
+        raise ValueError("This account has already been deleted.")
+
+    remove_votes(user=user)
+
+    # Bookmarks carry the practice state; their reviews go with them.
+    Question.objects.filter(bookmarks__user=user).update(
+        bookmark_count=Greatest(F("bookmark_count") - 1, 0)
+    )
+    Bookmark.objects.filter(user=user).delete()
+
+    Proposal.objects.filter(author=user, status=ProposalStatus.PENDING).update(
+        status=ProposalStatus.WITHDRAWN
+    )
+
+    EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()  # their tokens cascade
+
+    user.username = f"{DELETED_USERNAME_PREFIX}{user.pk}"
+    user.email = ""
+    user.first_name = ""
+    user.last_name = ""
+    user.display_name = ""
+    user.bio = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()

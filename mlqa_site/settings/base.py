@@ -57,10 +57,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
     "accounts",
     "questions",
 ]
@@ -151,6 +155,43 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "accounts.adapters.user_display"
+# One address per member: a new address replaces the old one once verified.
+ACCOUNT_CHANGE_EMAIL = True
+# Tell members by mail when their password or email address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MLQA] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "moderator", "moderators", "mlqa"]
+
+# Social log-in: a provider switches on only when its client id and secret are
+# both in the environment; the log-in page lists only those providers.
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
+
+def oauth_provider(prefix: str, **options) -> dict:
+    """allauth's settings for one OAuth provider read from PREFIX_CLIENT_ID and
+    PREFIX_CLIENT_SECRET, or an empty dict when either is missing."""
+    client_id, secret = env_str(f"{prefix}_CLIENT_ID"), env_str(f"{prefix}_CLIENT_SECRET")
+    if not (client_id and secret):
+        return {}
+    return {"APPS": [{"client_id": client_id, "secret": secret, "key": ""}], **options}
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    provider: config
+    for provider, config in {
+        "github": oauth_provider("GITHUB", SCOPE=["read:user", "user:email"]),
+        "google": oauth_provider(
+            "GOOGLE", SCOPE=["profile", "email"], AUTH_PARAMS={"access_type": "online"}
+        ),
+    }.items()
+    if config
+}
+
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MLQA <noreply@localhost>")
 # Mail goes to the console unless production settings configure SMTP.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

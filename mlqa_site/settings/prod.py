@@ -45,6 +45,8 @@ MAILERS = {
             "username": env_str("EMAIL_HOST_USER"),
             "password": env_str("EMAIL_HOST_PASSWORD"),
             "use_tls": env_bool("EMAIL_USE_TLS", False),
+            # Implicit TLS (usually port 465); use one of EMAIL_USE_TLS / EMAIL_USE_SSL.
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
             "timeout": 10,
         },
     }

@@ -1,0 +1,64 @@
+"""A member's reputation, defined here and nowhere else.
+
+Reputation = the sum of the votes received on the member's published answers
+(each answer's score is exactly its upvotes minus its downvotes)
++ ACCEPTED_PROPOSAL_CREDIT for each of their proposals that was accepted.
+
+``with_reputation`` annotates any user queryset (lists, leaderboards) in the
+same single query; ``reputation`` answers for one member using it.
+"""
+
+from django.db.models import (
+    Count,
+    Expression,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from questions.models import Answer, Proposal, ProposalStatus, Status
+
+from .models import User
+
+ACCEPTED_PROPOSAL_CREDIT = 2
+
+
+def _per_author(queryset: QuerySet, aggregate) -> Coalesce:
+    """One aggregate per author as a correlated subquery, 0 when there is none.
+
+    Subqueries rather than joins: joining answers and proposals together would
+    multiply the rows and count each vote once per proposal.
+    """
+    totals = (
+        queryset.filter(author=OuterRef("pk"))
+        .order_by()
+        .values("author")
+        .annotate(total=aggregate)
+        .values("total")
+    )
+    return Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
+
+
+def reputation_expression() -> Expression:
+    """The reputation of the row's user, as an expression for annotations."""
+    votes = _per_author(Answer.objects.filter(status=Status.PUBLISHED), Sum("score"))
+    accepted = _per_author(Proposal.objects.filter(status=ProposalStatus.ACCEPTED), Count("pk"))
+    return votes + accepted * Value(ACCEPTED_PROPOSAL_CREDIT)
+
+
+def with_reputation(users: QuerySet[User]) -> QuerySet[User]:
+    """Annotate each user with ``reputation`` (an int), in the same query."""
+    return users.annotate(reputation=reputation_expression())
+
+
+def reputation(user: User) -> int:
+    """The member's reputation now (one query)."""
+    if user.pk is None:
+        return 0
+    return (
+        with_reputation(User.objects.filter(pk=user.pk)).values_list("reputation", flat=True).get()
+    )

@@ -1,0 +1,47 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from accounts.models import MODERATORS_GROUP
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_fresh_database_has_the_moderators_group_with_change_but_no_delete():
+    codenames = set(
+        Group.objects.get(name=MODERATORS_GROUP).permissions.values_list("codename", flat=True)
+    )
+    assert {"change_answer", "change_question", "change_comment", "change_flag"} <= codenames
+    assert {"change_proposal", "view_vote", "change_user"} <= codenames
+    assert not [c for c in codenames if c.startswith("delete_")]
+    assert "change_vote" not in codenames
+
+
+def test_make_moderator_gives_staff_and_the_group_but_not_superuser(member, client):
+    out = StringIO()
+    call_command("make_moderator", "alice", stdout=out)
+    assert "alice is now a moderator." in out.getvalue()
+    member.refresh_from_db()
+    assert member.is_staff
+    assert not member.is_superuser
+    assert list(member.groups.values_list("name", flat=True)) == [MODERATORS_GROUP]
+    assert member.is_moderator
+    assert member.has_perm("questions.change_answer")
+    assert not member.has_perm("questions.delete_answer")
+    # The admin lets them in, and the header links to it.
+    client.force_login(member)
+    assert client.get("/admin/").status_code == 200
+    assert 'href="/admin/">Moderation</a>' in client.get("/").content.decode()
+
+
+def test_make_moderator_twice_changes_nothing_more(member):
+    call_command("make_moderator", "alice", stdout=StringIO())
+    call_command("make_moderator", "alice", stdout=StringIO())
+    assert member.groups.count() == 1
+
+
+def test_make_moderator_refuses_an_unknown_username(db):
+    with pytest.raises(CommandError, match="No member is called 'nobody'"):
+        call_command("make_moderator", "nobody", stdout=StringIO())
