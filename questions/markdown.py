@@ -2,8 +2,8 @@
 
 Run when content is saved; pages only ever print the stored, sanitised HTML.
 Math (``$...$`` inline, ``$$...$$`` display) becomes MathML on the server, which
-browsers render natively: no script and no CDN. Bump ``PIPELINE_VERSION`` when
-the output changes, then run ``manage.py rerender_markdown``.
+browsers render natively: no script and no CDN. After changing anything here,
+run ``manage.py rerender_markdown`` so stored content follows.
 """
 
 from functools import cache
@@ -19,8 +19,6 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-PIPELINE_VERSION = 2
-
 MATHML_TAGS = {
     "math", "menclose", "mfrac", "mi", "mn", "mo", "mover", "mpadded", "mphantom",
     "mroot", "mrow", "mspace", "mstyle", "msqrt", "msub", "msubsup", "msup", "mtable",
@@ -30,6 +28,9 @@ MATHML_ATTRIBUTES = {
     "math": {"display"},
     "menclose": {"notation"},
     "mfrac": {"linethickness"},
+    "mi": {"mathvariant"},
+    "mn": {"mathvariant"},
+    "mtext": {"mathvariant"},
     "mo": {"accent", "fence", "form", "largeop", "maxsize", "minsize", "movablelimits",
            "separator", "stretchy"},
     "mover": {"accent"},

@@ -3,8 +3,10 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from . import search, selectors
 from .models import Difficulty, Question, Source, Topic
@@ -38,7 +40,8 @@ def _question_list_page(
     if filters.q:
         search.highlight_results(page.object_list, filters.q)
     template_name = "questions/question_list.html"
-    if request.htmx:
+    # A history restore (back/forward with htmx's cache empty) needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
         template_name += "#results"
     return render(
         request,
@@ -60,11 +63,13 @@ def _question_list_page(
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def question_list(request: HttpRequest) -> HttpResponse:
     return _question_list_page(request)
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     return _question_list_page(
@@ -73,6 +78,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     return _question_list_page(
@@ -95,11 +101,22 @@ def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
         "questions/question_detail.html",
         {
             "question": question,
-            "answers": selectors.question_page_answers(question),
+            "answers": list(selectors.question_page_answers(question)),
             "question_comments": selectors.published_comments().filter(question=question),
             "related": selectors.related_questions(question),
         },
     )
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 @never_cache

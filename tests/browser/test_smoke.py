@@ -19,7 +19,7 @@ def test_home_page_links_to_a_question_with_its_ai_answer(page: Page, site):
     expect(page.locator(".answer .prose strong")).to_have_text("off")
 
 
-def test_typing_a_search_swaps_the_results_without_reloading(page: Page, site):
+def test_typing_a_search_filters_the_list_and_opens_a_result(page: Page, site):
     QuestionFactory(title="How does beam search work?")
     QuestionFactory(title="What is a p-value?")
     page.goto(site + "/")
@@ -31,3 +31,9 @@ def test_typing_a_search_swaps_the_results_without_reloading(page: Page, site):
     # The URL follows the filters, so the result can be shared or reloaded.
     expect(page).to_have_url(re.compile(r"/\?q=beam&"))
     assert page.evaluate("window.__notReloaded") is True
+
+    page.locator(".question-row a", has_text="beam search").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How does beam search work?")
+    page.go_back()
+    expect(page.get_by_label("Search", exact=True)).to_have_value("beam")
+    expect(page.locator(".question-row")).to_have_count(1)

@@ -58,7 +58,8 @@ XSS_PAYLOADS = [
     "Footnote[^1]\n\n[^1]: <img src=x onerror=alert(1)>",
     "| a |\n|---|\n| <img src=x onerror=alert(1)> |",
     "[x](https://example.com/?q=<script>alert(1)</script>)",
-    '<a href="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058&#0000097&#0000108&#0000101&#0000114&#0000116&#0000040&#0000049&#0000041">x</a>',
+    # Every character of javascript:alert(1) as a zero-padded decimal entity.
+    '<a href="' + "".join(f"&#{ord(c):07d}" for c in "javascript:alert(1)") + '">x</a>',
 ]
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "data"}
 

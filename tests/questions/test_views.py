@@ -179,3 +179,41 @@ def test_list_and_question_page_queries_do_not_grow_with_data(client):
     large_counts = (_queries(client, "/"), _queries(client, large.get_absolute_url()))
     assert small_counts == large_counts
     assert large_counts[1] <= 12
+
+
+def test_query_counts_for_a_signed_in_member_stay_flat(client, member):
+    client.force_login(member)
+    small = _build(questions=2, answers_each=1, comments_each=1)
+    small_counts = (_queries(client, "/?q=case"), _queries(client, small.get_absolute_url()))
+    large = _build(questions=20, answers_each=5, comments_each=5)
+    large_counts = (_queries(client, "/?q=case"), _queries(client, large.get_absolute_url()))
+    assert small_counts == large_counts
+    assert large_counts[1] <= 12
+
+
+def test_list_filters_for_community_and_ai_only_answers_and_sorts(client):
+    ai_only = QuestionFactory(title="Only the AI answered")
+    AIAnswerFactory(question=ai_only)
+    both = QuestionFactory(title="The community answered too")
+    AIAnswerFactory(question=both)
+    community = AnswerFactory(question=both)
+    for voter in ("u1", "u2", "u3"):
+        services.cast_vote(user=UserFactory(username=voter), answer=community, choice="up")
+
+    def rows(**params):
+        return [q.title for q in client.get("/", params).context["page"].object_list]
+
+    assert rows(answers="community") == ["The community answered too"]
+    assert rows(answers="ai-only") == ["Only the AI answered"]
+    assert rows(sort="top") == ["The community answered too", "Only the AI answered"]
+    assert rows(sort="community") == ["Only the AI answered", "The community answered too"]
+    assert rows(sort="newest") == ["The community answered too", "Only the AI answered"]
+    assert rows(sort="nonsense") == rows(sort="newest")
+
+
+def test_htmx_history_restore_gets_the_full_page_and_responses_vary(client):
+    QuestionFactory(title="What is a ROC curve?")
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client.get("/", {"q": "ROC"}, headers=headers)
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]

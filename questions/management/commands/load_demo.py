@@ -116,7 +116,7 @@ class Command(BaseCommand):
             difficulty=row["difficulty"],
             topics=[topics[slug] for slug in row["topics"]],
         )
-        Question.objects.filter(pk=question.pk).update(created_at=asked_at)
+        Question.objects.filter(pk=question.pk).update(created_at=asked_at, updated_at=asked_at)
         counts["questions"] += 1
 
         answers = [
@@ -159,9 +159,8 @@ class Command(BaseCommand):
             created = services.add_comment(
                 author=users[comment["author"]], body=comment["body"], **on
             )
-            Comment.objects.filter(pk=created.pk).update(
-                created_at=asked_at + timedelta(days=2, hours=index)
-            )
+            at = asked_at + timedelta(days=2, hours=index)
+            Comment.objects.filter(pk=created.pk).update(created_at=at, updated_at=at)
             counts["comments"] += 1
 
     def answer(
@@ -175,7 +174,7 @@ class Command(BaseCommand):
             ai_model=AI_MODEL if origin == Origin.AI else "",
             is_featured=featured,
         )
-        Answer.objects.filter(pk=answer.pk).update(created_at=at)
+        Answer.objects.filter(pk=answer.pk).update(created_at=at, updated_at=at)
         answer.revisions.update(created_at=at)
         for choice, voters in (("up", up), ("down", down)):
             for username in voters:
