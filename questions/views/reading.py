@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from . import search, selectors
-from .models import Difficulty, Question, Source, Topic
+from questions import search, selectors, study
+from questions.models import Difficulty, Question, Source, Topic
 
 
 def _question_list_page(
@@ -34,7 +34,8 @@ def _question_list_page(
         answers=params.get("answers", ""),
         sort=params.get("sort", ""),
     )
-    paginator = Paginator(selectors.question_list(filters), settings.MLQA_QUESTIONS_PER_PAGE)
+    questions = study.with_study_state(selectors.question_list(filters), request.user)
+    paginator = Paginator(questions, settings.MLQA_QUESTIONS_PER_PAGE)
     page = paginator.get_page(params.get("page"))
     page.object_list = list(page.object_list)
     if filters.q:
@@ -104,6 +105,7 @@ def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
             "answers": list(selectors.question_page_answers(question)),
             "question_comments": selectors.published_comments().filter(question=question),
             "related": selectors.related_questions(question),
+            **study.question_page_context(question, request.user),
         },
     )
 

@@ -1,0 +1,3 @@
+"""Study tools: bookmarks, practice, interview reports, exports."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Views by area: reading pages, community actions, study tools."""
