@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from . import search
 from .models import (
@@ -11,10 +12,13 @@ from .models import (
     CommentStatus,
     Difficulty,
     Origin,
+    Proposal,
+    ProposalStatus,
     Question,
     Source,
     Status,
     Topic,
+    Vote,
 )
 
 SORTS = {
@@ -93,18 +97,75 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
             return qs.order_by(*newest)
 
 
-def published_comments() -> QuerySet[Comment]:
-    return Comment.objects.filter(status=CommentStatus.PUBLISHED).select_related("author")
+def can_view_question(user, question: Question) -> bool:
+    """Published questions are public; a pending one only to its author and moderators."""
+    if question.status == Status.PUBLISHED:
+        return True
+    if not user.is_authenticated:
+        return False
+    if user.is_moderator:
+        return True
+    return question.status == Status.PENDING and question.submitted_by_id == user.pk
 
 
-def question_page_answers(question: Question) -> QuerySet[Answer]:
-    """Published answers ranked for the question page, with authors and comments."""
+def visible_comments() -> QuerySet[Comment]:
+    """Comments a page lists: published ones, and deleted ones as a placeholder."""
+    return Comment.objects.filter(
+        status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED]
+    ).select_related("author")
+
+
+def question_page_answers(question: Question, user) -> QuerySet[Answer]:
+    """Published answers ranked for the question page, with authors, comments,
+    pending proposals (``pending_proposals``) and the member's vote (``my_vote``:
+    1, -1 or 0)."""
+    pending = Proposal.objects.filter(status=ProposalStatus.PENDING).select_related("author")
+    if user.is_authenticated:
+        mine = Vote.objects.filter(answer=OuterRef("pk"), user=user).values("value")[:1]
+        my_vote = Coalesce(Subquery(mine), Value(0))
+    else:
+        my_vote = Value(0)
     return (
         question.answers.published()
+        .annotate(my_vote=my_vote)
         .ranked()
         .select_related("author")
-        .prefetch_related(Prefetch("comments", queryset=published_comments()))
+        .prefetch_related(
+            Prefetch("comments", queryset=visible_comments()),
+            Prefetch("proposals", queryset=pending, to_attr="pending_proposals"),
+        )
     )
+
+
+def votes_by(user, answer_ids) -> dict[int, int]:
+    """The member's vote (+1 or -1) on each of these answers that they voted on."""
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        Vote.objects.filter(user=user, answer_id__in=answer_ids).values_list("answer_id", "value")
+    )
+
+
+# Words too common in interview questions to say two questions are alike.
+_COMMON_WORDS = frozenset({
+    "what", "when", "where", "which", "does", "with", "that", "this",
+    "from", "have", "your", "would", "there", "their", "about", "into",
+    "between", "explain", "describe", "difference", "how", "why", "should", "could"
+})  # fmt: skip
+
+
+def similar_questions(title: str, *, limit: int = 5) -> list[Question]:
+    """Published questions that look like ``title`` (for the ask form)."""
+    words = [
+        word
+        for word in (w.strip("?.,;:!()\"'").lower() for w in title.split())
+        if len(word) > 3 and word not in _COMMON_WORDS
+    ][:8]
+    if len(words) < 2:
+        return []
+    matches = search.search(Question.objects.published(), " or ".join(words))
+    order = "-rank" if search.is_postgres(matches.db) else "-created_at"
+    return list(matches.order_by(order)[:limit])
 
 
 def related_questions(question: Question, *, limit: int = 5) -> QuerySet[Question]:

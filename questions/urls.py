@@ -3,10 +3,29 @@ from django.urls import include, path
 
 from .feeds import NewAnswersFeed, NewQuestionsFeed
 from .sitemaps import SITEMAPS
-from .views import reading
+from .views import community, reading
 
 urlpatterns = [
     path("", reading.question_list, name="home"),
+    path("questions/ask/", community.ask, name="ask"),
+    path("questions/similar/", community.similar_questions, name="similar_questions"),
+    path("questions/<int:pk>/answers/", community.answer_create, name="answer_create"),
+    path("questions/<int:pk>/comments/", community.question_comments, name="question_comments"),
+    path("answers/<int:pk>/vote/", community.vote, name="vote"),
+    path("answers/<int:pk>/comments/", community.answer_comments, name="answer_comments"),
+    path("answers/<int:pk>/edit/", community.answer_edit, name="answer_edit"),
+    path("answers/<int:pk>/propose/", community.propose, name="propose"),
+    path("answers/<int:pk>/history/", community.answer_history, name="answer_history"),
+    path("answers/<int:pk>/rollback/", community.answer_rollback, name="answer_rollback"),
+    path("proposals/<int:pk>/", community.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/accept/", community.proposal_accept, name="proposal_accept"),
+    path("proposals/<int:pk>/reject/", community.proposal_reject, name="proposal_reject"),
+    path("proposals/<int:pk>/withdraw/", community.proposal_withdraw, name="proposal_withdraw"),
+    path("comments/<int:pk>/edit/", community.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", community.comment_delete, name="comment_delete"),
+    path("flag/", community.flag, name="flag"),
+    path("preview/", community.preview, name="preview"),
+    # After the fixed paths above: a slug could otherwise shadow them.
     path("questions/<int:pk>/", reading.question_detail, name="question_detail_noslug"),
     path("questions/<int:pk>/<str:slug>/", reading.question_detail, name="question_detail"),
     path("sources/<slug:slug>/", reading.source_detail, name="source_detail"),

@@ -80,6 +80,10 @@ class Comment(models.Model):
         target = f"answer #{self.answer_id}" if self.answer_id else f"question #{self.question_id}"
         return f"Comment #{self.pk} by {self.author} on {target}"
 
+    def get_absolute_url(self) -> str:
+        target = self.answer.question if self.answer_id else self.question
+        return f"{target.get_absolute_url()}#comment-{self.pk}"
+
     def render(self) -> None:
         self.body_html = render_markdown(self.body)
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -9,7 +9,10 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from questions import search, selectors, study
-from questions.models import Difficulty, Question, Source, Topic
+from questions.forms import AnswerForm, CommentForm
+from questions.models import Difficulty, Question, Source, Status, Topic
+
+COMMENTS_SHOWN = 5
 
 
 def _question_list_page(
@@ -90,24 +93,37 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     question = get_object_or_404(
-        Question.objects.published()
-        .select_related("source", "submitted_by")
-        .prefetch_related("topics"),
+        Question.objects.select_related("source", "submitted_by").prefetch_related("topics"),
         pk=pk,
     )
+    if not selectors.can_view_question(request.user, question):
+        raise Http404("No such question.")
     if slug != question.slug:
-        return redirect(question, permanent=True)
-    return render(
-        request,
-        "questions/question_detail.html",
-        {
-            "question": question,
-            "answers": list(selectors.question_page_answers(question)),
-            "question_comments": selectors.published_comments().filter(question=question),
-            "related": selectors.related_questions(question),
-            **study.question_page_context(question, request.user),
-        },
-    )
+        return redirect(question, permanent=question.status == Status.PUBLISHED)
+    return render_question_page(request, question)
+
+
+def render_question_page(
+    request: HttpRequest, question: Question, *, status: int = 200, **extra
+) -> HttpResponse:
+    """The question page; community views reuse it to show a form with its errors."""
+    answers = list(selectors.question_page_answers(question, request.user))
+    show_all = request.GET.get("comments") == "all"
+    for answer in answers:
+        comments = list(answer.comments.all())
+        answer.shown_comments = comments if show_all else comments[:COMMENTS_SHOWN]
+        answer.more_comments = len(comments) - len(answer.shown_comments)
+    context = {
+        "question": question,
+        "answers": answers,
+        "question_comments": selectors.visible_comments().filter(question=question),
+        "related": selectors.related_questions(question),
+        "answer_form": AnswerForm(),
+        "comment_form": CommentForm(),
+        **study.question_page_context(question, request.user),
+        **extra,
+    }
+    return render(request, "questions/question_detail.html", context, status=status)
 
 
 @require_GET

@@ -63,7 +63,7 @@ def test_a_visitor_logs_in_and_comes_back_to_the_question(page: Page, site):
     UserFactory(username="erin")
     question = QuestionFactory(title="Why does batch norm help training?")
     page.goto(site + question.get_absolute_url())
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Log in").click()
     page.get_by_label("Username or email").fill("erin")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()

@@ -1,0 +1,105 @@
+"""Forms for community actions. Limits are the same as the services enforce."""
+
+from django import forms
+
+from .models import FlagReason, Source, Topic
+
+ANSWER_MAX = 20_000
+COMMENT_MAX = 600
+REASON_MAX = 500
+TITLE_MIN = 15
+
+
+class MarkdownField(forms.CharField):
+    def __init__(self, *, min_length: int = 1, max_length: int, rows: int = 10, **kwargs):
+        kwargs.setdefault("strip", True)
+        super().__init__(
+            min_length=min_length,
+            max_length=max_length,
+            widget=forms.Textarea(attrs={"rows": rows, "class": "markdown-input"}),
+            **kwargs,
+        )
+
+
+class AnswerForm(forms.Form):
+    body = MarkdownField(
+        label="Your answer",
+        min_length=30,
+        max_length=ANSWER_MAX,
+        rows=12,
+        help_text="Markdown, with code blocks and $math$. At least 30 characters.",
+    )
+
+
+class AnswerEditForm(AnswerForm):
+    summary = forms.CharField(
+        label="What did you change?",
+        max_length=300,
+        required=False,
+        help_text="Optional: a short note shown in the history.",
+    )
+
+
+class ProposalForm(forms.Form):
+    body = MarkdownField(label="Improved answer", min_length=30, max_length=ANSWER_MAX, rows=16)
+    reason = forms.CharField(
+        label="What does your version fix?",
+        max_length=REASON_MAX,
+        help_text="e.g. “The original blames overfitting; the real causes are …”",
+    )
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if body.strip() == self.current.strip():
+            raise forms.ValidationError("Your version is the same as the current answer.")
+        return body
+
+
+class CommentForm(forms.Form):
+    body = MarkdownField(
+        label="Comment", min_length=2, max_length=COMMENT_MAX, rows=3,
+        help_text=f"Short markdown, up to {COMMENT_MAX} characters.",
+    )  # fmt: skip
+
+
+class FlagForm(forms.Form):
+    TARGETS = ("question", "answer", "comment")
+
+    target = forms.ChoiceField(choices=[(t, t) for t in TARGETS], widget=forms.HiddenInput)
+    id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    reason = forms.ChoiceField(label="What is wrong?", choices=FlagReason.choices)
+    note = forms.CharField(
+        label="Details for the moderators (optional)", max_length=500, required=False
+    )
+
+
+class QuestionForm(forms.Form):
+    title = forms.CharField(
+        label="Question",
+        min_length=TITLE_MIN,
+        max_length=300,
+        help_text="The question as an interviewer would ask it.",
+    )
+    body = MarkdownField(
+        label="Details (optional)", required=False, max_length=5000, rows=6, min_length=0,
+        help_text="Context or constraints, in markdown.",
+    )  # fmt: skip
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.all(), required=False, empty_label="No particular source"
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Up to three.",
+    )
+
+    def clean_topics(self):
+        topics = self.cleaned_data["topics"]
+        if len(topics) > 3:
+            raise forms.ValidationError("Choose at most three topics.")
+        return topics

@@ -1,0 +1,78 @@
+"""Per-member rate limits on community actions, counted in the shared cache.
+
+With Redis as the cache (REDIS_URL) the counts hold across processes and
+machines; each limit is a fixed window: at most N actions per W seconds.
+Limits are settings (``MLQA_RATE_LIMITS``) so deployments and tests can tune them.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts.models import User
+
+DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    "vote": (30, 60),
+    "comment": (10, 600),
+    "post": (5, 3600),  # answers and proposals together
+    "flag": (10, 86400),
+    "question": (5, 86400),
+}
+ACTION_WORDS = {
+    "vote": "votes",
+    "comment": "comments",
+    "post": "answers or proposals",
+    "flag": "flags",
+    "question": "questions",
+}
+
+
+@dataclass
+class RateLimited(Exception):
+    action: str
+    limit: int
+    window: int
+
+    @property
+    def message(self) -> str:
+        return (
+            f"You have reached the limit of {self.limit} {ACTION_WORDS[self.action]} "
+            f"per {_duration(self.window)}. Please wait a little and try again."
+        )
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return unit if count == 1 else f"{count} {unit}s"
+    return f"{seconds} seconds"
+
+
+def limits() -> dict[str, tuple[int, int]]:
+    return {**DEFAULT_LIMITS, **getattr(settings, "MLQA_RATE_LIMITS", {})}
+
+
+def check(user: User, action: str) -> None:
+    """Count one ``action`` by ``user``; raise RateLimited past the limit.
+
+    Moderators are not limited: they clean up in bursts.
+    """
+    if user.is_moderator:
+        return
+    limit, window = limits()[action]
+    bucket = int(time.time() // window)
+    key = f"ratelimit:{action}:{user.pk}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    if count > limit:
+        raise RateLimited(action, limit, window)

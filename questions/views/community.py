@@ -1,0 +1,495 @@
+"""Community actions: vote, comment, answer, propose, review, roll back, flag, ask.
+
+Every action is a plain form post that redirects back to the page, and with
+htmx a swap of a named partial of the page's own template. Writes go through
+questions.services, which also checks permissions; this module turns their
+results and refusals into responses: 400 bad input, 403 not allowed, 404
+unknown or hidden, 409 conflict, 429 too many.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.decorators import member_required
+from questions import diff, ratelimit, selectors, services
+from questions.forms import (
+    ANSWER_MAX,
+    AnswerEditForm,
+    AnswerForm,
+    CommentForm,
+    FlagForm,
+    ProposalForm,
+    QuestionForm,
+)
+from questions.markdown import render_markdown
+from questions.models import Answer, Comment, CommentStatus, Proposal, Question, Status
+from questions.views.reading import render_question_page
+
+PAGE = "questions/question_detail.html"
+VOTE_CHOICES = ("up", "down", "clear")
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or "You cannot do that."
+
+
+def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """A readable 4xx page, or for htmx a message fragment, saying why nothing changed."""
+    template = "questions/action_error.html"
+    if request.htmx:
+        template += "#message"
+    return render(request, template, {"message": message, "status": status}, status=status)
+
+
+def _over_limit(request: HttpRequest, action: str) -> str:
+    try:
+        ratelimit.check(request.user, action)
+    except ratelimit.RateLimited as exc:
+        return exc.message
+    return ""
+
+
+def _done(request: HttpRequest, message: str, to) -> HttpResponse:
+    """After a successful action: a message, then the page (a full load for htmx)."""
+    messages.success(request, message)
+    url = to if isinstance(to, str) else to.get_absolute_url()
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _published_answer(pk: int) -> Answer:
+    return get_object_or_404(
+        Answer.objects.select_related("question", "author"),
+        pk=pk,
+        status=Status.PUBLISHED,
+        question__status=Status.PUBLISHED,
+    )
+
+
+def _published_question(pk: int) -> Question:
+    return get_object_or_404(Question.objects.published(), pk=pk)
+
+
+# --- Votes ---------------------------------------------------------------------------
+
+
+@require_POST
+@member_required
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _published_answer(pk)
+    choice = request.POST.get("value", "")
+    error, status = "", 200
+    if choice not in VOTE_CHOICES:
+        error, status = "A vote is up, down or clear.", 400
+    elif message := _over_limit(request, "vote"):
+        error, status = message, 429
+    else:
+        try:
+            answer = services.cast_vote(user=request.user, answer=answer, choice=choice)
+        except PermissionDenied as exc:
+            error, status = _message(exc), 403
+    if not request.htmx:
+        return _refuse(request, status, error) if error else redirect(answer)
+    my_vote = selectors.votes_by(request.user, [answer.pk]).get(answer.pk, 0)
+    context = {"answer": answer, "my_vote": my_vote, "vote_error": error}
+    return render(request, PAGE + "#vote-box", context, status=status)
+
+
+# --- Answers -------------------------------------------------------------------------
+
+
+@require_POST
+@member_required
+def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _published_question(pk)
+    form = AnswerForm(request.POST)
+    status = 400
+    if form.is_valid():
+        if message := _over_limit(request, "post"):
+            form.add_error(None, message)
+            status = 429
+        else:
+            body = form.cleaned_data["body"]
+            answer = services.answer_question(user=request.user, question=question, body=body)
+            return _done(request, "Thank you: your answer is published.", answer)
+    if request.htmx:
+        context = {"question": question, "answer_form": form}
+        return render(request, PAGE + "#answer-form", context, status=status)
+    return render_question_page(request, question, status=status, answer_form=form)
+
+
+@require_POST
+@member_required
+def preview(request: HttpRequest) -> HttpResponse:
+    """Live preview of markdown, through the same pipeline as saved content."""
+    html = render_markdown(request.POST.get("body", "")[:ANSWER_MAX])
+    return render(request, "questions/preview.html", {"html": html})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _published_answer(pk)
+    if not services.can_edit(request.user, answer.author_id):
+        return _refuse(request, 403, "Only the author of this answer or a moderator can edit it.")
+    form = AnswerEditForm(request.POST or None, initial={"body": answer.body})
+    if form.is_valid():
+        try:
+            services.edit_answer(
+                user=request.user,
+                answer=answer,
+                body=form.cleaned_data["body"],
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as exc:
+            form.add_error("body", exc)
+        else:
+            return _done(request, "Your edit is saved as a new revision.", answer)
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "questions/answer_edit.html", {"answer": answer, "form": form}, status=status
+    )
+
+
+@require_GET
+def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _published_answer(pk)
+    revisions = list(answer.revisions.select_related("author", "proposal__author"))
+    entries = []
+    previous = ""
+    for revision in revisions:
+        entries.append({"revision": revision, "diff": diff.word_diff(previous, revision.body)})
+        previous = revision.body
+    entries.reverse()
+    return render(
+        request,
+        "questions/answer_history.html",
+        {
+            "answer": answer,
+            "entries": entries,
+            "can_roll_back": services.can_edit(request.user, answer.author_id),
+        },
+    )
+
+
+@require_POST
+@member_required
+def answer_rollback(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _published_answer(pk)
+    try:
+        number = int(request.POST.get("revision", ""))
+    except ValueError:
+        return _refuse(request, 400, "Choose a revision to roll back to.")
+    try:
+        services.rollback_answer(user=request.user, answer=answer, number=number)
+    except PermissionDenied as exc:
+        return _refuse(request, 403, _message(exc))
+    except ValidationError as exc:
+        return _refuse(request, 400, _message(exc))
+    return _done(request, f"Rolled back to revision {number}.", answer)
+
+
+# --- Proposals -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose a better version: edit the current text, give a reason, see the diff, send."""
+    answer = _published_answer(pk)
+    if answer.author_id == request.user.pk:
+        return _refuse(request, 403, "This is your answer: edit it instead of proposing.")
+    form = ProposalForm(request.POST or None, initial={"body": answer.body}, current=answer.body)
+    context = {"answer": answer, "form": form}
+    if request.method == "POST" and "preview" in request.POST:
+        # Show the diff before sending; with htmx only the diff panel is redrawn.
+        body = request.POST.get("body", "")[:ANSWER_MAX]
+        context["diff"] = diff.word_diff(answer.body, body)
+        template = "questions/propose.html" + ("#diff" if request.htmx else "")
+        return render(request, template, context)
+    status = 200
+    if form.is_valid():
+        if message := _over_limit(request, "post"):
+            form.add_error(None, message)
+            status = 429
+        else:
+            try:
+                services.propose_answer(
+                    user=request.user,
+                    answer=answer,
+                    body=form.cleaned_data["body"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return _done(
+                    request,
+                    "Proposal sent. The answer's author or a moderator will review it.",
+                    answer,
+                )
+    if form.is_bound:
+        status = max(status, 400)
+        context["diff"] = diff.word_diff(answer.body, request.POST.get("body", ""))
+    return render(request, "questions/propose.html", context, status=status)
+
+
+@require_GET
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("answer__question", "author", "base_revision"),
+        pk=pk,
+        answer__status=Status.PUBLISHED,
+        answer__question__status=Status.PUBLISHED,
+    )
+    return _proposal_page(request, proposal)
+
+
+def _proposal_page(
+    request: HttpRequest, proposal: Proposal, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    answer = proposal.answer
+    current = services.current_revision(answer)
+    conflict = bool(current and proposal.base_revision_id != current.pk)
+    context = {
+        "proposal": proposal,
+        "answer": answer,
+        "current": current,
+        "conflict": conflict,
+        "diff": diff.word_diff(answer.body, proposal.body),
+        "base_diff": (
+            diff.word_diff(proposal.base_revision.body, answer.body)
+            if conflict and proposal.base_revision
+            else ""
+        ),
+        "can_review": services.can_review(request.user, answer),
+        "error": error,
+    }
+    return render(request, "questions/proposal_detail.html", context, status=status)
+
+
+def _proposal_for_action(pk: int) -> Proposal:
+    return get_object_or_404(
+        Proposal.objects.select_related("answer__question", "answer__author", "author"),
+        pk=pk,
+        answer__status=Status.PUBLISHED,
+        answer__question__status=Status.PUBLISHED,
+    )
+
+
+@require_POST
+@member_required
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_for_action(pk)
+    seen = request.POST.get("seen_revision", "")
+    try:
+        services.accept_proposal(
+            user=request.user,
+            proposal=proposal,
+            seen_revision=int(seen) if seen.isdigit() else None,
+        )
+    except PermissionDenied as exc:
+        return _refuse(request, 403, _message(exc))
+    except services.Conflict as exc:
+        return _proposal_page(request, proposal, error=str(exc), status=409)
+    except ValidationError as exc:
+        return _proposal_page(request, proposal, error=_message(exc), status=400)
+    return _done(request, "Proposal accepted: it is now the answer's text.", proposal.answer)
+
+
+@require_POST
+@member_required
+def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_for_action(pk)
+    try:
+        services.reject_proposal(user=request.user, proposal=proposal)
+    except PermissionDenied as exc:
+        return _refuse(request, 403, _message(exc))
+    except ValidationError as exc:
+        return _proposal_page(request, proposal, error=_message(exc), status=400)
+    return _done(request, "Proposal rejected.", proposal.answer)
+
+
+@require_POST
+@member_required
+def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_for_action(pk)
+    try:
+        services.withdraw_proposal(user=request.user, proposal=proposal)
+    except PermissionDenied as exc:
+        return _refuse(request, 403, _message(exc))
+    except ValidationError as exc:
+        return _proposal_page(request, proposal, error=_message(exc), status=400)
+    return _done(request, "Your proposal is withdrawn.", proposal.answer)
+
+
+# --- Comments ------------------------------------------------------------------------
+
+
+def _comments_fragment(request, answer, *, form=None, status=200, error=""):
+    context = {
+        "answer": answer,
+        "comments": list(selectors.visible_comments().filter(answer=answer)),
+        "show_all_comments": True,
+        "comment_form": form or CommentForm(),
+        "comment_error": error,
+    }
+    return render(request, PAGE + "#answer-comments", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def answer_comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: every comment of an answer (htmx "show all"); POST: add one."""
+    answer = _published_answer(pk)
+    if request.method == "GET":
+        if request.htmx:
+            return _comments_fragment(request, answer)
+        url = f"{answer.question.get_absolute_url()}?comments=all#answer-{answer.pk}"
+        return redirect(url)
+    return _add_comment(request, answer=answer)
+
+
+@require_POST
+@member_required
+def question_comments(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_comment(request, question=_published_question(pk))
+
+
+@member_required
+def _add_comment(request, *, answer: Answer | None = None, question: Question | None = None):
+    """Add a comment to an answer or a question; members only."""
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        status, error = 400, " ".join(form.errors.get("body", ["Write a comment first."]))
+    elif message := _over_limit(request, "comment"):
+        status, error = 429, message
+    else:
+        comment = services.add_comment(
+            author=request.user, body=form.cleaned_data["body"], answer=answer, question=question
+        )
+        if request.htmx and answer is not None:
+            return _comments_fragment(request, answer)
+        return _done(request, "Comment added.", comment)
+    if request.htmx and answer is not None:
+        return _comments_fragment(request, answer, form=form, status=status, error=error)
+    return _refuse(request, status, error)
+
+
+def _own_comment(pk: int) -> Comment:
+    return get_object_or_404(
+        Comment.objects.select_related("author", "answer__question", "question"),
+        pk=pk,
+        status=CommentStatus.PUBLISHED,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own_comment(pk)
+    if not services.can_edit(request.user, comment.author_id):
+        return _refuse(request, 403, "Only the author of this comment or a moderator can edit it.")
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if form.is_valid():
+        services.edit_comment(user=request.user, comment=comment, body=form.cleaned_data["body"])
+        return _done(request, "Comment updated.", comment.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "questions/comment_edit.html", {"comment": comment, "form": form}, status=status
+    )
+
+
+@require_POST
+@member_required
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own_comment(pk)
+    try:
+        services.delete_comment(user=request.user, comment=comment)
+    except PermissionDenied as exc:
+        return _refuse(request, 403, _message(exc))
+    return _done(request, "Comment deleted.", comment.get_absolute_url())
+
+
+# --- Flags ---------------------------------------------------------------------------
+
+
+def _flag_target(kind: str, pk: int):
+    match kind:
+        case "question":
+            return get_object_or_404(Question.objects.published(), pk=pk)
+        case "answer":
+            return _published_answer(pk)
+        case "comment":
+            return get_object_or_404(Comment, pk=pk, status=CommentStatus.PUBLISHED)
+    raise ValueError(kind)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def flag(request: HttpRequest) -> HttpResponse:
+    """Report a question, answer or comment: a form (GET) and its post."""
+    params = request.POST if request.method == "POST" else request.GET
+    kind, raw_id = params.get("target", ""), params.get("id", "")
+    if kind not in FlagForm.TARGETS or not raw_id.isdigit():
+        return _refuse(request, 400, "Say what to flag: a question, an answer or a comment, by id.")
+    target = _flag_target(kind, int(raw_id))
+    form = FlagForm(request.POST or None, initial={"target": kind, "id": raw_id})
+    if form.is_valid():
+        if message := _over_limit(request, "flag"):
+            return _refuse(request, 429, message)
+        try:
+            services.flag_content(
+                user=request.user,
+                target=target,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            return _refuse(request, 409, _message(exc))
+        if request.htmx:
+            return render(request, "questions/flag.html#thanks", {"target": target})
+        return _done(request, "Thank you: a moderator will look at it.", target)
+    template = "questions/flag.html" + ("#flag-form" if request.htmx else "")
+    status = 400 if form.is_bound else 200
+    return render(request, template, {"form": form, "target": target, "kind": kind}, status=status)
+
+
+# --- Questions -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def ask(request: HttpRequest) -> HttpResponse:
+    form = QuestionForm(request.POST or None)
+    status = 200
+    if form.is_valid():
+        if message := _over_limit(request, "question"):
+            form.add_error(None, message)
+            status = 429
+        else:
+            question = services.submit_question(user=request.user, **form.cleaned_data)
+            return _done(
+                request,
+                "Thank you: your question is waiting for a moderator and will appear once "
+                "published.",
+                question,
+            )
+    elif form.is_bound:
+        status = 400
+    similar = selectors.similar_questions(form.data.get("title", "")) if form.is_bound else []
+    return render(request, "questions/ask.html", {"form": form, "similar": similar}, status=status)
+
+
+@require_GET
+def similar_questions(request: HttpRequest) -> HttpResponse:
+    """While a member types a title: published questions that look the same."""
+    similar = selectors.similar_questions(request.GET.get("title", "")[:300])
+    if request.htmx:
+        return render(request, "questions/ask.html#similar", {"similar": similar})
+    return redirect(reverse("ask"))
