@@ -1,6 +1,6 @@
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -9,6 +9,15 @@ from questions.models import Answer, Bookmark, Proposal, ProposalStatus, Questio
 
 from .adapters import DELETED_USERNAME_PREFIX
 from .models import MODERATORS_GROUP, User
+from .permissions import grant_moderator_permissions
+
+
+def moderators_group() -> Group:
+    """The Moderators group, created by a migration; recreated if it went missing."""
+    group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    if created:
+        grant_moderator_permissions(group, Permission)
+    return group
 
 
 @transaction.atomic
@@ -18,7 +27,7 @@ def make_moderator(*, user: User) -> None:
     The group and its permissions are created by a migration; a moderator is
     never a superuser.
     """
-    group = Group.objects.get(name=MODERATORS_GROUP)
+    group = moderators_group()
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -2,9 +2,9 @@
 render step so stored HTML matches what the site would store."""
 
 import factory
-from django.contrib.auth.models import Group
 
-from accounts.models import MODERATORS_GROUP, User
+from accounts.models import User
+from accounts.services import moderators_group
 from questions.models import (
     Answer,
     Bookmark,
@@ -39,7 +39,7 @@ class ModeratorFactory(UserFactory):
     @factory.post_generation
     def moderators_group(self, create, extracted, **kwargs):
         if create:
-            self.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+            self.groups.add(moderators_group())
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

@@ -3,19 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# (app_label, model, actions). Moderators never get "delete": moderation hides.
-MODERATOR_PERMISSIONS = [
-    ("questions", "source", ("view", "add", "change")),
-    ("questions", "topic", ("view", "add", "change")),
-    ("questions", "question", ("view", "change")),
-    ("questions", "answer", ("view", "change")),
-    ("questions", "answerrevision", ("view",)),
-    ("questions", "proposal", ("view", "change")),
-    ("questions", "comment", ("view", "change")),
-    ("questions", "flag", ("view", "change")),
-    ("questions", "vote", ("view",)),
-    ("accounts", "user", ("view", "change")),
-]
+from accounts.permissions import MODERATOR_PERMISSIONS, grant_moderator_permissions
 
 
 def create_group(apps, schema_editor):
@@ -27,14 +15,7 @@ def create_group(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name="Moderators")
-    for app_label, model, actions in MODERATOR_PERMISSIONS:
-        for action in actions:
-            group.permissions.add(
-                Permission.objects.get(
-                    content_type__app_label=app_label,
-                    codename=f"{action}_{model}",
-                )
-            )
+    grant_moderator_permissions(group, Permission)
 
 
 def remove_group(apps, schema_editor):

@@ -24,6 +24,9 @@ def pytest_collection_modifyitems(config, items):
         if "tests/browser/" not in item.nodeid:
             continue
         item.add_marker(pytest.mark.browser)
+        # The live server's thread sees only committed data; serialized rollback
+        # restores what migrations created (the Moderators group) after each flush.
+        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
         if not HAVE_CHROMIUM and not os.environ.get("CI"):
             reason = f"Chromium not found at {CHROMIUM}; apt-get install chromium"
             item.add_marker(pytest.mark.skip(reason=reason))
@@ -48,6 +51,6 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server's base URL, with a fresh database per test."""
+def site(live_server):
+    """The live server's base URL (each browser test gets a fresh database)."""
     return live_server.url
