@@ -525,7 +525,7 @@ def test_a_failure_while_writing_rolls_the_whole_run_back(monkeypatch, readme):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_revise_answers", explode)
+    monkeypatch.setattr(services.imports, "_revise_answers", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         run(readme)
     assert table() == (0, 0, 0, 0)

@@ -1,0 +1,57 @@
+"""Every write that touches more than one row, with its permission check.
+
+Views, the admin and management commands call these functions; none of them
+writes counters, revisions or audit records on its own. One module per area:
+content (questions, answers, votes, comments), community (edits, proposals,
+flags, submissions), imports (markdown collections), moderation.
+"""
+
+from .community import (
+    Conflict,
+    accept_proposal,
+    answer_question,
+    can_edit,
+    can_review,
+    current_revision,
+    delete_comment,
+    edit_answer,
+    edit_comment,
+    flag_content,
+    propose_answer,
+    reject_proposal,
+    rollback_answer,
+    submit_question,
+    withdraw_proposal,
+)
+from .content import (
+    add_comment,
+    cast_vote,
+    create_answer,
+    create_question,
+    revise_answer,
+)
+from .imports import import_collection
+
+__all__ = [
+    "Conflict",
+    "accept_proposal",
+    "add_comment",
+    "answer_question",
+    "can_edit",
+    "can_review",
+    "cast_vote",
+    "create_answer",
+    "create_question",
+    "current_revision",
+    "delete_comment",
+    "edit_answer",
+    "edit_comment",
+    "flag_content",
+    "import_collection",
+    "propose_answer",
+    "reject_proposal",
+    "revise_answer",
+    "rollback_answer",
+    "submit_question",
+    "withdraw_proposal",
+]

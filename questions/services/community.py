@@ -1,0 +1,235 @@
+"""Community actions: answers, edits, proposals, comments, flags, new questions."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from questions.models import (
+    Answer,
+    AnswerRevision,
+    Comment,
+    CommentStatus,
+    Flag,
+    FlagStatus,
+    Origin,
+    Proposal,
+    ProposalStatus,
+    Question,
+    Source,
+    Status,
+    Topic,
+)
+
+from .content import _require_member, create_answer, create_question, revise_answer
+
+
+class Conflict(Exception):
+    """The answer changed since the proposal was written; the reviewer must look again."""
+
+
+def can_edit(user: User, owner_id: int | None) -> bool:
+    """Owners edit their own content; moderators edit anyone's."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_moderator or (owner_id is not None and owner_id == user.pk)
+
+
+def _require_owner_or_moderator(user: User, owner_id: int | None, what: str) -> None:
+    _require_member(user)
+    if not can_edit(user, owner_id):
+        raise PermissionDenied(f"Only the author of this {what} or a moderator can do that.")
+
+
+def _require_published_answer(answer: Answer) -> None:
+    if answer.status != Status.PUBLISHED or answer.question.status != Status.PUBLISHED:
+        raise PermissionDenied("This answer is not published.")
+
+
+def current_revision(answer: Answer) -> AnswerRevision | None:
+    return answer.revisions.order_by("-number").first()
+
+
+@transaction.atomic
+def answer_question(*, user: User, question: Question, body: str) -> Answer:
+    """A member's own answer to a published question."""
+    _require_member(user)
+    if question.status != Status.PUBLISHED:
+        raise PermissionDenied("This question is not open for answers.")
+    return create_answer(question=question, body=body, author=user, origin=Origin.COMMUNITY)
+
+
+@transaction.atomic
+def edit_answer(*, user: User, answer: Answer, body: str, summary: str = "") -> AnswerRevision:
+    """The author (or a moderator) rewrites an answer: a new revision."""
+    _require_owner_or_moderator(user, answer.author_id, "answer")
+    _require_published_answer(answer)
+    if body.strip() == answer.body.strip():
+        raise ValidationError("Nothing changed.")
+    return revise_answer(answer=answer, body=body, author=user, summary=summary or "Edited")
+
+
+@transaction.atomic
+def rollback_answer(*, user: User, answer: Answer, number: int) -> AnswerRevision:
+    """Bring back the text of an earlier revision, as a new revision."""
+    _require_owner_or_moderator(user, answer.author_id, "answer")
+    target = answer.revisions.filter(number=number).first()
+    if target is None:
+        raise ValidationError(f"Answer #{answer.pk} has no revision {number}.")
+    if target.body == answer.body:
+        raise ValidationError("That revision is already the current text.")
+    return revise_answer(
+        answer=answer, body=target.body, author=user, summary=f"Rolled back to revision {number}"
+    )
+
+
+@transaction.atomic
+def propose_answer(*, user: User, answer: Answer, body: str, reason: str) -> Proposal:
+    """Propose a better version of someone else's answer."""
+    _require_member(user)
+    _require_published_answer(answer)
+    if answer.author_id == user.pk:
+        raise PermissionDenied("This is your answer: edit it instead of proposing.")
+    if body.strip() == answer.body.strip():
+        raise ValidationError("Your version is the same as the current answer.")
+    if Proposal.objects.filter(answer=answer, author=user, status=ProposalStatus.PENDING).exists():
+        raise ValidationError(
+            "You already have a proposal waiting on this answer. Withdraw it to send another."
+        )
+    return Proposal.objects.create(
+        answer=answer,
+        author=user,
+        body=body,
+        reason=reason.strip(),
+        base_revision=current_revision(answer),
+    )
+
+
+def can_review(user: User, answer: Answer) -> bool:
+    """The answer's author reviews proposals; moderators review any, AI answers above all."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_moderator or (answer.author_id is not None and answer.author_id == user.pk)
+
+
+def _pending(proposal: Proposal) -> Proposal:
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != ProposalStatus.PENDING:
+        raise ValidationError(f"This proposal was already {locked.get_status_display().lower()}.")
+    return locked
+
+
+@transaction.atomic
+def accept_proposal(
+    *, user: User, proposal: Proposal, seen_revision: int | None = None
+) -> AnswerRevision:
+    """Make the proposal the answer's text: a new revision credited to the proposer.
+
+    If the answer changed after the proposal was written, acceptance needs the
+    reviewer to have seen the current revision (``seen_revision``), otherwise
+    ``Conflict`` is raised.
+    """
+    answer = proposal.answer
+    if not can_review(user, answer):
+        raise PermissionDenied("Only the answer's author or a moderator can review proposals.")
+    proposal = _pending(proposal)
+    _require_published_answer(answer)
+    current = current_revision(answer)
+    if current and proposal.base_revision_id != current.pk and seen_revision != current.number:
+        raise Conflict(
+            f"The answer changed after this proposal was written (now revision "
+            f"{current.number}). Compare it with the current text before accepting."
+        )
+    revision = revise_answer(
+        answer=answer,
+        body=proposal.body,
+        author=proposal.author,
+        summary=f"Accepted proposal: {proposal.reason}",
+    )
+    revision.proposal = proposal
+    revision.save(update_fields=["proposal"])
+    proposal.status = ProposalStatus.ACCEPTED
+    proposal.reviewed_by = user
+    proposal.reviewed_at = timezone.now()
+    proposal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return revision
+
+
+@transaction.atomic
+def reject_proposal(*, user: User, proposal: Proposal) -> Proposal:
+    if not can_review(user, proposal.answer):
+        raise PermissionDenied("Only the answer's author or a moderator can review proposals.")
+    proposal = _pending(proposal)
+    proposal.status = ProposalStatus.REJECTED
+    proposal.reviewed_by = user
+    proposal.reviewed_at = timezone.now()
+    proposal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return proposal
+
+
+@transaction.atomic
+def withdraw_proposal(*, user: User, proposal: Proposal) -> Proposal:
+    _require_member(user)
+    if proposal.author_id != user.pk:
+        raise PermissionDenied("Only the member who made this proposal can withdraw it.")
+    proposal = _pending(proposal)
+    proposal.status = ProposalStatus.WITHDRAWN
+    proposal.save(update_fields=["status"])
+    return proposal
+
+
+@transaction.atomic
+def edit_comment(*, user: User, comment: Comment, body: str) -> Comment:
+    _require_owner_or_moderator(user, comment.author_id, "comment")
+    if comment.status != CommentStatus.PUBLISHED:
+        raise PermissionDenied("This comment can no longer be edited.")
+    comment.body = body
+    comment.render()
+    comment.save(update_fields=["body", "body_html", "updated_at"])
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, user: User, comment: Comment) -> Comment:
+    """The author removes their comment: it stays as "comment deleted"."""
+    _require_owner_or_moderator(user, comment.author_id, "comment")
+    if comment.status == CommentStatus.DELETED:
+        return comment
+    comment.status = CommentStatus.DELETED
+    comment.save(update_fields=["status", "updated_at"])
+    return comment
+
+
+@transaction.atomic
+def flag_content(
+    *, user: User, target: Question | Answer | Comment, reason: str, note: str = ""
+) -> Flag:
+    """Report content to the moderators; one open flag per member and target."""
+    _require_member(user)
+    field = type(target).__name__.lower()
+    if Flag.objects.filter(reporter=user, status=FlagStatus.OPEN, **{field: target}).exists():
+        raise ValidationError(f"You have already flagged this {field}; a moderator will look.")
+    return Flag.objects.create(reporter=user, reason=reason, note=note.strip(), **{field: target})
+
+
+@transaction.atomic
+def submit_question(
+    *,
+    user: User,
+    title: str,
+    body: str = "",
+    source: Source | None = None,
+    topics: Iterable[Topic] = (),
+) -> Question:
+    """A member's new question, held for a moderator (``pending``)."""
+    _require_member(user)
+    return create_question(
+        title=title,
+        body=body,
+        source=source,
+        topics=topics,
+        submitted_by=user,
+        status=Status.PENDING,
+    )

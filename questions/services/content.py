@@ -1,0 +1,229 @@
+"""Creating and changing questions, answers, votes and comments.
+
+Every write that touches more than one row lives in questions.services, with
+its permission check; views, the admin and commands call these functions and
+never write counters or revisions themselves.
+"""
+
+from collections.abc import Iterable
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from questions.models import (
+    Answer,
+    AnswerRevision,
+    Comment,
+    Difficulty,
+    Origin,
+    Question,
+    Source,
+    Status,
+    Topic,
+    Vote,
+)
+from questions.search import index_questions
+
+
+def _require_member(user: User) -> None:
+    if not (user.is_authenticated and user.is_active):
+        raise PermissionDenied("Log in to do that.")
+
+
+VoteChoice = Literal["up", "down", "clear"]
+_VOTE_VALUES: dict[str, int] = {"up": Vote.UP, "down": Vote.DOWN, "clear": 0}
+
+
+@transaction.atomic
+def create_question(
+    *,
+    title: str,
+    body: str = "",
+    source: Source | None = None,
+    source_reference: str = "",
+    difficulty: str = Difficulty.UNRATED,
+    topics: Iterable[Topic] = (),
+    submitted_by: User | None = None,
+    status: str = Status.PUBLISHED,
+) -> Question:
+    question = Question(
+        title=title.strip(),
+        body=body,
+        source=source,
+        source_reference=source_reference,
+        difficulty=difficulty,
+        submitted_by=submitted_by,
+        status=status,
+    )
+    question.render()
+    question.save()
+    question.topics.set(topics)
+    index_questions([question.pk])
+    return question
+
+
+@transaction.atomic
+def create_answer(
+    *,
+    question: Question,
+    body: str,
+    author: User | None = None,
+    origin: str = Origin.COMMUNITY,
+    ai_model: str = "",
+    status: str = Status.PUBLISHED,
+    is_featured: bool = False,
+) -> Answer:
+    """Store an answer with its first revision and count it on the question."""
+    if origin == Origin.COMMUNITY and author is None:
+        raise ValueError("A community answer needs an author.")
+    answer = Answer(
+        question=question,
+        body=body,
+        author=author,
+        origin=origin,
+        ai_model=ai_model if origin == Origin.AI else "",
+        status=status,
+        is_featured=is_featured,
+        revision_count=1,
+    )
+    answer.render()
+    answer.save()
+    AnswerRevision.objects.create(
+        answer=answer, number=1, body=body, author=author, summary="Original answer"
+    )
+    if status == Status.PUBLISHED:
+        Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
+        index_questions([question.pk])
+    return answer
+
+
+@transaction.atomic
+def cast_vote(*, user: User, answer: Answer, choice: VoteChoice) -> Answer:
+    """Vote an answer up or down, or clear the vote; returns the fresh answer.
+
+    The Vote row and the answer's denormalised counters change in one
+    transaction, with F() updates, so concurrent votes keep the score exact.
+    """
+    if choice not in _VOTE_VALUES:
+        raise ValueError(f"Unknown vote {choice!r}: use up, down or clear.")
+    _require_member(user)
+    if answer.author_id is not None and answer.author_id == user.pk:
+        raise PermissionDenied("You cannot vote on your own answer.")
+    if answer.status != Status.PUBLISHED or answer.question.status != Status.PUBLISHED:
+        raise PermissionDenied("This answer is not open for votes.")
+
+    new = _VOTE_VALUES[choice]
+    existing = Vote.objects.select_for_update().filter(user=user, answer=answer).first()
+    old = existing.value if existing else 0
+    if new == old:
+        return answer
+    if existing and new:
+        existing.value = new
+        existing.save(update_fields=["value", "updated_at"])
+    elif existing:
+        existing.delete()
+    else:
+        Vote.objects.create(user=user, answer=answer, value=new)
+
+    up = (new == Vote.UP) - (old == Vote.UP)
+    down = (new == Vote.DOWN) - (old == Vote.DOWN)
+    Answer.objects.filter(pk=answer.pk).update(
+        score=F("score") + (new - old),
+        upvotes=F("upvotes") + up,
+        downvotes=F("downvotes") + down,
+    )
+    answer.refresh_from_db(fields=["score", "upvotes", "downvotes"])
+    return answer
+
+
+@transaction.atomic
+def add_comment(
+    *,
+    author: User,
+    body: str,
+    answer: Answer | None = None,
+    question: Question | None = None,
+) -> Comment:
+    if (answer is None) == (question is None):
+        raise ValueError("A comment goes on exactly one answer or one question.")
+    target_question = question or answer.question
+    if target_question.status != Status.PUBLISHED or (
+        answer is not None and answer.status != Status.PUBLISHED
+    ):
+        raise PermissionDenied("Comments are closed on content that is not published.")
+    comment = Comment(author=author, body=body, answer=answer, question=question)
+    comment.render()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def revise_answer(
+    *, answer: Answer, body: str, author: User | None = None, summary: str = ""
+) -> AnswerRevision:
+    """Make ``body`` the answer's text, kept as its next numbered revision."""
+    return _revise_answers([(answer, body, summary)], author=author)[0]
+
+
+def _revise_answers(
+    changes: list[tuple[Answer, str, str]], *, author: User | None = None, reindex: bool = True
+) -> list[AnswerRevision]:
+    """New text for many answers at once: each gets its next numbered revision.
+
+    The answer rows are locked first, so the revision numbers (and
+    ``revision_count``) stay exact when two edits race. Call inside a
+    transaction.
+    """
+    if len({answer.pk for answer, _, _ in changes}) != len(changes):
+        raise ValueError("Each answer can be revised once per call.")
+    locked: dict[int, tuple[int, str]] = {}
+    for chunk in _chunks([answer.pk for answer, _, _ in changes]):
+        rows = Answer.objects.select_for_update().filter(pk__in=chunk)
+        locked.update(
+            (pk, (count, status))
+            for pk, count, status in rows.values_list("pk", "revision_count", "status")
+        )
+    max_summary = AnswerRevision._meta.get_field("summary").max_length
+    revisions = []
+    for answer, body, summary in changes:
+        count, _ = locked[answer.pk]
+        answer.body = body
+        answer.render()
+        answer.revision_count = count + 1
+        revisions.append(
+            AnswerRevision(
+                answer=answer,
+                number=count + 1,
+                body=body,
+                author=author,
+                summary=summary[:max_summary],
+            )
+        )
+    answers = [answer for answer, _, _ in changes]
+    Answer.objects.bulk_update(answers, ["body", "body_html"], batch_size=500)
+    now = timezone.now()
+    for chunk in _chunks([answer.pk for answer in answers]):
+        Answer.objects.filter(pk__in=chunk).update(
+            revision_count=F("revision_count") + 1, updated_at=now
+        )
+    for answer in answers:
+        answer.updated_at = now
+    AnswerRevision.objects.bulk_create(revisions, batch_size=1000)
+    if reindex:
+        published = {
+            answer.question_id
+            for answer, _, _ in changes
+            if locked[answer.pk][1] == Status.PUBLISHED
+        }
+        for chunk in _chunks(sorted(published), size=2000):
+            index_questions(chunk)
+    return revisions
+
+
+def _chunks(items: list, size: int = 900) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
