@@ -1,8 +1,15 @@
-"""A candidate's bookmarks and their spaced-repetition practice state."""
+"""A candidate's bookmarks, their spaced-repetition practice state, and reports
+that a question was asked in a real interview."""
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from questions.markdown import render_markdown
 
 from .catalog import Question
 
@@ -23,6 +30,7 @@ class Bookmark(models.Model):
     note = models.TextField(
         max_length=5000, blank=True, help_text="Private markdown note, never shown to others."
     )
+    note_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Practice card: empty until the first review.
     due = models.DateTimeField(null=True, blank=True)
@@ -35,7 +43,10 @@ class Bookmark(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "due"], name="bookmark_due_idx")]
+        indexes = [
+            models.Index(fields=["user", "due"], name="bookmark_due_idx"),
+            models.Index(fields=["user", "-created_at"], name="bookmark_added_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "question"], name="one_bookmark_per_member_question"
@@ -44,6 +55,23 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} bookmarked {self.question}"
+
+    @property
+    def is_new(self) -> bool:
+        """Never practised yet."""
+        return self.state is None
+
+    @property
+    def practice_label(self) -> str:
+        """New, Learning or Known: what the member sees about this card."""
+        if self.state is None:
+            return "New"
+        if self.state == self.CardState.REVIEW:
+            return "Known"
+        return "Learning"
+
+    def render(self) -> None:
+        self.note_html = render_markdown(self.note)
 
 
 class Review(models.Model):
@@ -72,3 +100,86 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rating_display()} on {self.bookmark} at {self.reviewed_at:%Y-%m-%d}"
+
+
+class InterviewLevel(models.TextChoices):
+    INTERN = "intern", "Intern"
+    JUNIOR = "junior", "Junior"
+    MID = "mid", "Mid-level"
+    SENIOR = "senior", "Senior"
+    STAFF = "staff", "Staff or above"
+
+
+def recent_report(now: datetime | None = None) -> Q:
+    """A report from the last 12 months, about an interview in that period's years."""
+    since = (now or timezone.now()) - timedelta(days=365)
+    return Q(created_at__gte=since, year__gte=since.year)
+
+
+class InterviewReportQuerySet(models.QuerySet):
+    def visible(self):
+        """Reports that count: not hidden by a moderator."""
+        return self.filter(is_hidden=False)
+
+    def recent(self, now: datetime | None = None):
+        return self.filter(recent_report(now))
+
+    def count_per_question(self) -> Coalesce:
+        """How many of these reports the outer query's question has, as an expression."""
+        counts = (
+            self.filter(question=OuterRef("pk"))
+            .order_by()
+            .values("question")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counts), 0)
+
+
+class InterviewReport(models.Model):
+    """A member's report that a question was asked in a real interview.
+
+    Shown on the question page only as a count, the latest year and the
+    companies named; who reported stays private. A moderator can hide a report
+    (it then stops counting) but never deletes it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="interview_reports",
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="interview_reports"
+    )
+    company = models.CharField(max_length=80, blank=True, help_text="Optional.")
+    level = models.CharField(
+        max_length=10, choices=InterviewLevel.choices, blank=True, help_text="Optional."
+    )
+    year = models.PositiveSmallIntegerField(help_text="The year of the interview.")
+    is_hidden = models.BooleanField(
+        default=False, help_text="Hidden by a moderator: no longer counted or shown."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InterviewReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["question", "created_at"], name="report_question_recent_idx"),
+            models.Index(fields=["is_hidden", "created_at"], name="report_moderation_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "question", "year"], name="one_report_per_member_question_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="report_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" at {self.company}" if self.company else ""
+        return f"Asked{where} in {self.year}: {self.question}"

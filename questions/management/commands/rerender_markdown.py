@@ -1,4 +1,4 @@
-"""Re-render the stored HTML of every question, answer and comment.
+"""Re-render the stored HTML of every question, answer, comment and bookmark note.
 
 Run after the markdown pipeline changes (questions/markdown.py): pages only
 ever print the stored HTML, so old content keeps its old rendering until then.
@@ -7,19 +7,23 @@ ever print the stored HTML, so old content keeps its old rendering until then.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from questions.models import Answer, Comment, Question
+from questions.models import Answer, Bookmark, Comment, Question
 
 BATCH = 500
 
 
 class Command(BaseCommand):
-    help = "Re-render stored HTML from markdown for questions, answers and comments."
+    help = "Re-render stored HTML from markdown: questions, answers, comments, notes."
 
     def handle(self, *args, **options):
-        for model in (Question, Answer, Comment):
+        rendered_fields = {
+            Question: ["body_html", "slug"],  # render() also refreshes the slug
+            Answer: ["body_html"],
+            Comment: ["body_html"],
+            Bookmark: ["note_html"],
+        }
+        for model, fields in rendered_fields.items():
             changed = 0
-            # Question.render() also refreshes the slug from the title.
-            fields = ["body_html", "slug"] if model is Question else ["body_html"]
             batch = []
             for obj in model.objects.order_by("pk").iterator(chunk_size=BATCH):
                 before = [getattr(obj, name) for name in fields]

@@ -1,0 +1,88 @@
+// Practice page keys, like Anki: Space shows the answer, 1–4 rate the card.
+// Everything also works without this file: the answer is a <details> element
+// and the ratings are submit buttons of a plain form (htmx swaps the next card in).
+(function () {
+  "use strict";
+
+  var shownAt = Date.now();
+
+  function card() {
+    return document.querySelector(".practice-card");
+  }
+
+  function isTyping(target) {
+    return target instanceof Element && target.closest("input, textarea, select, [contenteditable]");
+  }
+
+  function focusCard() {
+    var current = card();
+    shownAt = Date.now();
+    if (!current) return;
+    var title = current.querySelector(".card-title");
+    if (title) title.focus({ preventScroll: false });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
+    if (isTyping(event.target)) return;
+    var current = card();
+    if (!current) return;
+    var reveal = current.querySelector("details.reveal");
+    if (!reveal) return;
+
+    if (event.key === " " || event.key === "Enter") {
+      // A focused button, link or summary keeps its own Space/Enter behaviour.
+      if (event.target instanceof Element && event.target.closest("button, a, summary")) return;
+      if (!reveal.open) {
+        event.preventDefault();
+        reveal.open = true;
+      }
+      return;
+    }
+
+    if (/^[1-4]$/.test(event.key) && reveal.open) {
+      var button = current.querySelector('button[name="rating"][value="' + event.key + '"]');
+      if (button && !button.disabled) {
+        event.preventDefault();
+        button.click();
+      }
+    }
+  });
+
+  // How long the member looked at the card before rating it, for the review log.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.classList.contains("rating-form")) return;
+      var field = form.querySelector('input[name="duration_ms"]');
+      if (field) field.value = String(Math.max(0, Date.now() - shownAt));
+    },
+    true
+  );
+
+  // When the answer opens, bring the rating buttons into view; after htmx
+  // brings the next card, focus its question so screen readers announce it.
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      var details = event.target;
+      if (details instanceof HTMLDetailsElement && details.classList.contains("reveal") && details.open) {
+        var prompt = details.querySelector(".rating-prompt");
+        if (prompt) prompt.scrollIntoView({ block: "nearest" });
+      }
+    },
+    true
+  );
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var session = document.getElementById("practice-session");
+    if (session && event.target instanceof Node && session.contains(event.target)) focusCard();
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      shownAt = Date.now();
+    });
+  }
+})();

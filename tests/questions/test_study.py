@@ -1,0 +1,409 @@
+"""Study services: bookmarks and their counters, notes, FSRS scheduling with a
+frozen clock, the daily session, progress, and the rules of interview reports."""
+
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import fsrs
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from accounts.services import delete_account
+from questions import selectors, study
+from questions.models import Answer, Bookmark, InterviewReport, Question, Review, Status
+from tests.factories import (
+    AIAnswerFactory,
+    AnswerFactory,
+    BookmarkFactory,
+    QuestionFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def no_fuzz():
+    """FSRS adds random fuzz to review intervals; pin it so dates are exact."""
+    with mock.patch("fsrs.scheduler.random", return_value=0.5):
+        yield
+
+
+def expected_after(ratings: list[tuple[datetime, int]]) -> fsrs.Card:
+    """What the fsrs package itself says a new card becomes after these ratings."""
+    scheduler = fsrs.Scheduler()
+    card = fsrs.Card(card_id=1, due=ratings[0][0])
+    for when, rating in ratings:
+        card, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=when)
+    return card
+
+
+def count(question: Question) -> int:
+    question.refresh_from_db(fields=["bookmark_count"])
+    return question.bookmark_count
+
+
+# --- Bookmarks --------------------------------------------------------------------------
+
+
+def test_toggle_bookmark_keeps_the_counter_exact(member, other_member):
+    question = QuestionFactory()
+    assert study.toggle_bookmark(user=member, question=question) is not None
+    assert question.bookmark_count == 1  # refreshed on the instance too
+    study.toggle_bookmark(user=other_member, question=question)
+    assert count(question) == 2
+    assert study.toggle_bookmark(user=member, question=question) is None
+    assert count(question) == 1
+    assert list(Bookmark.objects.values_list("user__username", flat=True)) == ["bob"]
+
+
+def test_a_hidden_question_cannot_be_bookmarked_but_an_old_bookmark_can_be_removed(member):
+    question = QuestionFactory()
+    study.toggle_bookmark(user=member, question=question)
+    Question.objects.filter(pk=question.pk).update(status=Status.HIDDEN)
+    question.refresh_from_db()
+    assert study.toggle_bookmark(user=member, question=question) is None
+    assert count(question) == 0
+    with pytest.raises(PermissionDenied):
+        study.toggle_bookmark(user=member, question=question)
+    assert not Bookmark.objects.exists()
+
+
+def test_removing_a_bookmark_forgets_its_reviews(member):
+    question = QuestionFactory()
+    bookmark = study.toggle_bookmark(user=member, question=question)
+    study.review(user=member, bookmark=bookmark, rating=3, now=T0)
+    study.toggle_bookmark(user=member, question=question)
+    assert not Review.objects.exists()
+
+
+def test_bookmark_topic_adds_only_what_is_missing_and_keeps_notes(member):
+    stats = TopicFactory(name="Statistics", slug="statistics")
+    owned, *others = [QuestionFactory(topics=[stats]) for _ in range(3)]
+    QuestionFactory(topics=[stats], status=Status.PENDING)
+    QuestionFactory()  # another topic
+    bookmark = study.toggle_bookmark(user=member, question=owned)
+    study.save_note(user=member, bookmark=bookmark, note="keep me")
+
+    assert study.bookmark_topic(user=member, topic=stats) == 2
+    assert study.bookmark_topic(user=member, topic=stats) == 0
+    assert Bookmark.objects.filter(user=member).count() == 3
+    assert Bookmark.objects.get(pk=bookmark.pk).note == "keep me"
+    assert [count(q) for q in (owned, *others)] == [1, 1, 1]
+
+
+def test_notes_are_rendered_sanitised_and_limited(member, other_member):
+    bookmark = BookmarkFactory(user=member)
+    study.save_note(user=member, bookmark=bookmark, note="Use **$L_2$**<script>x()</script>")
+    bookmark.refresh_from_db()
+    assert "<strong>" in bookmark.note_html
+    assert "<math" in bookmark.note_html
+    assert "<script" not in bookmark.note_html
+    with pytest.raises(study.StudyError):
+        study.save_note(user=member, bookmark=bookmark, note="x" * (study.NOTE_MAX + 1))
+    with pytest.raises(PermissionDenied):
+        study.save_note(user=other_member, bookmark=bookmark, note="mine now")
+
+
+def test_account_deletion_takes_the_bookmarks_and_their_counts(member):
+    question = QuestionFactory()
+    bookmark = study.toggle_bookmark(user=member, question=question)
+    study.review(user=member, bookmark=bookmark, rating=4, now=T0)
+    delete_account(user=member)
+    assert count(question) == 0
+    assert not Bookmark.objects.exists()
+    assert not Review.objects.exists()
+
+
+# --- Scheduling (FSRS) --------------------------------------------------------------------
+
+
+def test_a_first_good_rating_moves_the_card_to_the_next_learning_step(member):
+    bookmark = BookmarkFactory(user=member)
+    review = study.review(user=member, bookmark=bookmark, rating=3, now=T0, duration_ms=4200)
+    bookmark.refresh_from_db()
+    expected = expected_after([(T0, 3)])
+    assert bookmark.state == Bookmark.CardState.LEARNING == expected.state
+    assert bookmark.step == expected.step == 1
+    assert bookmark.due == expected.due == T0 + timedelta(minutes=10)
+    assert bookmark.stability == pytest.approx(expected.stability)
+    assert bookmark.difficulty == pytest.approx(expected.difficulty)
+    assert (bookmark.last_review, bookmark.last_rating) == (T0, 3)
+    assert (review.rating, review.reviewed_at, review.due_after) == (3, T0, bookmark.due)
+    assert review.duration_ms == 4200
+
+
+def test_round_trip_rate_then_the_card_comes_back_exactly_when_fsrs_says(member, no_fuzz):
+    bookmark = BookmarkFactory(user=member)
+    assert study.practice_session(member, now=T0).card == bookmark
+
+    study.review(user=member, bookmark=bookmark, rating=4, now=T0)  # Easy: straight to review
+    bookmark.refresh_from_db()
+    first = expected_after([(T0, 4)])
+    assert bookmark.state == Bookmark.CardState.REVIEW
+    assert bookmark.due == first.due
+    assert first.due - T0 >= timedelta(days=2)
+
+    # Not before it is due (learning cards may come early; known ones never do) ...
+    early = study.practice_session(member, now=first.due - timedelta(minutes=1))
+    assert early.card is None
+    assert (early.due, early.next_due) == (0, first.due)
+    # ... and exactly when it is.
+    session = study.practice_session(member, now=first.due)
+    assert (session.card, session.due) == (bookmark, 1)
+
+    study.review(user=member, bookmark=bookmark, rating=3, now=first.due)
+    bookmark.refresh_from_db()
+    second = expected_after([(T0, 4), (first.due, 3)])
+    assert bookmark.due == second.due
+    # Remembered again: the interval grows.
+    assert second.due - first.due > first.due - T0
+    assert list(bookmark.reviews.values_list("rating", flat=True)) == [3, 4]
+
+
+def test_forgetting_a_known_card_sends_it_back_to_relearning(member, no_fuzz):
+    bookmark = BookmarkFactory(user=member)
+    study.review(user=member, bookmark=bookmark, rating=4, now=T0)
+    bookmark.refresh_from_db()
+    later = bookmark.due + timedelta(hours=3)
+    study.review(user=member, bookmark=bookmark, rating=1, now=later)
+    bookmark.refresh_from_db()
+    assert bookmark.state == Bookmark.CardState.RELEARNING
+    assert bookmark.due == later + timedelta(minutes=10)
+    # Nothing else to do: the relearning step is shown ahead of time, like Anki.
+    assert study.practice_session(member, now=later + timedelta(minutes=1)).card == bookmark
+
+
+def test_due_cards_come_before_new_ones_oldest_due_first(member, no_fuzz):
+    new = BookmarkFactory(user=member)
+    known = [BookmarkFactory(user=member) for _ in range(2)]
+    for minutes, bookmark in ((5, known[1]), (0, known[0])):
+        study.review(user=member, bookmark=bookmark, rating=4, now=T0 + timedelta(minutes=minutes))
+    far = T0 + timedelta(days=60)
+    session = study.practice_session(member, now=far)
+    assert (session.due, session.new_left) == (2, 1)
+    assert session.card == known[0]
+    study.review(user=member, bookmark=known[0], rating=3, now=far)
+    study.review(user=member, bookmark=known[1], rating=3, now=far)
+    assert study.practice_session(member, now=far).card == new
+
+
+def test_new_cards_per_day_are_limited(member, settings):
+    settings.MLQA_NEW_CARDS_PER_DAY = 2
+    bookmarks = [BookmarkFactory(user=member) for _ in range(3)]
+    session = study.practice_session(member, now=T0)
+    assert (session.new_left, session.new_total) == (2, 3)
+    for bookmark in bookmarks[:2]:
+        study.review(user=member, bookmark=bookmark, rating=4, now=T0)
+    session = study.practice_session(member, now=T0 + timedelta(hours=1))
+    assert (session.card, session.new_left, session.done_today) == (None, 0, 2)
+    tomorrow = study.practice_session(member, now=T0 + timedelta(days=1))
+    assert tomorrow.new_left == 1
+    assert tomorrow.done_today == 0
+
+
+def test_a_stale_rating_form_changes_nothing(member):
+    bookmark = BookmarkFactory(user=member)
+    token = study.card_token(bookmark)
+    assert study.review(user=member, bookmark=bookmark, rating=3, now=T0, seen=token)
+    # The same form sent again (double click, second tab): ignored.
+    later = T0 + timedelta(seconds=2)
+    assert study.review(user=member, bookmark=bookmark, rating=1, now=later, seen=token) is None
+    bookmark.refresh_from_db()
+    assert (bookmark.last_rating, Review.objects.count()) == (3, 1)
+    assert study.card_token(bookmark) == T0.isoformat()
+
+
+@pytest.mark.parametrize("rating", [0, 5, -1])
+def test_a_rating_is_one_to_four(member, rating):
+    bookmark = BookmarkFactory(user=member)
+    with pytest.raises(study.StudyError):
+        study.review(user=member, bookmark=bookmark, rating=rating, now=T0)
+    assert not Review.objects.exists()
+
+
+def test_nobody_else_can_rate_a_card(member, other_member):
+    bookmark = BookmarkFactory(user=member)
+    with pytest.raises(PermissionDenied):
+        study.review(user=other_member, bookmark=bookmark, rating=3, now=T0)
+
+
+def test_the_review_rating_constraint_holds_in_the_database(member):
+    bookmark = BookmarkFactory(user=member)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.create(bookmark=bookmark, rating=7, reviewed_at=T0, due_after=T0)
+
+
+def test_next_interval_previews_follow_the_ratings(member):
+    bookmark = BookmarkFactory(user=member)
+    previews = study.next_intervals(bookmark, T0)
+    assert [(value, label) for value, label, _ in previews] == [
+        (1, "Again"),
+        (2, "Hard"),
+        (3, "Good"),
+        (4, "Easy"),
+    ]
+    assert [when for _, _, when in previews][:3] == ["1 min", "6 min", "10 min"]
+    assert previews[3][2].endswith(" d")
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(seconds=20), "1 min"),
+        (timedelta(minutes=10), "10 min"),
+        (timedelta(hours=5), "5 h"),
+        (timedelta(days=3), "3 d"),
+        (timedelta(days=90), "3 mo"),
+        (timedelta(days=730), "2 y"),
+        (timedelta(days=550), "1.5 y"),
+    ],
+)
+def test_intervals_read_like_anki(delta, text):
+    assert study.humanize_interval(delta) == text
+
+
+def test_the_session_best_answer_is_the_moderators_pick_then_the_top_score(member):
+    question = QuestionFactory()
+    AIAnswerFactory(question=question)
+    top = AnswerFactory(question=question)
+    Answer.objects.filter(pk=top.pk).update(score=3, upvotes=3)
+    BookmarkFactory(user=member, question=question)
+    assert study.practice_session(member, now=T0).card.best_answer == top
+    featured = AIAnswerFactory(question=question, is_featured=True)
+    assert study.practice_session(member, now=T0).card.best_answer == featured
+
+
+def test_hidden_questions_leave_the_session_and_the_counts(member):
+    BookmarkFactory(user=member, question=QuestionFactory(status=Status.HIDDEN))
+    session = study.practice_session(member, now=T0)
+    assert (session.card, session.total) == (None, 0)
+
+
+# --- Progress ----------------------------------------------------------------------------
+
+
+def test_progress_counts_new_learning_and_known_per_topic(member):
+    stats = TopicFactory(name="Statistics", slug="statistics")
+    nlp = TopicFactory(name="NLP", slug="nlp")
+    new = BookmarkFactory(user=member, question=QuestionFactory(topics=[stats]))
+    learning = BookmarkFactory(user=member, question=QuestionFactory(topics=[stats, nlp]))
+    known = BookmarkFactory(user=member, question=QuestionFactory(topics=[stats]))
+    BookmarkFactory(user=member, question=QuestionFactory())  # no topic
+    BookmarkFactory(question=QuestionFactory(topics=[stats]))  # someone else's
+    study.review(user=member, bookmark=learning, rating=3, now=T0)
+    study.review(user=member, bookmark=known, rating=4, now=T0)
+    rows = {row.name: (row.new, row.learning, row.known) for row in study.topic_progress(member)}
+    assert rows == {"NLP": (0, 1, 0), "Statistics": (1, 1, 1), "No topic": (1, 0, 0)}
+    assert new.is_new
+    statistics = next(r for r in study.topic_progress(member) if r.slug == "statistics")
+    assert [name for name, _, _ in statistics.meter] == ["known", "learning", "new"]
+    assert sum(width for _, _, width in statistics.meter) == pytest.approx(100, abs=0.05)
+
+
+def test_review_chart_has_thirty_days_scaled_to_the_busiest(member):
+    bookmarks = [BookmarkFactory(user=member) for _ in range(3)]
+    for bookmark in bookmarks:
+        study.review(user=member, bookmark=bookmark, rating=1, now=T0)
+    study.review(user=member, bookmark=bookmarks[0], rating=3, now=T0 - timedelta(days=2))
+    study.review(user=member, bookmark=bookmarks[0], rating=3, now=T0 - timedelta(days=40))
+    chart = study.review_chart(member, now=T0 + timedelta(hours=2))
+    assert len(chart.bars) == 30
+    assert (chart.first_day.isoformat(), chart.last_day.isoformat()) == ("2026-02-01", "2026-03-02")
+    assert (chart.total, chart.peak) == (4, 3)
+    today, two_days_ago = chart.bars[-1], chart.bars[-3]
+    assert (today.count, two_days_ago.count) == (3, 1)
+    assert today.height == chart.height - 2
+    assert two_days_ago.height == pytest.approx(today.height / 3, abs=0.01)
+    assert today.y + today.height == two_days_ago.y + two_days_ago.height
+    assert study.review_chart(UserFactory(), now=T0).peak == 0
+
+
+# --- "I was asked this" ---------------------------------------------------------------
+
+
+def test_one_report_per_member_question_and_year(member, other_member):
+    question = QuestionFactory()
+    report = study.report_asked(user=member, question=question, company=" Acme  AI ", now=T0)
+    assert (report.year, report.company, report.level) == (2026, "Acme AI", "")
+    with pytest.raises(study.AlreadyReported, match="already reported this question for 2026"):
+        study.report_asked(user=member, question=question, now=T0)
+    study.report_asked(user=member, question=question, year=2024, level="senior", now=T0)
+    study.report_asked(user=other_member, question=question, now=T0)
+    assert InterviewReport.objects.count() == 3
+
+
+def test_the_database_refuses_a_second_report_for_the_same_year(member):
+    question = QuestionFactory()
+    InterviewReport.objects.create(user=member, question=question, year=2025)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InterviewReport.objects.create(user=member, question=question, year=2025)
+
+
+def test_a_race_between_two_identical_reports_is_still_friendly(member):
+    question = QuestionFactory()
+    study.report_asked(user=member, question=question, now=T0)
+    # As if the check had run before the other request's insert.
+    with mock.patch.object(InterviewReport.objects, "filter") as check:
+        check.return_value.exists.return_value = False
+        with pytest.raises(study.AlreadyReported):
+            study.report_asked(user=member, question=question, now=T0)
+    assert InterviewReport.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"year": 2027}, "between 1990 and 2026"),
+        ({"year": 1980}, "between 1990 and 2026"),
+        ({"company": "x" * 81}, "at most 80"),
+        ({"level": "wizard"}, "level"),
+    ],
+)
+def test_report_input_is_checked(member, kwargs, message):
+    with pytest.raises(study.StudyError, match=message):
+        study.report_asked(user=member, question=QuestionFactory(), now=T0, **kwargs)
+
+
+def test_only_published_questions_can_be_reported(member):
+    with pytest.raises(PermissionDenied):
+        study.report_asked(user=member, question=QuestionFactory(status=Status.PENDING))
+
+
+def test_asked_summary_counts_recent_and_visible_reports_only(member, other_member):
+    question = QuestionFactory()
+    now = datetime.now(UTC)
+    year = now.year
+    study.report_asked(user=member, question=question, company="Acme", year=year)
+    study.report_asked(user=other_member, question=question, company="acme", year=year)
+    old = study.report_asked(user=member, question=question, company="Initech", year=2015)
+    hidden = study.report_asked(user=UserFactory(), question=question, company="Spam Inc")
+    InterviewReport.objects.filter(pk=hidden.pk).update(is_hidden=True)
+
+    summary = study.asked_summary(question, member)
+    assert (summary.total, summary.recent, summary.latest_year) == (3, 2, year)
+    assert summary.companies == ["Acme", "Initech"]
+    assert (summary.mine, summary.my_latest) == (2, year)
+    assert old.year == 2015
+    stranger = study.asked_summary(question, UserFactory())
+    assert (stranger.mine, stranger.my_latest, stranger.total) == (0, None, 3)
+    hidden_reporter = study.asked_summary(question, hidden.user)
+    assert (hidden_reporter.mine, hidden_reporter.my_latest) == (1, year)
+
+
+def test_the_list_sorts_by_most_asked_in_the_last_twelve_months(member, other_member):
+    once, twice, long_ago = (QuestionFactory(title=t) for t in ("Once", "Twice", "Long ago"))
+    for user in (member, other_member):
+        study.report_asked(user=user, question=twice)
+    study.report_asked(user=member, question=once)
+    for year in (2015, 2016, 2017):
+        study.report_asked(user=member, question=long_ago, year=year)
+    qs = selectors.question_list(selectors.QuestionFilters(sort="asked"))
+    rows = list(study.with_study_state(qs, member))
+    assert [q.title for q in rows] == ["Twice", "Once", "Long ago"]
+    assert [q.asked_recently for q in rows] == [2, 1, 0]
+    assert [q.is_bookmarked for q in rows] == [False, False, False]

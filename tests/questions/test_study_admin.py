@@ -1,0 +1,102 @@
+"""Moderators see interview reports in the admin and hide abusive ones, with an
+audit record; they cannot edit or delete them, nor see private study data."""
+
+from importlib import import_module
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
+
+from accounts.models import MODERATORS_GROUP
+from accounts.services import moderators_group
+from questions import study
+from questions.models import InterviewReport
+from tests.factories import QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:questions_interviewreport_changelist")
+MIGRATION = ("questions", "0004_study_tools")
+
+
+def grant_as_the_migration_does() -> None:
+    """Run the grant of the migration that adds reports on the Moderators group."""
+    state = MigrationExecutor(connection).loader.project_state(MIGRATION)
+    import_module("questions.migrations.0004_study_tools").grant_moderators(state.apps, None)
+
+
+@pytest.fixture
+def moderator(moderator):
+    """A moderator with the report permissions, whatever earlier tests did to the group."""
+    grant_as_the_migration_does()
+    return moderator
+
+
+def test_the_migration_lets_moderators_view_and_hide_reports_but_not_delete():
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group.permissions.clear()
+    grant_as_the_migration_does()
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert codenames == {"view_interviewreport", "change_interviewreport"}
+
+
+@pytest.fixture
+def reports(member, other_member):
+    question = QuestionFactory(title="Explain gradient clipping")
+    return [
+        study.report_asked(user=member, question=question, company="Acme"),
+        study.report_asked(user=other_member, question=question, company="Buy cheap pills"),
+    ]
+
+
+def test_changelist_searches_across_relations_and_filters(admin_client, reports):
+    assert "Buy cheap pills" in admin_client.get(CHANGELIST, {"q": "clipping"}).content.decode()
+    assert admin_client.get(CHANGELIST, {"q": "bob"}).context["cl"].result_count == 1
+    response = admin_client.get(CHANGELIST, {"is_hidden__exact": "1"})
+    assert response.context["cl"].result_count == 0
+    url = reverse("admin:questions_interviewreport_change", args=[reports[0].pk])
+    assert admin_client.get(url).status_code == 200
+
+
+def test_a_moderator_hides_a_report_and_it_stops_counting(client, moderator, reports):
+    client.force_login(moderator)
+    assert client.get(CHANGELIST).status_code == 200
+    spam = reports[1]
+    response = client.post(
+        CHANGELIST, {"action": "hide_reports", "_selected_action": [spam.pk]}, follow=True
+    )
+    assert "1 report hidden." in response.content.decode()
+    spam.refresh_from_db()
+    assert spam.is_hidden
+    entry = LogEntry.objects.get(object_id=str(spam.pk))
+    assert entry.user == moderator
+    summary = study.asked_summary(spam.question, UserFactory())
+    assert (summary.total, summary.companies) == (1, ["Acme"])
+
+    client.post(CHANGELIST, {"action": "show_reports", "_selected_action": [spam.pk]})
+    spam.refresh_from_db()
+    assert not spam.is_hidden
+
+
+def test_a_moderator_cannot_edit_or_delete_a_report(client, moderator, reports):
+    client.force_login(moderator)
+    report = reports[0]
+    change = reverse("admin:questions_interviewreport_change", args=[report.pk])
+    response = client.post(change, {"company": "Edited", "is_hidden": "on"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.company, report.is_hidden) == ("Acme", True)
+    delete = reverse("admin:questions_interviewreport_delete", args=[report.pk])
+    assert client.get(delete).status_code == 403
+    assert InterviewReport.objects.count() == 2
+
+
+def test_the_moderators_group_keeps_the_report_permissions():
+    """Later migrations and accounts.services.moderators_group() set the group's
+    permissions from accounts.permissions.MODERATOR_PERMISSIONS: it must list
+    ("questions", "interviewreport", ("view", "change")) too."""
+    codenames = set(moderators_group().permissions.values_list("codename", flat=True))
+    assert {"view_interviewreport", "change_interviewreport"} <= codenames
+    assert "delete_interviewreport" not in codenames

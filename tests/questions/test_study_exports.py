@@ -1,0 +1,189 @@
+"""Exports of a member's bookmarks: the Anki package opened as the zip and SQLite
+database it is, the CSV parsed back, and the collection-format markdown."""
+
+import csv
+import io
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from questions import study
+from questions.models import Answer
+from tests.factories import (
+    AIAnswerFactory,
+    AnswerFactory,
+    BookmarkFactory,
+    QuestionFactory,
+    SourceFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice(client, member):
+    client.force_login(member)
+    return member
+
+
+@pytest.fixture
+def bookmarks(alice, other_member):
+    stats = TopicFactory(name="Statistics", slug="statistics")
+    book = SourceFactory(name="HuyenChip", slug="huyenchip")
+    dropout = QuestionFactory(
+        title="Why is validation loss | below training loss?",
+        source=book,
+        topics=[stats],
+        difficulty="hard",
+    )
+    AIAnswerFactory(
+        question=dropout, ai_model="ChatGPT", body="It is overfitting.\n\nUse **dropout**."
+    )
+    community = AnswerFactory(question=dropout, body="Dropout is *off* at evaluation.")
+    Answer.objects.filter(pk=community.pk).update(score=2, upvotes=2)
+    pvalue = QuestionFactory(title="What is a p-value?", source=book)
+    AIAnswerFactory(question=pvalue, ai_model="ChatGPT", body="=1+1 is not a p-value")
+    unanswered = QuestionFactory(title="Explain beam search", source=None)
+
+    first = BookmarkFactory(user=alice, question=dropout)
+    study.save_note(user=alice, bookmark=first, note="Say *dropout* | first")
+    BookmarkFactory(user=alice, question=pvalue)
+    BookmarkFactory(user=alice, question=unanswered)
+    secret = BookmarkFactory(user=other_member, question=dropout)
+    study.save_note(user=other_member, bookmark=secret, note="bob's secret")
+    return {"dropout": dropout, "pvalue": pvalue, "unanswered": unanswered}
+
+
+def open_apkg(content: bytes, tmp_path: Path) -> sqlite3.Connection:
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        assert set(package.namelist()) == {"collection.anki2", "media"}
+        assert json.loads(package.read("media")) == {}
+        (tmp_path / "collection.anki2").write_bytes(package.read("collection.anki2"))
+    return sqlite3.connect(tmp_path / "collection.anki2")
+
+
+def notes(db: sqlite3.Connection) -> dict[str, tuple[list[str], str, int]]:
+    rows = db.execute("SELECT guid, flds, tags, mid FROM notes").fetchall()
+    return {guid: (fields.split("\x1f"), tags, mid) for guid, fields, tags, mid in rows}
+
+
+def test_anki_deck_has_one_note_per_bookmark_with_stable_ids(client, bookmarks, tmp_path):
+    response = client.get("/bookmarks/export.apkg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/apkg"
+    assert response["Content-Disposition"].startswith('attachment; filename="mlqa-bookmarks-')
+    assert "no-store" in response["Cache-Control"]
+    db = open_apkg(response.content, tmp_path)
+
+    found = notes(db)
+    dropout = bookmarks["dropout"]
+    assert set(found) == {study.anki_guid(q.pk) for q in bookmarks.values()}
+    fields, tags, model_id = found[study.anki_guid(dropout.pk)]
+    question, answer, note, source = fields
+    assert model_id == study.ANKI_MODEL_ID
+    assert "Why is validation loss | below training loss?" in question
+    # The best answer (top score) with its badge, as HTML.
+    assert "Community answer" in answer
+    assert "<em>off</em>" in answer
+    assert "overfitting" not in answer
+    assert note == "<p>Say <em>dropout</em> | first</p>\n"
+    assert "bob's secret" not in json.dumps(found)
+    assert "HuyenChip" in source
+    assert f"http://testserver{dropout.get_absolute_url()}" in source
+    assert set(tags.split()) == {"mlqa", "difficulty::hard", "topic::statistics"}
+    assert "No answer yet" in found[study.anki_guid(bookmarks["unanswered"].pk)][0][1]
+
+    decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
+    models = json.loads(db.execute("SELECT models FROM col").fetchone()[0])
+    assert decks[str(study.ANKI_DECK_ID)]["name"] == "MLQA bookmarks"
+    assert str(study.ANKI_MODEL_ID) in models
+    cards = db.execute("SELECT did, COUNT(*) FROM cards GROUP BY did").fetchall()
+    assert cards == [(study.ANKI_DECK_ID, 3)]
+
+
+def test_a_second_export_keeps_the_guids_so_anki_updates_the_notes(
+    client, alice, bookmarks, tmp_path
+):
+    first = notes(open_apkg(client.get("/bookmarks/export.apkg").content, tmp_path))
+    dropout = alice.bookmarks.get(question=bookmarks["dropout"])
+    study.save_note(user=alice, bookmark=dropout, note="changed")
+    (tmp_path / "again").mkdir()
+    second = notes(open_apkg(client.get("/bookmarks/export.apkg").content, tmp_path / "again"))
+    assert set(second) == set(first)
+    assert second[study.anki_guid(bookmarks["dropout"].pk)][0][2] == "<p>changed</p>\n"
+
+
+def test_anki_export_leaves_no_temporary_files(alice, bookmarks, tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    study.build_apkg(study.export_bookmarks(alice), base_url="http://testserver/")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_export_parses_back_with_answers_and_notes(client, bookmarks):
+    response = client.get("/bookmarks/export.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert list(rows[0]) == study.CSV_COLUMNS
+    by_title = {row["question"]: row for row in rows}
+    assert set(by_title) == {
+        "Why is validation loss | below training loss?",
+        "What is a p-value?",
+        "Explain beam search",
+    }
+    dropout = by_title["Why is validation loss | below training loss?"]
+    assert dropout["answer"] == "Dropout is *off* at evaluation."
+    assert dropout["answer_origin"] == "community"
+    assert dropout["note"] == "Say *dropout* | first"
+    assert dropout["topics"] == "Statistics"
+    assert dropout["source"] == "HuyenChip"
+    assert dropout["practice_state"] == "new"
+    assert dropout["url"].endswith(bookmarks["dropout"].get_absolute_url())
+    # A cell that a spreadsheet would run as a formula is defused.
+    assert by_title["What is a p-value?"]["answer"] == "'=1+1 is not a p-value"
+    assert by_title["What is a p-value?"]["answer_origin"] == "ChatGPT"
+    assert by_title["Explain beam search"]["answer"] == ""
+    assert "bob's secret" not in response.content.decode()
+
+
+def test_exports_follow_the_bookmark_filters(client, bookmarks):
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/bookmarks/export.csv?topic=statistics").text))
+    )
+    assert [row["question"] for row in rows] == ["Why is validation loss | below training loss?"]
+
+
+def test_markdown_export_is_in_the_collection_format(client, bookmarks):
+    response = client.get("/bookmarks/export.md")
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    text = response.content.decode()
+    assert text.startswith("# My MLQA bookmarks\n")
+    lines = text.splitlines()
+    header = lines.index("| Question | Source | ChatGPT |")
+    assert lines[header + 1] == "|:---------|:------:|:--------|"
+    assert "| What is a p-value? | HuyenChip | =1+1 is not a p-value |" in lines
+    community = lines.index("| Question | Source | Community |")
+    row = lines[community + 2]
+    assert row == (
+        "| Why is validation loss \\| below training loss? | HuyenChip "
+        "| Dropout is *off* at evaluation. |"
+    )
+    assert "| Explain beam search |  |  |" in lines
+    assert "### My notes" in lines
+    assert "Say *dropout* | first" in lines
+    assert "bob's secret" not in text
+
+
+def test_markdown_cells_use_br_for_line_breaks_and_escape_pipes():
+    assert study.markdown_cell("a | b\n\nc\nd\r\n\r\n\r\ne") == "a \\| b<br>c<br>d<br>e"
+
+
+def test_an_empty_export_is_still_valid(client, alice, tmp_path):
+    db = open_apkg(client.get("/bookmarks/export.apkg").content, tmp_path)
+    assert db.execute("SELECT COUNT(*) FROM notes").fetchone() == (0,)
+    rows = list(csv.reader(io.StringIO(client.get("/bookmarks/export.csv").text)))
+    assert rows == [study.CSV_COLUMNS]
+    assert "0 questions" in client.get("/bookmarks/export.md").text
