@@ -1,15 +1,132 @@
-from django.contrib import admin
+"""Members in the admin: search, content counts, reputation, suspensions.
+
+Moderators (not superusers) see a member's profile and can edit only the
+display name and bio; roles, passwords and permissions stay with superusers.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from questions import services
+from questions.models import Answer, Comment
 
 from .models import User
+from .reputation import reputation_expression
+
+MODERATOR_FIELDS = ["username", "display_name", "bio", "email", "is_active", "date_joined",
+                    "last_login", "suspended_until", "suspension_reason"]  # fmt: skip
+
+
+def _count(model) -> Coalesce:
+    rows = (
+        model.objects.filter(author=OuterRef("pk"))
+        .order_by()
+        .values("author")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+class SuspendForm(forms.Form):
+    days = forms.IntegerField(label="Suspend for (days)", min_value=1, max_value=3650, initial=7)
+    reason = forms.CharField(label="Reason (shown to other moderators)", max_length=500)
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "email", "display_name", "is_active", "is_staff", "date_joined"]
+    list_display = [
+        "username", "display_name", "email", "answer_count", "comment_count", "reputation",
+        "is_active", "suspended_until", "is_staff", "date_joined",
+    ]  # fmt: skip
     list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
     search_fields = ["username", "email", "display_name"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         ("Profile", {"fields": ["display_name", "bio"]}),
+        ("Suspension", {"fields": ["suspended_until", "suspension_reason"]}),
     ]
+    readonly_fields = ["suspended_until", "suspension_reason"]
+    actions = ["suspend_selected", "lift_selected"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_answers=_count(Answer),
+                n_comments=_count(Comment),
+                reputation_score=reputation_expression(),
+            )
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_fieldsets(request, obj)
+        return [(None, {"fields": MODERATOR_FIELDS})]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return [field for field in MODERATOR_FIELDS if field not in ("display_name", "bio")]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.display(description="answers", ordering="n_answers")
+    def answer_count(self, obj) -> int:
+        return obj.n_answers
+
+    @admin.display(description="comments", ordering="n_comments")
+    def comment_count(self, obj) -> int:
+        return obj.n_comments
+
+    @admin.display(description="reputation", ordering="reputation_score")
+    def reputation(self, obj) -> int:
+        return obj.reputation_score
+
+    @admin.action(description="Suspend the selected members…", permissions=["change"])
+    def suspend_selected(self, request, queryset):
+        form = SuspendForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            until = timezone.now() + timedelta(days=form.cleaned_data["days"])
+            done = 0
+            for member in queryset:
+                try:
+                    services.suspend_member(
+                        moderator=request.user,
+                        member=member,
+                        until=until,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    done += 1
+                except (ValidationError, PermissionDenied) as exc:
+                    text = " ".join(getattr(exc, "messages", [str(exc)]))
+                    self.message_user(request, f"{member}: {text}", messages.ERROR)
+            self.message_user(request, f"{done} member(s) suspended until {until:%Y-%m-%d}.")
+            return None
+        return TemplateResponse(
+            request,
+            "admin/accounts/user/suspend.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Suspend members",
+                "opts": self.model._meta,
+                "members": queryset,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="Lift the suspension of the selected members", permissions=["change"])
+    def lift_selected(self, request, queryset):
+        done = sum(services.lift_suspension(moderator=request.user, member=m) for m in queryset)
+        self.message_user(request, f"{done} suspension(s) lifted.")

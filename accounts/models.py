@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 MODERATORS_GROUP = "Moderators"
 
@@ -14,12 +15,28 @@ class User(AbstractUser):
         help_text="Shown next to your posts. Defaults to your username.",
     )
     bio = models.TextField(max_length=500, blank=True, help_text="A line or two about you.")
+    # Set by a moderator; while suspended the account is inactive (no log-in).
+    suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
+    suspension_reason = models.CharField(max_length=500, blank=True, editable=False)
+    # Bumped to end every open session of the member at once (e.g. on suspension).
+    sessions_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         ordering = ["username"]
 
     def __str__(self) -> str:
         return self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's session hash (from the password), plus ``sessions_version``.
+
+        Sessions carry this hash; when it changes they stop being valid, so
+        bumping the version logs the member out everywhere. Version 0 gives
+        Django's own hash.
+        """
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password + (f":{self.sessions_version}" if self.sessions_version else "")
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def public_name(self) -> str:
@@ -29,6 +46,10 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("user_profile", args=[self.username])
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None
 
     @property
     def is_moderator(self) -> bool:

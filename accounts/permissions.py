@@ -1,5 +1,7 @@
-"""What the Moderators group may do in the admin. Plain data, so the migration
-that creates the group and the code that repairs it share one list."""
+"""What the Moderators group may do in the admin: one list, used by the migrations
+that create the group and by the code that repairs it."""
+
+from django.db.models import Q
 
 # (app_label, model, actions). Moderators never get "delete": moderation hides.
 MODERATOR_PERMISSIONS = [
@@ -12,17 +14,20 @@ MODERATOR_PERMISSIONS = [
     ("questions", "comment", ("view", "change")),
     ("questions", "flag", ("view", "change")),
     ("questions", "vote", ("view",)),
+    ("questions", "moderationaction", ("view",)),
+    ("questions", "interviewreport", ("view", "change")),
     ("accounts", "user", ("view", "change")),
 ]
 
 
 def grant_moderator_permissions(group, permission_model) -> None:
-    """Give ``group`` exactly the moderator permissions (models may be historical)."""
-    wanted = [
-        permission_model.objects.get(
-            content_type__app_label=app_label, codename=f"{action}_{model}"
-        )
-        for app_label, model, actions in MODERATOR_PERMISSIONS
-        for action in actions
-    ]
-    group.permissions.set(wanted)
+    """Give ``group`` the moderator permissions that exist so far.
+
+    Migrations call this with historical models: a model added later gets its
+    permissions from the migration that adds it, which calls this again.
+    """
+    wanted = Q()
+    for app_label, model, actions in MODERATOR_PERMISSIONS:
+        for action in actions:
+            wanted |= Q(content_type__app_label=app_label, codename=f"{action}_{model}")
+    group.permissions.set(permission_model.objects.filter(wanted))

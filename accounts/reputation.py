@@ -45,7 +45,9 @@ def _per_author(queryset: QuerySet, aggregate) -> Coalesce:
 
 def reputation_expression() -> Expression:
     """The reputation of the row's user, as an expression for annotations."""
-    votes = _per_author(Answer.objects.filter(status=Status.PUBLISHED), Sum("score"))
+    # Hidden answers, and answers on hidden questions, no longer count.
+    visible = Answer.objects.filter(status=Status.PUBLISHED, question__status=Status.PUBLISHED)
+    votes = _per_author(visible, Sum("score"))
     accepted = _per_author(Proposal.objects.filter(status=ProposalStatus.ACCEPTED), Count("pk"))
     return votes + accepted * Value(ACCEPTED_PROPOSAL_CREDIT)
 

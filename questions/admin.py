@@ -1,12 +1,31 @@
-from django.contrib import admin
+"""Moderation in the Django admin: queues that open on what needs attention,
+bulk actions that call the same services as the site, and an audit log.
 
+Moderators are staff in the Moderators group with view/change permissions
+only: they hide and restore, never delete.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import diff, services
 from .models import (
     Answer,
     AnswerRevision,
     Bookmark,
     Comment,
     Flag,
+    FlagStatus,
+    InterviewReport,
+    ModerationAction,
     Proposal,
+    ProposalStatus,
     Question,
     Review,
     Source,
@@ -16,12 +35,80 @@ from .models import (
 from .search import index_questions
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _site_link(obj, text: str | None = None):
+    return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), text or str(obj))
+
+
+class DefaultStatusFilter(admin.SimpleListFilter):
+    """A status filter that opens on what needs attention (``default``)."""
+
+    title = "status"
+    parameter_name = "status"
+    default: str
+    statuses: list
+
+    def lookups(self, request, model_admin):
+        return [*self.statuses, ("all", "All")]
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+class ModerationActionsMixin:
+    """hide / restore (and publish) through the moderation services, one log each."""
+
+    def _apply(self, request, queryset, service, done: str):
+        changed = 0
+        for obj in queryset:
+            try:
+                changed += bool(service(moderator=request.user, target=obj))
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(
+                    request,
+                    f"{obj}: {' '.join(getattr(exc, 'messages', [str(exc)]))}",
+                    messages.WARNING,
+                )
+        self.message_user(request, f"{_plural(changed, self.model._meta.verbose_name)} {done}.")
+
+    @admin.action(description="Hide the selected items", permissions=["change"])
+    def hide_selected(self, request, queryset):
+        self._apply(request, queryset, services.hide, "hidden")
+
+    @admin.action(description="Restore the selected items", permissions=["change"])
+    def restore_selected(self, request, queryset):
+        self._apply(request, queryset, services.restore, "restored")
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "url"]
+    list_display = ["name", "kind", "url", "question_count"]
     list_filter = ["kind"]
     search_fields = ["name", "url"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_questions=Count("questions"))
+
+    @admin.display(description="questions", ordering="n_questions")
+    def question_count(self, obj) -> int:
+        return obj.n_questions
 
 
 @admin.register(Topic)
@@ -31,8 +118,15 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        label="Merge into question #", min_value=1, help_text="The id of the question that stays."
+    )
+    reason = forms.CharField(required=False, max_length=300)
+
+
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ModerationActionsMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status",
@@ -48,17 +142,69 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ["source", "submitted_by"]
     autocomplete_fields = ["source", "topics"]
     raw_id_fields = ["submitted_by"]
-    readonly_fields = ["slug", "answer_count", "bookmark_count", "created_at", "updated_at"]
+    fields = ["title", "body", "source", "source_reference", "difficulty", "topics",
+              "status", "submitted_by", "merged_into", "slug", "answer_count",
+              "bookmark_count", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = ["status", "merged_into", "slug", "answer_count", "bookmark_count",
+                       "created_at", "updated_at"]  # fmt: skip
     date_hierarchy = "created_at"
+    actions = ["publish_selected", "hide_selected", "restore_selected", "merge_selected"]
 
     def save_model(self, request, obj, form, change):
         obj.render()
         super().save_model(request, obj, form, change)
         index_questions([obj.pk])
+        if change and form.changed_data:
+            services.moderation.log(
+                moderator=request.user, action=ModerationAction.Kind.EDIT, target=obj,
+                reason="changed " + ", ".join(form.changed_data),
+            )  # fmt: skip
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
+
+    @admin.action(description="Publish the selected questions", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._apply(request, queryset, services.publish, "published")
+
+    @admin.action(
+        description="Merge the selected duplicates into another question…", permissions=["change"]
+    )
+    def merge_selected(self, request, queryset):
+        form = MergeForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            into = Question.objects.filter(pk=form.cleaned_data["into"]).first()
+            if into is None:
+                form.add_error("into", "There is no question with that id.")
+            else:
+                merged = 0
+                for duplicate in queryset:
+                    try:
+                        services.merge_questions(
+                            moderator=request.user, duplicate=duplicate, into=into,
+                            reason=form.cleaned_data["reason"],
+                        )  # fmt: skip
+                        merged += 1
+                    except ValidationError as exc:
+                        self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                self.message_user(request, f"{_plural(merged, 'question')} merged into “{into}”.")
+                return None
+        return TemplateResponse(
+            request,
+            "admin/questions/question/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge duplicate questions",
+                "opts": self.model._meta,
+                "questions": queryset,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ModerationActionsMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "origin",
@@ -73,29 +219,146 @@ class AnswerAdmin(admin.ModelAdmin):
     search_fields = ["body", "question__title", "author__username"]
     list_select_related = ["question", "author"]
     raw_id_fields = ["question", "author"]
-    # The text changes only through revisions (edits, accepted proposals).
-    readonly_fields = ["body", "score", "upvotes", "downvotes", "revision_count", "created_at"]
+    # The text changes only through revisions (edits, proposals, rollbacks); the
+    # status through the actions, so every change is audited.
+    readonly_fields = ["question", "author", "body", "origin", "ai_model", "status",
+                       "is_featured", "score", "upvotes", "downvotes", "revision_count",
+                       "created_at"]  # fmt: skip
+    actions = [
+        "hide_selected",
+        "restore_selected",
+        "publish_selected",
+        "feature_selected",
+        "unfeature_selected",
+    ]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        index_questions([obj.question_id])
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
+
+    @admin.action(description="Publish the selected answers", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._apply(request, queryset, services.publish, "published")
+
+    @admin.action(description="Feature (moderator's pick)", permissions=["change"])
+    def feature_selected(self, request, queryset):
+        count = sum(
+            services.set_featured(moderator=request.user, answer=a, featured=True) for a in queryset
+        )
+        self.message_user(request, f"{_plural(count, 'answer')} featured.")
+
+    @admin.action(description="Stop featuring", permissions=["change"])
+    def unfeature_selected(self, request, queryset):
+        count = sum(
+            services.set_featured(moderator=request.user, answer=a, featured=False)
+            for a in queryset
+        )
+        self.message_user(request, f"{_plural(count, 'answer')} no longer featured.")
 
 
 @admin.register(AnswerRevision)
 class AnswerRevisionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "author", "summary", "created_at"]
     search_fields = ["body", "summary", "answer__question__title", "author__username"]
-    list_select_related = ["answer", "author"]
+    list_select_related = ["author"]
     raw_id_fields = ["answer", "author", "proposal"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProposalStatusFilter(DefaultStatusFilter):
+    default = ProposalStatus.PENDING
+    statuses = ProposalStatus.choices
 
 
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "author", "reason", "status", "created_at"]
-    list_filter = ["status"]
+    """The review queue: pending first, the diff on the page, accept or reject."""
+
+    list_display = ["question", "answer_kind", "author", "reason", "age", "status"]
+    list_filter = [ProposalStatusFilter]
     search_fields = ["reason", "body", "answer__question__title", "author__username"]
-    list_select_related = ["answer", "author"]
-    raw_id_fields = ["answer", "author", "base_revision", "reviewed_by"]
+    list_select_related = ["answer__question", "author"]
+    fields = [
+        "answer_link",
+        "author",
+        "reason",
+        "status",
+        "base_revision",
+        "reviewed_by",
+        "reviewed_at",
+        "changes",
+    ]
+    readonly_fields = fields
+    actions = ["accept_selected", "reject_selected"]
+    change_form_template = "admin/questions/proposal/change_form.html"
+    ordering = ["created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="question", ordering="answer__question__title")
+    def question(self, obj):
+        return obj.answer.question
+
+    @admin.display(description="answer")
+    def answer_kind(self, obj):
+        return _site_link(obj.answer, f"#{obj.answer_id} ({obj.answer.get_origin_display()})")
+
+    @admin.display(description="answer")
+    def answer_link(self, obj):
+        return self.answer_kind(obj)
+
+    @admin.display(description="waiting", ordering="created_at")
+    def age(self, obj):
+        days = (timezone.now() - obj.created_at).days
+        return "today" if days == 0 else _plural(days, "day")
+
+    @admin.display(description="changes against the current answer")
+    def changes(self, obj):
+        return format_html('<pre class="diff">{}</pre>', diff.word_diff(obj.answer.body, obj.body))
+
+    def _review(self, request, proposals, service, done: str):
+        count = 0
+        for proposal in proposals:
+            try:
+                service(user=request.user, proposal=proposal)
+                count += 1
+            except services.Conflict as exc:
+                self.message_user(
+                    request,
+                    f"Proposal #{proposal.pk}: {exc} Review it on the site.",
+                    messages.WARNING,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(
+                    request,
+                    f"Proposal #{proposal.pk}: {' '.join(getattr(exc, 'messages', [str(exc)]))}",
+                    messages.WARNING,
+                )
+        self.message_user(request, f"{_plural(count, 'proposal')} {done}.")
+
+    @admin.action(description="Accept the selected proposals", permissions=["change"])
+    def accept_selected(self, request, queryset):
+        self._review(request, queryset, services.accept_proposal, "accepted")
+
+    @admin.action(description="Reject the selected proposals", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        self._review(request, queryset, services.reject_proposal, "rejected")
+
+    def response_change(self, request, obj):
+        buttons = [
+            ("_accept", services.accept_proposal, "accepted"),
+            ("_reject", services.reject_proposal, "rejected"),
+        ]
+        for button, service, done in buttons:
+            if button in request.POST:
+                self._review(request, [obj], service, done)
+                return self.response_post_save_change(request, obj)
+        return super().response_change(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """Every field is read-only: the buttons review, nothing is saved."""
 
 
 @admin.register(Vote)
@@ -108,25 +371,160 @@ class VoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ModerationActionsMixin, admin.ModelAdmin):
     list_display = ["__str__", "author", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["body", "author__username"]
     list_select_related = ["author"]
     raw_id_fields = ["author", "answer", "question"]
+    readonly_fields = ["author", "answer", "question", "status", "created_at"]
+    actions = ["hide_selected", "restore_selected"]
 
     def save_model(self, request, obj, form, change):
         obj.render()
         super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            services.moderation.log(
+                moderator=request.user, action=ModerationAction.Kind.EDIT, target=obj
+            )
+
+
+class FlagStatusFilter(DefaultStatusFilter):
+    default = FlagStatus.OPEN
+    statuses = FlagStatus.choices
+
+
+def _open_flags_on(field: str):
+    same = (
+        Flag.objects.filter(status=FlagStatus.OPEN, **{field: OuterRef(field)})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(same), 0)
 
 
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "reporter", "reason", "status", "note", "created_at"]
-    list_filter = ["status", "reason"]
-    search_fields = ["note", "reporter__username"]
-    list_select_related = ["reporter"]
-    raw_id_fields = ["reporter", "question", "answer", "comment", "resolved_by"]
+    """Open flags, grouped by what they point at, with how many flags it has."""
+
+    list_display = [
+        "target_link",
+        "open_on_target",
+        "reason",
+        "note",
+        "reporter",
+        "status",
+        "created_at",
+    ]
+    list_filter = [FlagStatusFilter, "reason"]
+    search_fields = [
+        "note",
+        "reporter__username",
+        "question__title",
+        "answer__body",
+        "comment__body",
+    ]
+    list_select_related = [
+        "reporter",
+        "question",
+        "answer__question",
+        "comment__answer__question",
+        "comment__question",
+    ]
+    readonly_fields = [
+        "reporter",
+        "question",
+        "answer",
+        "comment",
+        "reason",
+        "note",
+        "status",
+        "resolved_by",
+        "resolved_at",
+        "created_at",
+    ]
+    actions = ["resolve_and_hide", "resolve_and_keep", "dismiss_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_flags=Case(
+                    When(question__isnull=False, then=_open_flags_on("question")),
+                    When(answer__isnull=False, then=_open_flags_on("answer")),
+                    default=_open_flags_on("comment"),
+                )
+            )
+            .order_by("question_id", "answer_id", "comment_id", "-created_at")
+        )
+
+    @admin.display(description="flagged content")
+    def target_link(self, obj):
+        target = obj.target
+        text = str(target)[:80]
+        return format_html(
+            '{}: <a href="{}">{}</a>', obj.target_label, target.get_absolute_url(), text
+        )
+
+    @admin.display(description="open flags on it", ordering="open_flags")
+    def open_on_target(self, obj):
+        return obj.open_flags
+
+    def _act(self, request, queryset, done: str, **kwargs):
+        count = 0
+        for flag in queryset.filter(status=FlagStatus.OPEN):
+            flag.refresh_from_db()
+            if flag.status != FlagStatus.OPEN:  # closed by hiding the same target
+                count += 1
+                continue
+            if "dismiss" in kwargs:
+                services.dismiss_flag(moderator=request.user, flag=flag)
+            else:
+                services.resolve_flag(moderator=request.user, flag=flag, **kwargs)
+            count += 1
+        self.message_user(request, f"{_plural(count, 'flag')} {done}.")
+
+    @admin.action(description="Resolve: hide the flagged content", permissions=["change"])
+    def resolve_and_hide(self, request, queryset):
+        self._act(request, queryset, "resolved, content hidden", hide_target=True)
+
+    @admin.action(description="Resolve: keep the content", permissions=["change"])
+    def resolve_and_keep(self, request, queryset):
+        self._act(request, queryset, "resolved, content kept", hide_target=False)
+
+    @admin.action(description="Dismiss the selected flags", permissions=["change"])
+    def dismiss_selected(self, request, queryset):
+        self._act(request, queryset, "dismissed", dismiss=True)
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The audit log: read-only, for every moderator."""
+
+    list_display = ["created_at", "moderator", "action", "target", "reason"]
+    list_filter = ["action", ("moderator", admin.RelatedOnlyFieldListFilter), "target_type"]
+    search_fields = ["target_repr", "reason", "moderator__username"]
+    list_select_related = ["moderator"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="target")
+    def target(self, obj):
+        return f"{obj.target_type} #{obj.target_id}: {obj.target_repr}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReviewInline(admin.TabularInline):
@@ -155,3 +553,39 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["bookmark__user__username", "bookmark__question__title"]
     list_select_related = ["bookmark__user", "bookmark__question"]
     raw_id_fields = ["bookmark"]
+
+
+@admin.register(InterviewReport)
+class InterviewReportAdmin(admin.ModelAdmin):
+    """Reports that a question was asked in an interview. Moderators hide spam or
+    abuse (it then stops counting); they never edit a report, nor delete it."""
+
+    list_display = ["question", "company", "level", "year", "is_hidden", "user", "created_at"]
+    list_filter = ["is_hidden", "level", "year"]
+    search_fields = ["question__title", "company", "user__username"]
+    list_select_related = ["question", "user"]
+    raw_id_fields = ["user", "question"]
+    date_hierarchy = "created_at"
+    actions = ["hide_reports", "show_reports"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ["created_at"]
+        return ["user", "question", "company", "level", "year", "created_at"]
+
+    def _set_hidden(self, request, queryset, hidden: bool) -> int:
+        changed = list(queryset.exclude(is_hidden=hidden))
+        InterviewReport.objects.filter(pk__in=[r.pk for r in changed]).update(is_hidden=hidden)
+        for report in changed:  # the audit trail, as for an edit in the form
+            self.log_change(request, report, [{"changed": {"fields": ["is_hidden"]}}])
+        return len(changed)
+
+    @admin.action(description="Hide the selected reports", permissions=["change"])
+    def hide_reports(self, request, queryset):
+        count = self._set_hidden(request, queryset, True)
+        self.message_user(request, f"{count} report{'s' if count != 1 else ''} hidden.")
+
+    @admin.action(description="Show the selected reports again", permissions=["change"])
+    def show_reports(self, request, queryset):
+        count = self._set_hidden(request, queryset, False)
+        self.message_user(request, f"{count} report{'s' if count != 1 else ''} shown again.")

@@ -11,6 +11,7 @@ from .models import (
     Comment,
     CommentStatus,
     Difficulty,
+    InterviewReport,
     Origin,
     Proposal,
     ProposalStatus,
@@ -27,6 +28,7 @@ SORTS = {
     "top": "Top answer score",
     "community": "Unanswered by the community",
     "bookmarked": "Most bookmarked",
+    "asked": "Most asked in the last 12 months",
 }
 ANSWER_FILTERS = {"community": "Has a community answer", "ai-only": "AI answer only"}
 
@@ -93,6 +95,9 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
             return qs.order_by("has_community", *newest)
         case "bookmarked":
             return qs.order_by("-bookmark_count", *newest)
+        case "asked":
+            recent = InterviewReport.objects.visible().recent().count_per_question()
+            return qs.annotate(asked_recently=recent).order_by("-asked_recently", *newest)
         case _:
             return qs.order_by(*newest)
 

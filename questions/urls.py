@@ -25,6 +25,7 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", community.comment_delete, name="comment_delete"),
     path("flag/", community.flag, name="flag"),
     path("preview/", community.preview, name="preview"),
+    path("", include("questions.urls_study")),
     # After the fixed paths above: a slug could otherwise shadow them.
     path("questions/<int:pk>/", reading.question_detail, name="question_detail_noslug"),
     path("questions/<int:pk>/<str:slug>/", reading.question_detail, name="question_detail"),
@@ -35,5 +36,4 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", reading.robots_txt, name="robots_txt"),
     path("healthz", reading.healthz, name="healthz"),
-    path("", include("questions.urls_study")),
 ]

@@ -1,7 +1,8 @@
 from .answers import Answer, AnswerRevision, Origin, Proposal, ProposalStatus
 from .catalog import Difficulty, Question, Source, SourceKind, Status, Topic
 from .community import Comment, CommentStatus, Flag, FlagReason, FlagStatus, Vote
-from .study import Bookmark, Review
+from .moderation import ModerationAction
+from .study import Bookmark, InterviewLevel, InterviewReport, Review
 
 __all__ = [
     "Answer",
@@ -13,6 +14,9 @@ __all__ = [
     "Flag",
     "FlagReason",
     "FlagStatus",
+    "InterviewLevel",
+    "InterviewReport",
+    "ModerationAction",
     "Origin",
     "Proposal",
     "ProposalStatus",

@@ -108,6 +108,15 @@ class Question(models.Model):
         related_name="submitted_questions",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        editable=False,
+        help_text="The question this duplicate was merged into; its URL redirects there.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Denormalised counters, kept exact by questions.services with F() updates.

@@ -31,6 +31,17 @@ from .content import (
     revise_answer,
 )
 from .imports import import_collection
+from .moderation import (
+    dismiss_flag,
+    hide,
+    lift_suspension,
+    merge_questions,
+    publish,
+    resolve_flag,
+    restore,
+    set_featured,
+    suspend_member,
+)
 
 __all__ = [
     "Conflict",
@@ -44,14 +55,23 @@ __all__ = [
     "create_question",
     "current_revision",
     "delete_comment",
+    "dismiss_flag",
     "edit_answer",
     "edit_comment",
     "flag_content",
+    "hide",
     "import_collection",
+    "lift_suspension",
+    "merge_questions",
     "propose_answer",
+    "publish",
     "reject_proposal",
+    "resolve_flag",
+    "restore",
     "revise_answer",
     "rollback_answer",
+    "set_featured",
     "submit_question",
+    "suspend_member",
     "withdraw_proposal",
 ]

@@ -24,6 +24,7 @@ from questions.models import (
 )
 
 from .content import _require_member, create_answer, create_question, revise_answer
+from .moderation import Kind, log_if_moderating
 
 
 class Conflict(Exception):
@@ -68,7 +69,9 @@ def edit_answer(*, user: User, answer: Answer, body: str, summary: str = "") -> 
     _require_published_answer(answer)
     if body.strip() == answer.body.strip():
         raise ValidationError("Nothing changed.")
-    return revise_answer(answer=answer, body=body, author=user, summary=summary or "Edited")
+    revision = revise_answer(answer=answer, body=body, author=user, summary=summary or "Edited")
+    log_if_moderating(user, answer.author_id, Kind.EDIT, answer)
+    return revision
 
 
 @transaction.atomic
@@ -80,9 +83,11 @@ def rollback_answer(*, user: User, answer: Answer, number: int) -> AnswerRevisio
         raise ValidationError(f"Answer #{answer.pk} has no revision {number}.")
     if target.body == answer.body:
         raise ValidationError("That revision is already the current text.")
-    return revise_answer(
+    revision = revise_answer(
         answer=answer, body=target.body, author=user, summary=f"Rolled back to revision {number}"
     )
+    log_if_moderating(user, answer.author_id, Kind.ROLLBACK, answer)
+    return revision
 
 
 @transaction.atomic
@@ -154,6 +159,7 @@ def accept_proposal(
     proposal.reviewed_by = user
     proposal.reviewed_at = timezone.now()
     proposal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    log_if_moderating(user, answer.author_id, Kind.ACCEPT_PROPOSAL, proposal)
     return revision
 
 
@@ -166,6 +172,7 @@ def reject_proposal(*, user: User, proposal: Proposal) -> Proposal:
     proposal.reviewed_by = user
     proposal.reviewed_at = timezone.now()
     proposal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    log_if_moderating(user, proposal.answer.author_id, Kind.REJECT_PROPOSAL, proposal)
     return proposal
 
 
@@ -188,6 +195,7 @@ def edit_comment(*, user: User, comment: Comment, body: str) -> Comment:
     comment.body = body
     comment.render()
     comment.save(update_fields=["body", "body_html", "updated_at"])
+    log_if_moderating(user, comment.author_id, Kind.EDIT, comment)
     return comment
 
 
@@ -199,6 +207,7 @@ def delete_comment(*, user: User, comment: Comment) -> Comment:
         return comment
     comment.status = CommentStatus.DELETED
     comment.save(update_fields=["status", "updated_at"])
+    log_if_moderating(user, comment.author_id, Kind.DELETE, comment)
     return comment
 
 

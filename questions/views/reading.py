@@ -96,6 +96,8 @@ def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
         Question.objects.select_related("source", "submitted_by").prefetch_related("topics"),
         pk=pk,
     )
+    if question.merged_into_id and question.status == Status.HIDDEN:
+        return redirect(question.merged_into, permanent=True)
     if not selectors.can_view_question(request.user, question):
         raise Http404("No such question.")
     if slug != question.slug:

@@ -5,7 +5,18 @@ from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 
 from accounts.models import User
-from questions.models import Answer, Comment, Difficulty, Origin, Question, Source, Topic, Vote
+from questions.models import (
+    Answer,
+    Comment,
+    Difficulty,
+    Flag,
+    Origin,
+    Proposal,
+    Question,
+    Source,
+    Topic,
+    Vote,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +32,10 @@ def test_demo_data_covers_what_the_site_needs(demo_data):
     assert Source.objects.filter(questions__isnull=False).distinct().count() >= 3
     assert Topic.objects.filter(questions__isnull=False).distinct().count() >= 6
     assert set(Question.objects.values_list("difficulty", flat=True)) == set(Difficulty.values)
-    # Every question has exactly one AI answer, labelled with its model.
-    per_question = Question.objects.annotate(ai=Count("answers", filter=Q(answers__origin="ai")))
+    # Every published question has exactly one AI answer, labelled with its model.
+    per_question = Question.objects.published().annotate(
+        ai=Count("answers", filter=Q(answers__origin="ai"))
+    )
     assert set(per_question.values_list("ai", flat=True)) == {1}
     assert not Answer.objects.filter(origin=Origin.AI, ai_model="").exists()
     improved = Question.objects.filter(answers__origin=Origin.COMMUNITY).distinct().count()
@@ -53,6 +66,13 @@ def test_demo_accounts_can_log_in_and_the_moderator_can_moderate(demo_data, clie
     assert client.get("/admin/questions/answer/").status_code == 200
 
 
+def test_demo_gives_the_moderator_a_queue(demo_data):
+    assert Proposal.objects.filter(status="pending").count() == 1
+    assert Flag.objects.filter(status="open").count() == 1
+    pending = Question.objects.get(status="pending")
+    assert pending.submitted_by.username == "demo"
+
+
 def test_load_demo_is_idempotent(demo_data):
     before = counts()
     out = StringIO()
@@ -63,5 +83,5 @@ def test_load_demo_is_idempotent(demo_data):
 
 def test_demo_pages_render(demo_data, client):
     assert client.get("/").status_code == 200
-    for question in Question.objects.all():
+    for question in Question.objects.published():
         assert client.get(question.get_absolute_url()).status_code == 200

@@ -17,8 +17,24 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import make_moderator
 from questions import services
-from questions.models import Answer, Comment, Origin, Question, Source, Topic
+from questions.models import (
+    Answer,
+    Comment,
+    Flag,
+    FlagReason,
+    Origin,
+    Proposal,
+    Question,
+    Source,
+    Topic,
+)
 
+DISTILLATION_CAVEAT = (
+    "**Cost caveat:** distillation only pays off when a strong teacher already exists "
+    "or is cheap to train; producing the teacher's soft labels also costs a full pass "
+    "of the large model over the training data."
+)
+PENDING_QUESTION = "How would you detect label noise in a large training set?"
 CONTENT = Path(__file__).resolve().parents[2] / "demo_content.toml"
 AI_MODEL = "ChatGPT"
 
@@ -44,7 +60,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Demo data: {questions} new questions ({skipped} already there), "
                 "{answers} answers, {votes} votes, {comments} comments, "
-                "{members} new members.".format_map(counts)
+                "{members} new members; moderation queue: {proposals} proposal(s), "
+                "{flags} flag(s), {pending} question(s) waiting.".format_map(counts)
             )
         )
         self.stdout.write("Log in as demo / mlqa-demo or moderator / mlqa-moderator.")
@@ -87,7 +104,33 @@ class Command(BaseCommand):
             self.question(
                 row, sources, topics, users, now - timedelta(days=row["days_ago"]), counts
             )
+        self.moderation_queue(users, counts)
         return counts
+
+    def moderation_queue(self, users, counts) -> None:
+        """A little work for the demo moderator: a proposal, a flag, a new question."""
+        distillation = Question.objects.filter(title__startswith="Why do we shrink a big").first()
+        loss = Question.objects.filter(title__startswith="When training a large language").first()
+        if distillation and not Proposal.objects.filter(author=users["chen"]).exists():
+            ai = distillation.answers.get(origin=Origin.AI)
+            services.propose_answer(
+                user=users["chen"],
+                answer=ai,
+                body=ai.body.rstrip() + "\n\n" + DISTILLATION_CAVEAT,
+                reason="Add the cost side: distillation needs a trained teacher.",
+            )
+            counts["proposals"] += 1
+        if loss and not Flag.objects.filter(reporter=users["gwen"]).exists():
+            services.flag_content(
+                user=users["gwen"],
+                target=loss.answers.get(origin=Origin.AI),
+                reason=FlagReason.INCORRECT,
+                note="Blames overfitting; dropout and epoch-averaged training loss explain it.",
+            )
+            counts["flags"] += 1
+        if not Question.objects.filter(title=PENDING_QUESTION).exists():
+            services.submit_question(user=users["demo"], title=PENDING_QUESTION)
+            counts["pending"] += 1
 
     def member(self, username: str, display_name: str, bio: str, password: str | None):
         user, created = User.objects.get_or_create(

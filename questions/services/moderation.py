@@ -1,0 +1,257 @@
+"""Moderation: hide, restore and publish content, work the flag and proposal
+queues, merge duplicates, suspend members. Every action leaves an audit record
+(ModerationAction); nothing a member wrote is deleted.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from questions.models import (
+    Answer,
+    Bookmark,
+    Comment,
+    CommentStatus,
+    Flag,
+    FlagStatus,
+    InterviewReport,
+    ModerationAction,
+    Question,
+    Status,
+)
+from questions.search import index_questions
+
+Kind = ModerationAction.Kind
+Target = Question | Answer | Comment
+
+
+def require_moderator(user: User) -> None:
+    if not (user.is_authenticated and user.is_active and user.is_moderator):
+        raise PermissionDenied("Only moderators can do that.")
+
+
+def log(*, moderator: User, action: str, target, reason: str = "") -> ModerationAction:
+    """Write the audit record of one moderator action."""
+    return ModerationAction.objects.create(
+        moderator=moderator,
+        action=action,
+        target_type=type(target).__name__.lower(),
+        target_id=target.pk,
+        target_repr=str(target)[:200],
+        reason=reason.strip(),
+    )
+
+
+def log_if_moderating(user: User, owner_id: int | None, action: str, target) -> None:
+    """Site actions a moderator takes on someone else's content are audited too."""
+    if user.is_moderator and owner_id != user.pk:
+        log(moderator=user, action=action, target=target)
+
+
+def _resolve_open_flags(target: Target, moderator: User) -> int:
+    field = type(target).__name__.lower()
+    return Flag.objects.filter(status=FlagStatus.OPEN, **{field: target}).update(
+        status=FlagStatus.RESOLVED, resolved_by=moderator, resolved_at=timezone.now()
+    )
+
+
+_VISIBLE = {Question: Status.PUBLISHED, Answer: Status.PUBLISHED, Comment: CommentStatus.PUBLISHED}
+_HIDDEN = {Question: Status.HIDDEN, Answer: Status.HIDDEN, Comment: CommentStatus.HIDDEN}
+
+
+def hide(*, moderator: User, target: Target, reason: str = "") -> bool:
+    """Hide a question, answer or comment everywhere, and resolve its open flags."""
+    return _set_status(moderator, target, _HIDDEN[type(target)], Kind.HIDE, reason)
+
+
+def restore(*, moderator: User, target: Target, reason: str = "") -> bool:
+    """Bring hidden content back exactly as it was (counters and search too)."""
+    return _set_status(moderator, target, _VISIBLE[type(target)], Kind.RESTORE, reason)
+
+
+def publish(*, moderator: User, target: Question | Answer, reason: str = "") -> bool:
+    """Publish a question or answer that waits for review."""
+    return _set_status(moderator, target, Status.PUBLISHED, Kind.PUBLISH, reason)
+
+
+@transaction.atomic
+def _set_status(moderator: User, target: Target, status: str, action: str, reason: str) -> bool:
+    """Change the status, keep counters and the search index exact, and log it.
+
+    Returns False (and logs nothing) when the target already had that status.
+    """
+    require_moderator(moderator)
+    model = type(target)
+    target = model.objects.select_for_update().get(pk=target.pk)
+    if target.status == status:
+        return False
+    if model is Comment and target.status == CommentStatus.DELETED:
+        raise ValidationError("Its author deleted this comment; it stays deleted.")
+    was_visible = target.status == _VISIBLE[model]
+    target.status = status
+    target.save(update_fields=["status", "updated_at"])
+    is_visible = status == _VISIBLE[model]
+    if model is Answer and was_visible != is_visible:
+        Question.objects.filter(pk=target.question_id).update(
+            answer_count=F("answer_count") + (1 if is_visible else -1)
+        )
+        index_questions([target.question_id])
+    if not is_visible:
+        _resolve_open_flags(target, moderator)
+    log(moderator=moderator, action=action, target=target, reason=reason)
+    return True
+
+
+@transaction.atomic
+def set_featured(*, moderator: User, answer: Answer, featured: bool) -> bool:
+    """The moderator's pick is shown first on the question page."""
+    require_moderator(moderator)
+    if answer.is_featured == featured:
+        return False
+    Answer.objects.filter(pk=answer.pk).update(is_featured=featured)
+    answer.is_featured = featured
+    log(moderator=moderator, action=Kind.FEATURE if featured else Kind.UNFEATURE, target=answer)
+    return True
+
+
+# --- Flags ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resolve_flag(*, moderator: User, flag: Flag, hide_target: bool, reason: str = "") -> None:
+    """Act on a flag: hide the content (which resolves every open flag on it) or keep it."""
+    require_moderator(moderator)
+    if flag.status != FlagStatus.OPEN:
+        raise ValidationError("This flag is already closed.")
+    if hide_target:
+        hide(moderator=moderator, target=flag.target, reason=reason or flag.get_reason_display())
+    Flag.objects.filter(pk=flag.pk, status=FlagStatus.OPEN).update(
+        status=FlagStatus.RESOLVED, resolved_by=moderator, resolved_at=timezone.now()
+    )
+    log(moderator=moderator, action=Kind.RESOLVE_FLAG, target=flag, reason=reason)
+
+
+@transaction.atomic
+def dismiss_flag(*, moderator: User, flag: Flag, reason: str = "") -> None:
+    """The report does not hold: close it, change nothing else."""
+    require_moderator(moderator)
+    if flag.status != FlagStatus.OPEN:
+        raise ValidationError("This flag is already closed.")
+    Flag.objects.filter(pk=flag.pk).update(
+        status=FlagStatus.DISMISSED, resolved_by=moderator, resolved_at=timezone.now()
+    )
+    log(moderator=moderator, action=Kind.DISMISS_FLAG, target=flag, reason=reason)
+
+
+# --- Duplicates ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def merge_questions(
+    *, moderator: User, duplicate: Question, into: Question, reason: str = ""
+) -> Question:
+    """Fold a duplicate into the question that stays.
+
+    Answers (with their votes, comments and history), comments on the
+    question, bookmarks, interview reports and topics move; the duplicate is
+    hidden and its address redirects to the kept question.
+    """
+    require_moderator(moderator)
+    if duplicate.pk == into.pk:
+        raise ValidationError("A question cannot be merged into itself.")
+    duplicate, into = (
+        Question.objects.select_for_update().get(pk=duplicate.pk),
+        Question.objects.select_for_update().get(pk=into.pk),
+    )
+    if into.merged_into_id is not None:
+        raise ValidationError(f"“{into}” was itself merged away; merge into the kept question.")
+
+    moved_published = duplicate.answers.filter(status=Status.PUBLISHED).count()
+    duplicate.answers.update(question=into)
+    duplicate.comments.update(question=into)
+
+    # Bookmarks and interview reports move unless the member already has one on
+    # the kept question; those stay with the (hidden) duplicate, nothing is lost.
+    has_kept = Bookmark.objects.filter(question=into).values("user_id")
+    Bookmark.objects.filter(question=duplicate).exclude(user_id__in=has_kept).update(question=into)
+    for year in duplicate.interview_reports.values_list("year", flat=True).distinct():
+        reported = InterviewReport.objects.filter(question=into, year=year).values("user_id")
+        duplicate.interview_reports.filter(year=year).exclude(user_id__in=reported).update(
+            question=into
+        )
+
+    into.topics.add(*duplicate.topics.all())
+    Question.objects.filter(pk=into.pk).update(
+        answer_count=F("answer_count") + moved_published,
+        bookmark_count=into.bookmarks.count(),
+    )
+    Question.objects.filter(pk=duplicate.pk).update(
+        status=Status.HIDDEN,
+        merged_into=into,
+        answer_count=0,
+        bookmark_count=duplicate.bookmarks.count(),
+    )
+    index_questions([into.pk, duplicate.pk])
+    _resolve_open_flags(duplicate, moderator)
+    log(
+        moderator=moderator,
+        action=Kind.MERGE,
+        target=duplicate,
+        reason=reason or f"into #{into.pk}",
+    )
+    into.refresh_from_db()
+    return into
+
+
+# --- Members -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suspend_member(*, moderator: User, member: User, until: datetime, reason: str) -> None:
+    """Stop a member from logging in until ``until``; their sessions end at once.
+
+    An inactive account is refused by the authentication backends on every
+    request, so open sessions stop working immediately. Content stays.
+    """
+    require_moderator(moderator)
+    if member.pk == moderator.pk:
+        raise ValidationError("You cannot suspend yourself.")
+    if member.is_staff or member.is_superuser:
+        raise PermissionDenied("Staff accounts are managed by an administrator, not suspended.")
+    if until <= timezone.now():
+        raise ValidationError("The suspension must end in the future.")
+    if not reason.strip():
+        raise ValidationError("Give the member a reason.")
+    User.objects.filter(pk=member.pk).update(
+        is_active=False,
+        suspended_until=until,
+        suspension_reason=reason.strip()[:500],
+        sessions_version=F("sessions_version") + 1,
+    )
+    member.refresh_from_db()
+    log(
+        moderator=moderator,
+        action=Kind.SUSPEND,
+        target=member,
+        reason=f"{reason} (until {until:%Y-%m-%d})",
+    )
+
+
+@transaction.atomic
+def lift_suspension(*, moderator: User | None, member: User, reason: str = "") -> bool:
+    """End a suspension early (a moderator) or when it expires (moderator None)."""
+    if moderator is not None:
+        require_moderator(moderator)
+    if not member.is_suspended:
+        return False
+    User.objects.filter(pk=member.pk).update(
+        is_active=True, suspended_until=None, suspension_reason=""
+    )
+    member.refresh_from_db()
+    if moderator is not None:
+        log(moderator=moderator, action=Kind.LIFT_SUSPENSION, target=member, reason=reason)
+    return True

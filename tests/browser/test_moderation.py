@@ -1,0 +1,30 @@
+"""A moderator hides a flagged answer in the admin; the question page drops it."""
+
+from playwright.sync_api import Page, expect
+
+from questions.models import Flag, FlagReason
+from tests.factories import AIAnswerFactory, ModeratorFactory, QuestionFactory, UserFactory
+
+
+def test_a_moderator_hides_a_flagged_answer_from_the_admin(page: Page, site):
+    ModeratorFactory(username="mod")
+    question = QuestionFactory(title="What is the kernel trick?")
+    answer = AIAnswerFactory(question=question, body="Buy cheap followers at example dot com.")
+    Flag.objects.create(reporter=UserFactory(), answer=answer, reason=FlagReason.SPAM, note="ad")
+
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("mod")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Open flags").click()
+
+    row = page.locator("#result_list tbody tr", has_text="Spam")
+    row.locator("input.action-select").check()
+    page.locator("select[name=action]").select_option("resolve_and_hide")
+    page.get_by_role("button", name="Run").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 flag resolved, content hidden.")
+
+    page.goto(site + question.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(question.title)
+    expect(page.get_by_text("Buy cheap followers")).to_have_count(0)
+    expect(page.locator("#answers-heading")).to_have_text("0 answers")

@@ -1,0 +1,356 @@
+"""Moderation through the Django admin, as a Moderators member (not a superuser)."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from questions import services
+from questions.models import (
+    Answer,
+    Bookmark,
+    Comment,
+    Flag,
+    FlagReason,
+    FlagStatus,
+    ModerationAction,
+    Proposal,
+    ProposalStatus,
+    Question,
+    Status,
+    Vote,
+)
+from tests.factories import (
+    AIAnswerFactory,
+    AnswerFactory,
+    BookmarkFactory,
+    CommentFactory,
+    QuestionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+FIXED = "Validation loss is lower because dropout only acts during training."
+
+
+@pytest.fixture
+def mod_client(moderator):
+    assert not moderator.is_superuser
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+def changelist(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def act(client, model, action: str, objects, **extra):
+    return client.post(
+        changelist(model),
+        {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects], **extra},
+        follow=True,
+    )
+
+
+def test_admin_index_opens_on_what_needs_attention(mod_client, member):
+    answer = AIAnswerFactory()
+    services.propose_answer(user=member, answer=answer, body=FIXED, reason="fix")
+    Flag.objects.create(reporter=member, answer=answer, reason=FlagReason.INCORRECT)
+    QuestionFactory(status=Status.PENDING)
+    AnswerFactory(status=Status.PENDING)
+    html = mod_client.get("/admin/").content.decode()
+    assert "Needs attention" in html
+    for label, url in [
+        ("Pending proposals", changelist(Proposal) + "?status=pending"),
+        ("Open flags", changelist(Flag) + "?status=open"),
+        ("Questions waiting for review", changelist(Question) + "?status=pending"),
+        ("Answers held for review", changelist(Answer) + "?status=pending"),
+    ]:
+        assert f'<a href="{url}">{label}</a></th><td><strong>1</strong>' in html
+
+
+def test_a_member_without_the_group_gets_no_admin(client, member):
+    client.force_login(member)
+    assert client.get("/admin/").status_code == 302
+    assert client.get(changelist(Proposal)).status_code == 302
+
+
+def test_proposal_queue_defaults_to_pending_and_accepts_in_bulk(mod_client, member, moderator):
+    answers = [AIAnswerFactory(body=f"Old text number {n} here.") for n in range(2)]
+    pending = [
+        services.propose_answer(user=member, answer=a, body=FIXED + str(n), reason=f"fix {n}")
+        for n, a in enumerate(answers)
+    ]
+    old = services.propose_answer(user=UserFactory(), answer=answers[0], body=FIXED, reason="x")
+    services.withdraw_proposal(user=old.author, proposal=old)
+    html = mod_client.get(changelist(Proposal)).content.decode()
+    assert "fix 0" in html
+    assert "fix 1" in html
+    assert ">x<" not in html  # withdrawn: not in the default view
+    assert "x" in mod_client.get(changelist(Proposal) + "?status=all").content.decode()
+
+    response = act(mod_client, Proposal, "accept_selected", pending)
+    assert "2 proposals accepted." in response.content.decode()
+    for answer, proposal in zip(answers, pending, strict=True):
+        answer.refresh_from_db()
+        assert answer.body == proposal.body
+        assert answer.revisions.get(number=2).author == member
+    assert ModerationAction.objects.filter(moderator=moderator, action="accept").count() == 2
+    page = mod_client.get(answers[0].question.get_absolute_url()).content.decode()
+    assert FIXED + "0" in page
+
+
+def test_proposal_page_shows_the_diff_and_reviews_with_a_button(mod_client, member):
+    answer = AIAnswerFactory(body="It is overfitting.")
+    proposal = services.propose_answer(user=member, answer=answer, body=FIXED, reason="wrong")
+    url = reverse("admin:questions_proposal_change", args=[proposal.pk])
+    html = mod_client.get(url).content.decode()
+    assert "<del>" in html
+    assert "<ins>" in html
+    assert 'name="_reject"' in html
+    mod_client.post(url, {"_reject": "Reject"})
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REJECTED
+    answer.refresh_from_db()
+    assert answer.body == "It is overfitting."
+
+
+def test_a_stale_proposal_is_not_accepted_blindly_from_the_admin(mod_client, member):
+    owner = UserFactory()
+    answer = AnswerFactory(author=owner, body="Original text of the answer.")
+    proposal = services.propose_answer(user=member, answer=answer, body=FIXED, reason="r")
+    services.edit_answer(user=owner, answer=answer, body="The owner changed it meanwhile.")
+    response = act(mod_client, Proposal, "accept_selected", [proposal])
+    assert "The answer changed after this proposal was written" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+
+
+def test_flags_are_grouped_with_counts_and_hiding_resolves_them_all(mod_client, moderator):
+    answer = AIAnswerFactory(body="A wrong answer about dropout.")
+    other = CommentFactory()
+    flags = [
+        Flag.objects.create(reporter=UserFactory(), answer=answer, reason=FlagReason.INCORRECT)
+        for _ in range(3)
+    ]
+    keep = Flag.objects.create(reporter=UserFactory(), comment=other, reason=FlagReason.SPAM)
+    html = mod_client.get(changelist(Flag)).content.decode()
+    assert html.count(f'href="{answer.get_absolute_url()}"') == 3
+    assert '<td class="field-open_on_target">3</td>' in html
+    assert '<td class="field-open_on_target">1</td>' in html
+
+    act(mod_client, Flag, "resolve_and_hide", flags[:1])
+    answer.refresh_from_db()
+    assert answer.status == Status.HIDDEN
+    assert set(Flag.objects.filter(answer=answer).values_list("status", flat=True)) == {
+        FlagStatus.RESOLVED
+    }
+    act(mod_client, Flag, "dismiss_selected", [keep])
+    keep.refresh_from_db()
+    assert keep.status == FlagStatus.DISMISSED
+    assert Comment.objects.get(pk=other.pk).status == "published"
+    kinds = set(ModerationAction.objects.values_list("action", flat=True))
+    assert {"hide", "resolve", "dismiss"} <= kinds
+
+
+def test_hidden_answers_disappear_everywhere_and_come_back_exactly(mod_client, client):
+    question = QuestionFactory(title="What does weight decay do?")
+    author = UserFactory(username="ada")
+    answer = AnswerFactory(question=question, author=author, body="Shrinks weights: xylophonic.")
+    for voter in ("v1", "v2"):
+        services.cast_vote(user=UserFactory(username=voter), answer=answer, choice="up")
+
+    def visible() -> dict:
+        question.refresh_from_db()
+        return {
+            "page": "xylophonic" in client.get(question.get_absolute_url()).content.decode(),
+            "search": client.get("/", {"q": "xylophonic"}).context["page"].paginator.count,
+            "feed": "xylophonic" in client.get("/feeds/answers/").content.decode(),
+            "count": question.answer_count,
+            "reputation": "<dt>Reputation</dt><dd>2</dd>"
+            in client.get("/users/ada/").content.decode(),
+        }
+
+    before = visible()
+    assert before == {"page": True, "search": 1, "feed": True, "count": 1, "reputation": True}
+    act(mod_client, Answer, "hide_selected", [answer])
+    assert visible() == {"page": False, "search": 0, "feed": False, "count": 0, "reputation": False}
+    act(mod_client, Answer, "restore_selected", [answer])
+    assert visible() == before
+    assert Vote.objects.filter(answer=answer).count() == 2  # nothing was deleted
+
+
+def test_hidden_questions_leave_lists_sitemap_and_feeds(mod_client, client):
+    question = QuestionFactory(title="Explain the kernel trick")
+    act(mod_client, Question, "hide_selected", [question])
+    assert question.title not in client.get("/").content.decode()
+    assert question.get_absolute_url() not in client.get("/sitemap.xml").content.decode()
+    assert question.title not in client.get("/feeds/questions/").content.decode()
+    assert client.get(question.get_absolute_url()).status_code == 404
+    act(mod_client, Question, "restore_selected", [question])
+    assert question.title in client.get("/").content.decode()
+
+
+def test_pending_questions_are_published_and_comments_hidden(mod_client, client, member):
+    question = QuestionFactory(title="What is a confusion matrix?", status=Status.PENDING)
+    act(mod_client, Question, "publish_selected", [question])
+    assert question.title in client.get("/").content.decode()
+    comment = CommentFactory(body="Buy cheap watches")
+    act(mod_client, Comment, "hide_selected", [comment])
+    page = client.get(comment.answer.question.get_absolute_url()).content.decode()
+    assert "Buy cheap watches" not in page
+
+
+def test_moderators_edit_question_title_source_topics_and_difficulty(mod_client):
+    question = QuestionFactory(title="What is bias", difficulty="unrated")
+    url = reverse("admin:questions_question_change", args=[question.pk])
+    assert mod_client.get(url).status_code == 200
+    response = mod_client.post(
+        url,
+        {
+            "title": "What is the bias of an estimator?",
+            "body": "",
+            "source": question.source_id,
+            "source_reference": "Chapter 5",
+            "difficulty": "easy",
+            "topics": [],
+        },
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert (question.title, question.difficulty) == ("What is the bias of an estimator?", "easy")
+    assert question.slug == "what-is-the-bias-of-an-estimator"
+    assert ModerationAction.objects.filter(action="edit", target_id=question.pk).exists()
+
+
+def test_merging_a_duplicate_moves_everything_and_redirects(mod_client, client):
+    kept = QuestionFactory(title="What is dropout?")
+    duplicate = QuestionFactory(title="Explain dropout regularisation")
+    moved = AnswerFactory(question=duplicate, body="Randomly zeroes activations.")
+    services.cast_vote(user=UserFactory(), answer=moved, choice="up")
+    both, only_dup = UserFactory(), UserFactory()
+    BookmarkFactory(user=both, question=kept)
+    BookmarkFactory(user=both, question=duplicate)
+    BookmarkFactory(user=only_dup, question=duplicate)
+    Question.objects.filter(pk=kept.pk).update(bookmark_count=1)
+    Question.objects.filter(pk=duplicate.pk).update(bookmark_count=2)
+
+    page = act(mod_client, Question, "merge_selected", [duplicate])
+    assert "Merge duplicate questions" in page.content.decode()
+    act(mod_client, Question, "merge_selected", [duplicate], apply="1", into=kept.pk)
+
+    moved.refresh_from_db()
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert moved.question == kept
+    assert moved.score == 1
+    assert kept.answer_count == 1
+    assert Bookmark.objects.filter(question=kept).count() == 2
+    assert kept.bookmark_count == 2
+    assert (duplicate.status, duplicate.merged_into) == (Status.HIDDEN, kept)
+    # The member who had both keeps that bookmark (and its note) on the duplicate.
+    assert duplicate.bookmark_count == 1
+    response = client.get(duplicate.get_absolute_url())
+    assert response.status_code == 301
+    assert response["Location"] == kept.get_absolute_url()
+
+
+def test_suspending_a_member_ends_their_sessions_and_refuses_log_in(mod_client, client, member):
+    client.force_login(member)
+    assert client.get("/settings/").status_code == 200
+    response = act(
+        mod_client, User, "suspend_selected", [member], apply="1", days="7", reason="spam"
+    )
+    assert "suspended until" in response.content.decode()
+    member.refresh_from_db()
+    assert member.is_suspended
+    assert not member.is_active
+    assert client.get("/settings/").status_code == 302  # logged out at once
+    assert not client.login(username="alice", password="correct horse battery staple")
+    # Lifting the suspension lets them back in, but old sessions stay closed.
+    act(mod_client, User, "lift_selected", [member])
+    assert client.login(username="alice", password="correct horse battery staple")
+    kinds = list(ModerationAction.objects.values_list("action", flat=True))
+    assert "suspend" in kinds
+    assert "lift" in kinds
+
+
+def test_an_expired_suspension_lifts_itself_at_log_in(client, moderator, member):
+    services.suspend_member(
+        moderator=moderator, member=member, until=timezone.now() + timedelta(days=1), reason="r"
+    )
+    User.objects.filter(pk=member.pk).update(suspended_until=timezone.now() - timedelta(hours=1))
+    assert client.login(username="alice", password="correct horse battery staple")
+    member.refresh_from_db()
+    assert member.is_active
+    assert not member.is_suspended
+
+
+def test_moderators_cannot_suspend_staff_or_change_roles(mod_client, moderator):
+    other = UserFactory(username="staffer", is_staff=True)
+    act(mod_client, User, "suspend_selected", [other], apply="1", days="3", reason="x")
+    other.refresh_from_db()
+    assert other.is_active
+    url = reverse("admin:accounts_user_change", args=[other.pk])
+    html = mod_client.get(url).content.decode()
+    assert 'name="is_superuser"' not in html
+    assert 'name="display_name"' in html
+
+
+def test_user_list_shows_content_counts_and_reputation(mod_client):
+    author = UserFactory(username="ada")
+    answer = AnswerFactory(author=author)
+    CommentFactory(author=author)
+    services.cast_vote(user=UserFactory(), answer=answer, choice="up")
+    html = mod_client.get(changelist(User), {"q": "ada"}).content.decode()
+    assert '<td class="field-answer_count">1</td>' in html
+    assert '<td class="field-comment_count">1</td>' in html
+    assert '<td class="field-reputation">1</td>' in html
+
+
+def test_audit_log_is_read_only_and_filterable(mod_client, moderator, member):
+    comment = CommentFactory(author=member)
+    services.delete_comment(user=moderator, comment=comment)  # from the site
+    entry = ModerationAction.objects.get()
+    assert (entry.moderator, entry.action, entry.target_type) == (moderator, "delete", "comment")
+    html = mod_client.get(changelist(ModerationAction), {"action": "delete"}).content.decode()
+    assert f"comment #{comment.pk}" in html
+    assert (
+        mod_client.get(
+            reverse("admin:questions_moderationaction_delete", args=[entry.pk])
+        ).status_code
+        == 403
+    )
+    response = mod_client.get(reverse("admin:questions_moderationaction_change", args=[entry.pk]))
+    assert 'name="reason"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "model", [Proposal, Flag, Question, Answer, Comment, User, ModerationAction]
+)
+def test_changelist_query_counts_do_not_grow(mod_client, moderator, model):
+    def build(n):
+        for _ in range(n):
+            answer = AIAnswerFactory()
+            member = UserFactory()
+            services.propose_answer(user=member, answer=answer, body=FIXED, reason="r")
+            Flag.objects.create(reporter=member, answer=answer, reason=FlagReason.SPAM)
+            comment = CommentFactory(answer=answer)
+            services.hide(moderator=moderator, target=comment)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert mod_client.get(changelist(model)).status_code == 200
+        return len(ctx.captured_queries)
+
+    build(2)
+    small = count()
+    build(15)
+    assert count() == small
