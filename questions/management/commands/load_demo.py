@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import make_moderator
-from questions import services
+from questions import services, study
 from questions.models import (
     Answer,
     Comment,
@@ -34,6 +34,7 @@ DISTILLATION_CAVEAT = (
     "or is cheap to train; producing the teacher's soft labels also costs a full pass "
     "of the large model over the training data."
 )
+DEMO_BOOKMARKS = 4
 PENDING_QUESTION = "How would you detect label noise in a large training set?"
 CONTENT = Path(__file__).resolve().parents[2] / "demo_content.toml"
 AI_MODEL = "ChatGPT"
@@ -131,6 +132,10 @@ class Command(BaseCommand):
         if not Question.objects.filter(title=PENDING_QUESTION).exists():
             services.submit_question(user=users["demo"], title=PENDING_QUESTION)
             counts["pending"] += 1
+        # Something for the demo member to practise straight away.
+        if not users["demo"].bookmarks.exists():
+            for question in Question.objects.published().order_by("pk")[:DEMO_BOOKMARKS]:
+                study.toggle_bookmark(user=users["demo"], question=question)
 
     def member(self, username: str, display_name: str, bio: str, password: str | None):
         user, created = User.objects.get_or_create(
