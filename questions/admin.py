@@ -39,6 +39,11 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _reason(exc: Exception) -> str:
+    """The readable text of a refusal from a service."""
+    return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
 def _site_link(obj, text: str | None = None):
     return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), text or str(obj))
 
@@ -80,11 +85,7 @@ class ModerationActionsMixin:
             try:
                 changed += bool(service(moderator=request.user, target=obj))
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(
-                    request,
-                    f"{obj}: {' '.join(getattr(exc, 'messages', [str(exc)]))}",
-                    messages.WARNING,
-                )
+                self.message_user(request, f"{obj}: {_reason(exc)}", messages.WARNING)
         self.message_user(request, f"{_plural(changed, self.model._meta.verbose_name)} {done}.")
 
     @admin.action(description="Hide the selected items", permissions=["change"])
@@ -324,18 +325,10 @@ class ProposalAdmin(admin.ModelAdmin):
             try:
                 service(user=request.user, proposal=proposal)
                 count += 1
-            except services.Conflict as exc:
-                self.message_user(
-                    request,
-                    f"Proposal #{proposal.pk}: {exc} Review it on the site.",
-                    messages.WARNING,
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(
-                    request,
-                    f"Proposal #{proposal.pk}: {' '.join(getattr(exc, 'messages', [str(exc)]))}",
-                    messages.WARNING,
-                )
+            except (services.Conflict, ValidationError, PermissionDenied) as exc:
+                hint = " Review it on the site." if isinstance(exc, services.Conflict) else ""
+                text = f"Proposal #{proposal.pk}: {_reason(exc)}{hint}"
+                self.message_user(request, text, messages.WARNING)
         self.message_user(request, f"{_plural(count, 'proposal')} {done}.")
 
     @admin.action(description="Accept the selected proposals", permissions=["change"])

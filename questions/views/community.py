@@ -283,50 +283,43 @@ def _proposal_for_action(pk: int) -> Proposal:
     )
 
 
-@require_POST
-@member_required
-def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def _review(request: HttpRequest, pk: int, service, done: str, **options) -> HttpResponse:
+    """Accept, reject or withdraw a proposal, explaining any refusal on its page."""
     proposal = _proposal_for_action(pk)
-    seen = request.POST.get("seen_revision", "")
     try:
-        services.accept_proposal(
-            user=request.user,
-            proposal=proposal,
-            seen_revision=int(seen) if seen.isdigit() else None,
-        )
+        service(user=request.user, proposal=proposal, **options)
     except PermissionDenied as exc:
         return _refuse(request, 403, _message(exc))
     except services.Conflict as exc:
         return _proposal_page(request, proposal, error=str(exc), status=409)
     except ValidationError as exc:
         return _proposal_page(request, proposal, error=_message(exc), status=400)
-    return _done(request, "Proposal accepted: it is now the answer's text.", proposal.answer)
+    return _done(request, done, proposal.answer)
+
+
+@require_POST
+@member_required
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    seen = request.POST.get("seen_revision", "")
+    return _review(
+        request,
+        pk,
+        services.accept_proposal,
+        "Proposal accepted: it is now the answer's text.",
+        seen_revision=int(seen) if seen.isdigit() else None,
+    )
 
 
 @require_POST
 @member_required
 def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal_for_action(pk)
-    try:
-        services.reject_proposal(user=request.user, proposal=proposal)
-    except PermissionDenied as exc:
-        return _refuse(request, 403, _message(exc))
-    except ValidationError as exc:
-        return _proposal_page(request, proposal, error=_message(exc), status=400)
-    return _done(request, "Proposal rejected.", proposal.answer)
+    return _review(request, pk, services.reject_proposal, "Proposal rejected.")
 
 
 @require_POST
 @member_required
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal_for_action(pk)
-    try:
-        services.withdraw_proposal(user=request.user, proposal=proposal)
-    except PermissionDenied as exc:
-        return _refuse(request, 403, _message(exc))
-    except ValidationError as exc:
-        return _proposal_page(request, proposal, error=_message(exc), status=400)
-    return _done(request, "Your proposal is withdrawn.", proposal.answer)
+    return _review(request, pk, services.withdraw_proposal, "Your proposal is withdrawn.")
 
 
 # --- Comments ------------------------------------------------------------------------
