@@ -3,10 +3,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
+# npm writes this file on every install: newer than package-lock.json = up to date.
+NODE_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check check-deploy pygments-css clean
+.PHONY: run test lint format migrations-check check-deploy pygments-css bench lighthouse clean
 
 # The virtual environment, made with the newest Python >= 3.12 found here.
 $(PY):
@@ -23,6 +25,16 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(RUNTIME_STAMP)
 
+# Node tools for the checks (axe-core for the accessibility tests, Lighthouse),
+# exactly as package-lock.json pins them. Without npm the accessibility tests skip
+# locally (CI installs npm and fails instead).
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the accessibility tests will be skipped (apt-get install nodejs npm)"; \
+	fi
+
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite by default)
 run: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
@@ -30,7 +42,7 @@ run: $(RUNTIME_STAMP)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
@@ -52,6 +64,15 @@ check-deploy: $(RUNTIME_STAMP)
 ## pygments-css: regenerate static/css/pygments.css after a Pygments upgrade
 pygments-css: $(RUNTIME_STAMP)
 	$(PY) -m questions.pygments_css > static/css/pygments.css
+
+## bench: serve a realistic volume (PostgreSQL mlqa_bench, Redis db 9) with gunicorn and measure it with wrk; not part of `make test`
+bench: $(RUNTIME_STAMP)
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## lighthouse: Lighthouse scores of the home, a question and the log-in page (production settings, gunicorn, Chromium); not part of `make test`
+lighthouse: $(RUNTIME_STAMP) $(NODE_STAMP)
+	tools/lighthouse.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -14,6 +14,13 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["display_name"].widget.attrs["placeholder"] = self.instance.username
 
+    def clean(self):
+        # A post without the form's fields (not the page's form) would otherwise
+        # save them as blanks and wipe the profile.
+        if any(name not in self.data for name in self.fields):
+            raise forms.ValidationError("The form arrived incomplete: nothing was saved.")
+        return super().clean()
+
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(

@@ -74,11 +74,14 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
     if filters.difficulty in Difficulty.values:
         qs = qs.filter(difficulty=filters.difficulty)
     answers = Answer.objects.published().filter(question=OuterRef("pk"))
-    qs = qs.annotate(has_community=Exists(answers.filter(origin=Origin.COMMUNITY)))
+    # Only in the filter and the sort that need it: as a column of every row,
+    # PostgreSQL computes it by scanning all community answers (a hashed
+    # subplan), whatever the page size.
+    has_community = Exists(answers.filter(origin=Origin.COMMUNITY))
     if filters.answers == "community":
-        qs = qs.filter(has_community=True)
+        qs = qs.filter(has_community)
     elif filters.answers == "ai-only":
-        qs = qs.filter(Exists(answers.filter(origin=Origin.AI)), has_community=False)
+        qs = qs.filter(Exists(answers.filter(origin=Origin.AI)), ~has_community)
     top = _top_answer()
     qs = qs.annotate(
         best_score=Subquery(top.values("score")[:1]),
@@ -92,7 +95,7 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
         case "top":
             return qs.order_by(F("best_score").desc(nulls_last=True), *newest)
         case "community":
-            return qs.order_by("has_community", *newest)
+            return qs.order_by(has_community.asc(), *newest)
         case "bookmarked":
             return qs.order_by("-bookmark_count", *newest)
         case "asked":
@@ -176,11 +179,13 @@ def similar_questions(title: str, *, limit: int = 5) -> list[Question]:
 def related_questions(question: Question, *, limit: int = 5) -> QuerySet[Question]:
     """Other published questions that share a topic with this one."""
     topic_ids = [topic.pk for topic in question.topics.all()]
+    # A semi-join rather than a join + DISTINCT, so that PostgreSQL walks the
+    # (status, -bookmark_count, -created_at) index and stops after ``limit`` rows.
+    sharing = Question.topics.through.objects.filter(topic_id__in=topic_ids)
     return (
         Question.objects.published()
-        .filter(topics__in=topic_ids)
+        .filter(pk__in=sharing.values("question_id"))
         .exclude(pk=question.pk)
-        .distinct()
         .order_by("-bookmark_count", "-created_at")[:limit]
     )
 

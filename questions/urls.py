@@ -1,5 +1,6 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from .feeds import NewAnswersFeed, NewQuestionsFeed
 from .sitemaps import SITEMAPS
@@ -31,9 +32,10 @@ urlpatterns = [
     path("questions/<int:pk>/<str:slug>/", reading.question_detail, name="question_detail"),
     path("sources/<slug:slug>/", reading.source_detail, name="source_detail"),
     path("topics/<slug:slug>/", reading.topic_detail, name="topic_detail"),
-    path("feeds/questions/", NewQuestionsFeed(), name="feed_questions"),
-    path("feeds/answers/", NewAnswersFeed(), name="feed_answers"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Feeds and the sitemap answer any method unless told: a PUT gets a 405.
+    path("feeds/questions/", require_safe(NewQuestionsFeed()), name="feed_questions"),
+    path("feeds/answers/", require_safe(NewAnswersFeed()), name="feed_answers"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", reading.robots_txt, name="robots_txt"),
     path("healthz", reading.healthz, name="healthz"),
 ]

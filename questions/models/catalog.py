@@ -133,7 +133,10 @@ class Question(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at"], name="question_status_new_idx"),
             models.Index(fields=["status", "difficulty"], name="question_difficulty_idx"),
-            models.Index(fields=["status", "-bookmark_count"], name="question_bookmarked_idx"),
+            # The "most bookmarked" sort and the related questions on a question page.
+            models.Index(
+                fields=["status", "-bookmark_count", "-created_at"], name="question_bookmarked_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="question_title_not_empty"),

@@ -133,6 +133,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        # The way in stays findable; the rest of the account pages are private.
+        "Allow: /accounts/login/",
+        "Allow: /accounts/signup/",
         "Disallow: /accounts/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

@@ -87,8 +87,13 @@ def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
 def _back(request: HttpRequest, fallback: str) -> str:
     """The page a plain form came from (its ``next`` field), if it is on this site."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path on this site only: redirect() would try a bare word as a view name.
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return fallback

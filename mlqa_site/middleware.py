@@ -1,0 +1,35 @@
+"""Requests carrying a NUL character are answered 400 before any view sees them."""
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse
+
+NUL = "\x00"
+
+
+def _has_nul(pairs: Iterable[tuple[str, list[str] | str]]) -> bool:
+    for key, values in pairs:
+        values = [values] if isinstance(values, str) else values
+        if NUL in key or any(NUL in value for value in values):
+            return True
+    return False
+
+
+class RejectNulMiddleware:
+    """A NUL has no place in a path, a query string, a form field or a cookie, and
+    PostgreSQL refuses it in text: without this, such a value reaching a query
+    (a search, a slug, a username, the session key) is a 500 instead of a 400."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            NUL in request.path_info
+            or _has_nul(request.GET.lists())
+            or _has_nul(request.COOKIES.items())
+            or (request.method == "POST" and _has_nul(request.POST.lists()))
+        ):
+            raise BadRequest("A NUL character in the request.")
+        return self.get_response(request)
