@@ -2,7 +2,9 @@
 
 Reputation = the sum of the votes received on the member's published answers
 (each answer's score is exactly its upvotes minus its downvotes)
-+ ACCEPTED_PROPOSAL_CREDIT for each of their proposals that was accepted.
++ ACCEPTED_PROPOSAL_CREDIT for each of their proposals that was accepted into
+a published answer of a published question. Hidden content does not count;
+restoring it brings its share back.
 
 ``with_reputation`` annotates any user queryset (lists, leaderboards) in the
 same single query; ``reputation`` answers for one member using it.
@@ -45,10 +47,13 @@ def _per_author(queryset: QuerySet, aggregate) -> Coalesce:
 
 def reputation_expression() -> Expression:
     """The reputation of the row's user, as an expression for annotations."""
-    # Hidden answers, and answers on hidden questions, no longer count.
+    # Hidden answers, and answers on hidden questions, no longer count: neither
+    # the votes on them nor the proposals accepted into them.
     visible = Answer.objects.filter(status=Status.PUBLISHED, question__status=Status.PUBLISHED)
     votes = _per_author(visible, Sum("score"))
-    accepted = _per_author(Proposal.objects.filter(status=ProposalStatus.ACCEPTED), Count("pk"))
+    accepted = _per_author(
+        Proposal.objects.filter(status=ProposalStatus.ACCEPTED, answer__in=visible), Count("pk")
+    )
     return votes + accepted * Value(ACCEPTED_PROPOSAL_CREDIT)
 
 

@@ -3,7 +3,7 @@ import pytest
 from accounts.models import User
 from accounts.reputation import ACCEPTED_PROPOSAL_CREDIT, reputation, with_reputation
 from questions.models import Answer, Proposal, ProposalStatus, Status
-from questions.services import cast_vote
+from questions.services import cast_vote, hide, restore
 from tests.factories import AIAnswerFactory, AnswerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +76,22 @@ def test_the_list_annotation_agrees_with_the_single_member_function(
     assert all(by_name[u.username] == reputation(u) for u in users)
     ranked = with_reputation(users).order_by("-reputation", "username")
     assert [u.username for u in ranked] == ["alice", "bob", "carol"]
+
+
+@pytest.mark.parametrize("hidden", ["answer", "question"])
+def test_accepted_proposals_on_hidden_content_stop_counting_until_restored(
+    member, moderator, hidden
+):
+    """Hiding the answer (or its question) takes the credit away; restoring gives it back."""
+    vote(AnswerFactory(author=member), "up")
+    target = AIAnswerFactory()
+    propose(target, member, ProposalStatus.ACCEPTED)
+    assert reputation(member) == 1 + ACCEPTED_PROPOSAL_CREDIT
+
+    content = target if hidden == "answer" else target.question
+    hide(moderator=moderator, target=content, reason="Spam.")
+    assert reputation(member) == 1
+    assert with_reputation(User.objects.filter(pk=member.pk)).get().reputation == 1
+
+    restore(moderator=moderator, target=content)
+    assert reputation(member) == 1 + ACCEPTED_PROPOSAL_CREDIT
