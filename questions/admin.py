@@ -8,6 +8,7 @@ only: they hide and restore, never delete.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, Count, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -566,10 +567,31 @@ class InterviewReportAdmin(admin.ModelAdmin):
             return ["created_at"]
         return ["user", "question", "company", "level", "year", "created_at"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_hidden" in form.changed_data:
+            services.moderation.log(
+                moderator=request.user, action=self._kind(obj.is_hidden), target=obj
+            )
+
+    @staticmethod
+    def _kind(hidden: bool) -> str:
+        return ModerationAction.Kind.HIDE if hidden else ModerationAction.Kind.RESTORE
+
+    @transaction.atomic
     def _set_hidden(self, request, queryset, hidden: bool) -> int:
-        changed = list(queryset.exclude(is_hidden=hidden))
+        """Hide or show reports that are not so yet; one audit record per report."""
+        changed = list(
+            InterviewReport.objects.filter(pk__in=queryset.values("pk"))
+            .exclude(is_hidden=hidden)
+            .select_related("question")
+            .select_for_update(of=("self",))
+        )
         InterviewReport.objects.filter(pk__in=[r.pk for r in changed]).update(is_hidden=hidden)
-        for report in changed:  # the audit trail, as for an edit in the form
+        kind = self._kind(hidden)
+        for report in changed:
+            report.is_hidden = hidden
+            services.moderation.log(moderator=request.user, action=kind, target=report)
             self.log_change(request, report, [{"changed": {"fields": ["is_hidden"]}}])
         return len(changed)
 

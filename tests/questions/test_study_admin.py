@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import MODERATORS_GROUP
 from accounts.services import moderators_group
 from questions import study
-from questions.models import InterviewReport
+from questions.models import InterviewReport, ModerationAction
 from tests.factories import QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +72,36 @@ def test_a_moderator_hides_a_report_and_it_stops_counting(client, moderator, rep
     assert spam.is_hidden
     entry = LogEntry.objects.get(object_id=str(spam.pk))
     assert entry.user == moderator
+    audit = ModerationAction.objects.get()
+    assert (audit.moderator, audit.action) == (moderator, ModerationAction.Kind.HIDE)
+    assert (audit.target_type, audit.target_id) == ("interviewreport", spam.pk)
+    assert "Buy cheap pills" in audit.target_repr
     summary = study.asked_summary(spam.question, UserFactory())
     assert (summary.total, summary.companies) == (1, ["Acme"])
+
+    # Hiding it again changes nothing and leaves no second record.
+    client.post(CHANGELIST, {"action": "hide_reports", "_selected_action": [spam.pk]})
+    assert ModerationAction.objects.count() == 1
 
     client.post(CHANGELIST, {"action": "show_reports", "_selected_action": [spam.pk]})
     spam.refresh_from_db()
     assert not spam.is_hidden
+    shown = ModerationAction.objects.exclude(pk=audit.pk).get()
+    assert (shown.moderator, shown.action) == (moderator, ModerationAction.Kind.RESTORE)
+    assert (shown.target_type, shown.target_id) == ("interviewreport", spam.pk)
+
+
+def test_hiding_several_reports_audits_each_one(client, moderator, reports):
+    client.force_login(moderator)
+    pks = [report.pk for report in reports]
+    response = client.post(
+        CHANGELIST, {"action": "hide_reports", "_selected_action": pks}, follow=True
+    )
+    assert "2 reports hidden." in response.content.decode()
+    audited = ModerationAction.objects.filter(
+        action=ModerationAction.Kind.HIDE, target_type="interviewreport"
+    )
+    assert sorted(audited.values_list("target_id", flat=True)) == sorted(pks)
 
 
 def test_a_moderator_cannot_edit_or_delete_a_report(client, moderator, reports):
@@ -88,6 +112,9 @@ def test_a_moderator_cannot_edit_or_delete_a_report(client, moderator, reports):
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.company, report.is_hidden) == ("Acme", True)
+    audit = ModerationAction.objects.get()  # hiding through the form is audited too
+    assert (audit.moderator, audit.action) == (moderator, ModerationAction.Kind.HIDE)
+    assert (audit.target_type, audit.target_id) == ("interviewreport", report.pk)
     delete = reverse("admin:questions_interviewreport_delete", args=[report.pk])
     assert client.get(delete).status_code == 403
     assert InterviewReport.objects.count() == 2
