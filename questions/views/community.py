@@ -9,7 +9,7 @@ unknown or hidden, 409 conflict, 429 too many.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +27,15 @@ from questions.forms import (
     QuestionForm,
 )
 from questions.markdown import render_markdown
-from questions.models import Answer, Comment, CommentStatus, Proposal, Question, Status
+from questions.models import (
+    Answer,
+    Comment,
+    CommentStatus,
+    Proposal,
+    ProposalStatus,
+    Question,
+    Status,
+)
 from questions.views.reading import render_question_page
 
 PAGE = "questions/question_detail.html"
@@ -240,14 +248,31 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "questions/propose.html", context, status=status)
 
 
+def _can_view_proposal(user, proposal: Proposal) -> bool:
+    """Accepted proposals are public (they are part of the answer's history).
+
+    Pending, rejected and withdrawn ones are seen by the proposer, the people
+    who can review them and moderators. On hidden content, only moderators.
+    """
+    if user.is_authenticated and user.is_moderator:
+        return True
+    answer = proposal.answer
+    if answer.status != Status.PUBLISHED or answer.question.status != Status.PUBLISHED:
+        return False
+    if proposal.status == ProposalStatus.ACCEPTED:
+        return True
+    is_proposer = user.is_authenticated and proposal.author_id == user.pk
+    return is_proposer or services.can_review(user, answer)
+
+
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
-        Proposal.objects.select_related("answer__question", "author", "base_revision"),
-        pk=pk,
-        answer__status=Status.PUBLISHED,
-        answer__question__status=Status.PUBLISHED,
+        Proposal.objects.select_related("answer__question", "author", "base_revision"), pk=pk
     )
+    if not _can_view_proposal(request.user, proposal):
+        # 404 rather than 403, so that a private proposal's existence does not leak.
+        raise Http404("No such proposal.")
     return _proposal_page(request, proposal)
 
 
