@@ -6,12 +6,15 @@ browsers render natively: no script and no CDN. After changing anything here,
 run ``manage.py rerender_markdown`` so stored content follows.
 """
 
+from collections.abc import Sequence
 from functools import cache
 from html import escape
+from urllib.parse import urlsplit
 
 import nh3
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
@@ -84,6 +87,38 @@ def _math(tex: str, options: dict) -> str:
         return f'<code class="math-error">{escape(tex)}</code>'
 
 
+def _is_outside(url: str) -> bool:
+    """A URL with a scheme or a host loads from elsewhere; a relative path does not.
+
+    ``data:`` URLs are left to the sanitiser, which drops them as it always has.
+    """
+    parts = urlsplit(url)
+    return parts.scheme.lower() != "data" and bool(parts.scheme or parts.netloc)
+
+
+def _image(renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """Same-site images stay images; an outside image becomes a link to it.
+
+    The site never loads outside assets (and its CSP would block them anyway),
+    so ``![alt](https://elsewhere/x.png)`` renders as ``<a href=...>alt</a>``
+    (the sanitiser adds rel="nofollow ugc noopener"). Inside a link, where a
+    second link cannot nest, only the text remains.
+    """
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    if not _is_outside(src):
+        return renderer.image(tokens, idx, options, env)
+    text = escape(renderer.renderInlineAsText(token.children, options, env) or src)
+    depth = 0
+    for previous in tokens[:idx]:
+        depth += {"link_open": 1, "link_close": -1}.get(previous.type, 0)
+    if depth > 0:
+        return text
+    title = token.attrGet("title")
+    title_attr = f' title="{escape(str(title))}"' if title else ""
+    return f'<a href="{escape(src)}"{title_attr}>{text}</a>'
+
+
 @cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight})
@@ -97,6 +132,7 @@ def _parser() -> MarkdownIt:
         renderer=_math,
     )
     md.use(footnote_plugin)
+    md.add_render_rule("image", _image)
     return md
 
 

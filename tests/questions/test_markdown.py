@@ -79,9 +79,12 @@ class Audit(HTMLParser):
             if name.startswith("on") or name not in allowed:
                 self.problems.append(f"attribute {name} on <{tag}>")
             if name in URL_ATTRIBUTES and value:
-                scheme = urlsplit(value.strip()).scheme.lower()
+                url = urlsplit(value.strip())
+                scheme = url.scheme.lower()
                 if scheme not in {"", "http", "https", "mailto"}:
                     self.problems.append(f"{scheme}: URL in {name}")
+                if tag == "img" and name == "src" and (url.scheme or url.netloc):
+                    self.problems.append(f"outside image {value}")
 
 
 def audit(html: str) -> list[str]:
@@ -141,3 +144,50 @@ def test_broken_tex_is_shown_as_code_not_an_error():
 def test_empty_input_renders_nothing():
     assert render_markdown("") == ""
     assert render_markdown("   \n ") == ""
+
+
+def test_the_audit_flags_live_html():
+    """The corpus test above can fail: raw dangerous HTML does not pass the audit."""
+    assert audit("<p><img src=x onerror=alert(1)></p>") == ["attribute onerror on <img>"]
+    assert audit('<a href="javascript:alert(1)">x</a>') == ["javascript: URL in href"]
+    assert audit("<script>alert(1)</script>") == ["tag <script>"]
+    assert audit('<img src="https://tracker.example/p.gif" alt="">') == [
+        "outside image https://tracker.example/p.gif"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "![loss curve](https://example.com/loss.png)",
+            '<a href="https://example.com/loss.png" rel="nofollow ugc noopener">loss curve</a>',
+        ),
+        (
+            "![](http://example.com/a.png)",
+            '<a href="http://example.com/a.png" rel="nofollow ugc noopener">'
+            "http://example.com/a.png</a>",
+        ),
+        (
+            '![a *b* <c> & d](//example.com/a.png?x=1&y=2 "T & <t>")',
+            '<a href="//example.com/a.png?x=1&amp;y=2" title="T &amp; &lt;t&gt;" '
+            'rel="nofollow ugc noopener">a b &lt;c&gt; &amp; d</a>',
+        ),
+    ],
+)
+def test_outside_images_become_links(source, expected):
+    """The site never loads outside assets (CSP img-src 'self' data:): link to them."""
+    html = render_markdown(source)
+    assert html == f"<p>{expected}</p>\n"
+    assert "<img" not in html
+
+
+def test_an_outside_image_inside_a_link_leaves_only_the_link():
+    html = render_markdown("[![build](https://ci.example/badge.svg)](https://ci.example/run)")
+    assert html == '<p><a href="https://ci.example/run" rel="nofollow ugc noopener">build</a></p>\n'
+
+
+@pytest.mark.parametrize("src", ["/static/img/diagram.png", "/media/uploads/roc.png", "roc.png"])
+def test_same_site_images_stay_images(src):
+    html = render_markdown(f"![ROC curve]({src})")
+    assert html == f'<p><img src="{src}" alt="ROC curve"></p>\n'
