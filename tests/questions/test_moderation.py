@@ -4,26 +4,29 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from questions import services
+from questions import services, study
 from questions.models import (
     Answer,
+    AnswerRevision,
     Bookmark,
     Comment,
     Flag,
     FlagReason,
     FlagStatus,
+    InterviewReport,
     ModerationAction,
     Proposal,
     ProposalStatus,
     Question,
+    Review,
+    Source,
     Status,
+    Topic,
     Vote,
 )
 from tests.factories import (
@@ -32,6 +35,7 @@ from tests.factories import (
     BookmarkFactory,
     CommentFactory,
     QuestionFactory,
+    TopicFactory,
     UserFactory,
 )
 
@@ -88,13 +92,20 @@ def test_proposal_queue_defaults_to_pending_and_accepts_in_bulk(mod_client, memb
         services.propose_answer(user=member, answer=a, body=FIXED + str(n), reason=f"fix {n}")
         for n, a in enumerate(answers)
     ]
-    old = services.propose_answer(user=UserFactory(), answer=answers[0], body=FIXED, reason="x")
+    old = services.propose_answer(
+        user=UserFactory(), answer=answers[0], body=FIXED, reason="never mind"
+    )
     services.withdraw_proposal(user=old.author, proposal=old)
-    html = mod_client.get(changelist(Proposal)).content.decode()
-    assert "fix 0" in html
-    assert "fix 1" in html
-    assert ">x<" not in html  # withdrawn: not in the default view
-    assert "x" in mod_client.get(changelist(Proposal) + "?status=all").content.decode()
+    withdrawn_cell = '<td class="field-reason">never mind</td>'
+    response = mod_client.get(changelist(Proposal))
+    html = response.content.decode()
+    assert '<td class="field-reason">fix 0</td>' in html
+    assert '<td class="field-reason">fix 1</td>' in html
+    assert withdrawn_cell not in html  # withdrawn: not in the default view
+    assert {p.pk for p in response.context["cl"].result_list} == {p.pk for p in pending}
+    response = mod_client.get(changelist(Proposal), {"status": "all"})
+    assert withdrawn_cell in response.content.decode()
+    assert {p.pk for p in response.context["cl"].result_list} == {p.pk for p in [*pending, old]}
 
     response = act(mod_client, Proposal, "accept_selected", pending)
     assert "2 proposals accepted." in response.content.decode()
@@ -332,25 +343,76 @@ def test_audit_log_is_read_only_and_filterable(mod_client, moderator, member):
     assert 'name="reason"' not in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "model", [Proposal, Flag, Question, Answer, Comment, User, ModerationAction]
-)
-def test_changelist_query_counts_do_not_grow(mod_client, moderator, model):
-    def build(n):
-        for _ in range(n):
-            answer = AIAnswerFactory()
-            member = UserFactory()
-            services.propose_answer(user=member, answer=answer, body=FIXED, reason="r")
-            Flag.objects.create(reporter=member, answer=answer, reason=FlagReason.SPAM)
-            comment = CommentFactory(answer=answer)
-            services.hide(moderator=moderator, target=comment)
+def build_moderation_data(moderator, n: int) -> None:
+    """n of everything a moderator lists: questions with topics and sources, answers
+    with revisions, votes, proposals, comments, flags on all three kinds of target,
+    hidden content, interview reports, bookmarks with a practice review."""
+    for _ in range(n):
+        member = UserFactory()
+        question = QuestionFactory(topics=[TopicFactory()])
+        answer = AnswerFactory(question=question, author=member)
+        services.edit_answer(user=member, answer=answer, body=FIXED, summary="clearer")
+        ai_answer = AIAnswerFactory(question=question)
+        services.propose_answer(user=member, answer=ai_answer, body=FIXED, reason="r")
+        services.cast_vote(user=member, answer=ai_answer, choice="up")
+        answer_comment = CommentFactory(answer=answer)
+        question_comment = CommentFactory(answer=None, question=question)
+        for target in [{"answer": ai_answer}, {"comment": answer_comment}, {"question": question}]:
+            Flag.objects.create(reporter=member, reason=FlagReason.SPAM, **target)
+        services.hide(moderator=moderator, target=question_comment)
+        study.report_asked(user=member, question=question, company="Acme")
+        bookmark = BookmarkFactory(user=member, question=question)
+        study.review(user=member, bookmark=bookmark, rating=3)
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert mod_client.get(changelist(model)).status_code == 200
-        return len(ctx.captured_queries)
 
-    build(2)
-    small = count()
-    build(15)
-    assert count() == small
+# The exact number of queries each changelist makes, whatever the number of rows.
+MODERATOR_CHANGELISTS = [
+    (Proposal, 7),
+    pytest.param(
+        Flag,
+        7,
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="FlagAdmin.list_select_related lacks comment__author: Comment.__str__ "
+            "makes one query per flagged comment",
+        ),
+    ),
+    (Question, 11),
+    (Answer, 8),
+    (AnswerRevision, 7),
+    (Comment, 7),
+    (Vote, 7),
+    (User, 8),
+    (ModerationAction, 11),
+    (InterviewReport, 10),
+    (Source, 7),
+    (Topic, 7),
+]
+SUPERUSER_CHANGELISTS = [(Bookmark, 5), (Review, 5)]  # private: not for moderators
+
+
+def assert_changelist_queries(client, model, expected, django_assert_num_queries) -> None:
+    with django_assert_num_queries(expected):
+        response = client.get(changelist(model))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count > 0
+
+
+@pytest.mark.parametrize(("model", "expected"), MODERATOR_CHANGELISTS)
+def test_changelist_query_counts_are_fixed(
+    mod_client, moderator, model, expected, django_assert_num_queries
+):
+    build_moderation_data(moderator, 2)
+    assert_changelist_queries(mod_client, model, expected, django_assert_num_queries)
+    build_moderation_data(moderator, 15)
+    assert_changelist_queries(mod_client, model, expected, django_assert_num_queries)
+
+
+@pytest.mark.parametrize(("model", "expected"), SUPERUSER_CHANGELISTS)
+def test_private_changelist_query_counts_are_fixed(
+    admin_client, moderator, model, expected, django_assert_num_queries
+):
+    build_moderation_data(moderator, 2)
+    assert_changelist_queries(admin_client, model, expected, django_assert_num_queries)
+    build_moderation_data(moderator, 15)
+    assert_changelist_queries(admin_client, model, expected, django_assert_num_queries)
