@@ -17,7 +17,6 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -48,6 +47,7 @@ from django.utils.html import escape
 
 from accounts.models import User
 
+from . import collection
 from .models import (
     Answer,
     Bookmark,
@@ -821,57 +821,51 @@ def build_csv(bookmarks: list[Bookmark], *, base_url: str) -> str:
     return out.getvalue()
 
 
-_BLANK_LINES = re.compile(r"\n\s*\n+")
-
-
-def markdown_cell(text: str) -> str:
-    """Markdown as one table cell: line breaks become <br>, pipes are escaped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    text = _BLANK_LINES.sub("<br>", text).replace("\n", "<br>")
-    return text.replace("|", "\\|")
+_BACKTICK_RUN = re.compile(r"`+")
 
 
 def build_markdown(bookmarks: list[Bookmark], *, now: datetime | None = None) -> str:
-    """The collection's format: one ``| Question | Source | <model> |`` table per
-    answer model (the most common first), then the member's notes."""
+    """The bookmarks in the collection's format, then the member's notes.
+
+    The questions, best answers and source list are written by the collection
+    writer (``collection.render_document``, as ``export_markdown`` does), so
+    ``collection.parse_document`` reads the file back into exactly these
+    questions. Community answers get their own "Community" table. Each note
+    goes in a fenced block under a heading: the parser passes over both, so a
+    note's own block quotes, lists or tables are never read as questions.
+    """
     now = _now(now)
-
-    def model_of(bookmark: Bookmark) -> str:
-        answer = bookmark.best_answer
-        if answer is None:
-            return "Unanswered"
-        return answer.ai_model if answer.origin == Origin.AI else "Community"
-
-    groups: dict[str, list[Bookmark]] = {}
-    for bookmark in bookmarks:
-        groups.setdefault(model_of(bookmark), []).append(bookmark)
-    order = [model for model, _ in Counter(map(model_of, bookmarks)).most_common()]
-    lines = [
-        "# My MLQA bookmarks",
-        "",
-        f"{len(bookmarks)} question{'s' if len(bookmarks) != 1 else ''} with the best answer "
-        f"to each, exported from MLQA on {timezone.localtime(now):%Y-%m-%d}.",
-        "",
-    ]
-    for model in order:
-        lines += [
-            f"### {model} answers",
-            "",
-            f"| Question | Source | {markdown_cell(model)} |",
-            "|:---------|:------:|:--------|",
-        ]
-        for bookmark in groups[model]:
-            question = bookmark.question
-            source = question.source.name if question.source else ""
-            answer = bookmark.best_answer.body if bookmark.best_answer else ""
-            title = question.title + (f"\n\n{question.body}" if question.body else "")
-            lines.append(
-                f"| {markdown_cell(title)} | {markdown_cell(source)} | {markdown_cell(answer)} |"
-            )
-        lines.append("")
-    noted = [bookmark for bookmark in bookmarks if bookmark.note]
+    count = len(bookmarks)
+    layout = collection.render_document(
+        [_export_item(bookmark) for bookmark in bookmarks],
+        title=(
+            f"My MLQA bookmarks ({count} question{'s' if count != 1 else ''}, "
+            f"exported on {timezone.localtime(now):%Y-%m-%d})"
+        ),
+    )
+    lines = [layout.text]
+    noted = [bookmark for bookmark in bookmarks if bookmark.note.strip()]
     if noted:
         lines += ["### My notes", ""]
         for bookmark in noted:
-            lines += [f"> {markdown_cell(bookmark.question.title)}", "", bookmark.note, ""]
+            note = bookmark.note.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+            fence = "`" * max([3, *(len(run) + 1 for run in _BACKTICK_RUN.findall(note))])
+            title = " ".join(bookmark.question.title.split())
+            lines += [f"#### {title}", "", f"{fence}markdown", note, fence, ""]
     return "\n".join(lines)
+
+
+def _export_item(bookmark: Bookmark) -> collection.ExportItem:
+    """A bookmark as the collection writer takes it: question, best answer, source."""
+    question = bookmark.question
+    text = collection.question_text(question.title, question.body)
+    if question.body and not collection.body_continues_title(question.title, question.body):
+        text += "\n\n" + collection.trim_blank_lines(question.body.replace("\r\n", "\n"))
+    answer = bookmark.best_answer
+    source = question.source
+    return collection.ExportItem(
+        question=text,
+        answer=collection.trim_blank_lines(answer.body.replace("\r\n", "\n")) if answer else "",
+        ai_model=(answer.ai_model if answer.origin == Origin.AI else "Community") if answer else "",
+        source=collection.ExportSource(source.name, source.url) if source else None,
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from questions import study
+from questions.collection import parse_document
 from questions.models import Answer
 from tests.factories import (
     AIAnswerFactory,
@@ -160,8 +161,9 @@ def test_markdown_export_is_in_the_collection_format(client, bookmarks):
     response = client.get("/bookmarks/export.md")
     assert response["Content-Type"] == "text/markdown; charset=utf-8"
     text = response.content.decode()
-    assert text.startswith("# My MLQA bookmarks\n")
+    assert text.startswith("# My MLQA bookmarks (3 questions, exported on ")
     lines = text.splitlines()
+    assert "* [HuyenChip](https://example.com/book/)" in lines
     header = lines.index("| Question | Source | ChatGPT |")
     assert lines[header + 1] == "|:---------|:------:|:--------|"
     assert "| What is a p-value? | HuyenChip | =1+1 is not a p-value |" in lines
@@ -171,14 +173,17 @@ def test_markdown_export_is_in_the_collection_format(client, bookmarks):
         "| Why is validation loss \\| below training loss? | HuyenChip "
         "| Dropout is *off* at evaluation. |"
     )
-    assert "| Explain beam search |  |  |" in lines
-    assert "### My notes" in lines
-    assert "Say *dropout* | first" in lines
+    # No answer to put in a table: a prompt section with an empty answer.
+    assert "> Explain beam search" in lines
+    notes = lines.index("### My notes")
+    assert lines[notes + 2 :] == [
+        "#### Why is validation loss | below training loss?",
+        "",
+        "```markdown",
+        "Say *dropout* | first",
+        "```",
+    ]
     assert "bob's secret" not in text
-
-
-def test_markdown_cells_use_br_for_line_breaks_and_escape_pipes():
-    assert study.markdown_cell("a | b\n\nc\nd\r\n\r\n\r\ne") == "a \\| b<br>c<br>d<br>e"
 
 
 def test_an_empty_export_is_still_valid(client, alice, tmp_path):
@@ -187,3 +192,71 @@ def test_an_empty_export_is_still_valid(client, alice, tmp_path):
     rows = list(csv.reader(io.StringIO(client.get("/bookmarks/export.csv").text)))
     assert rows == [study.CSV_COLUMNS]
     assert "0 questions" in client.get("/bookmarks/export.md").text
+
+
+def test_the_markdown_export_parses_back_into_the_bookmarked_questions(client, alice):
+    """The collection parser reads the export as the bookmarked questions with their
+    answers and sources; the member's notes stay in the file but are not read as
+    questions, answers or sources, whatever markdown they hold."""
+    book = SourceFactory(
+        name="HuyenChip's Book", slug="huyenchip", url="https://huyenchip.com/ml-interviews-book/"
+    )
+    site = SourceFactory(
+        name="InterviewBit", slug="interviewbit", url="https://www.interviewbit.com/ml/"
+    )
+    loss = QuestionFactory(title="Why is validation loss below training loss?", source=book)
+    AIAnswerFactory(
+        question=loss,
+        ai_model="ChatGPT",
+        body="Dropout is off at evaluation.\n\nThe training loss is an epoch average.",
+    )
+    beam = QuestionFactory(title="How does beam search work?", source=site)
+    AIAnswerFactory(
+        question=beam,
+        ai_model="ChatGPT",
+        body="Keep the k best partial sequences:\n\n```python\nbeams = top_k(scores, k)\n```",
+    )
+    notes = {
+        loss: "> Is dropout on at test time?\n\nNo: *remember* this one.",
+        beam: (
+            "* [my summary](https://notes.example/beam)\n\n"
+            "| Question | Source | Mine |\n|---|---|---|\n| Trick question? | Me | Yes |\n\n"
+            "````\n```\nstill my note\n````"
+        ),
+    }
+    for question, note in notes.items():
+        study.save_note(
+            user=alice, bookmark=BookmarkFactory(user=alice, question=question), note=note
+        )
+
+    text = client.get("/bookmarks/export.md").content.decode()
+    parsed = parse_document(text)
+
+    assert parsed.problems == []
+    found = {
+        entry.question: (entry.answer, entry.ai_model or "", parsed.source_for(entry))
+        for entry in parsed.entries
+    }
+    assert {
+        question: (answer, model, (link.name, link.url))
+        for question, (answer, model, link) in found.items()
+    } == {
+        "Why is validation loss below training loss?": (
+            "Dropout is off at evaluation.\n\nThe training loss is an epoch average.",
+            "ChatGPT",
+            ("HuyenChip's Book", "https://huyenchip.com/ml-interviews-book/"),
+        ),
+        "How does beam search work?": (
+            "Keep the k best partial sequences:\n\n```python\nbeams = top_k(scores, k)\n```",
+            "",
+            ("InterviewBit", "https://www.interviewbit.com/ml/"),
+        ),
+    }
+    assert [link.url for link in parsed.sources] == [
+        "https://huyenchip.com/ml-interviews-book/",
+        "https://www.interviewbit.com/ml/",
+    ]
+    entries_text = " ".join(f"{e.question} {e.answer} {e.source_key}" for e in parsed.entries)
+    for fragment in ["dropout on at test time", "remember", "Trick question", "still my note"]:
+        assert fragment not in entries_text
+        assert fragment in text
