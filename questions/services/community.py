@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from questions import pagecache
 from questions.models import (
     Answer,
     AnswerRevision,
@@ -99,6 +100,8 @@ def propose_answer(*, user: User, answer: Answer, body: str, reason: str) -> Pro
         raise PermissionDenied("This is your answer: edit it instead of proposing.")
     if body.strip() == answer.body.strip():
         raise ValidationError("Your version is the same as the current answer.")
+    # Serialise proposals on this answer, so a double submit finds the first.
+    Answer.objects.select_for_update().filter(pk=answer.pk).values_list("pk").first()
     if Proposal.objects.filter(answer=answer, author=user, status=ProposalStatus.PENDING).exists():
         raise ValidationError(
             "You already have a proposal waiting on this answer. Withdraw it to send another."
@@ -195,6 +198,7 @@ def edit_comment(*, user: User, comment: Comment, body: str) -> Comment:
     comment.body = body
     comment.render()
     comment.save(update_fields=["body", "body_html", "updated_at"])
+    pagecache.question_changed(comment.question_id or comment.answer.question_id)
     log_if_moderating(user, comment.author_id, Kind.EDIT, comment)
     return comment
 
@@ -207,6 +211,7 @@ def delete_comment(*, user: User, comment: Comment) -> Comment:
         return comment
     comment.status = CommentStatus.DELETED
     comment.save(update_fields=["status", "updated_at"])
+    pagecache.question_changed(comment.question_id or comment.answer.question_id)
     log_if_moderating(user, comment.author_id, Kind.DELETE, comment)
     return comment
 
@@ -218,6 +223,8 @@ def flag_content(
     """Report content to the moderators; one open flag per member and target."""
     _require_member(user)
     field = type(target).__name__.lower()
+    # Serialise the member's flags, so a double submit finds the first.
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
     if Flag.objects.filter(reporter=user, status=FlagStatus.OPEN, **{field: target}).exists():
         raise ValidationError(f"You have already flagged this {field}; a moderator will look.")
     return Flag.objects.create(reporter=user, reason=reason, note=note.strip(), **{field: target})

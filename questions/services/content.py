@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from questions import pagecache
 from questions.models import (
     Answer,
     AnswerRevision,
@@ -63,6 +64,8 @@ def create_question(
     question.save()
     question.topics.set(topics)
     index_questions([question.pk])
+    if status == Status.PUBLISHED:
+        pagecache.question_changed(question.pk)
     return question
 
 
@@ -98,6 +101,7 @@ def create_answer(
     if status == Status.PUBLISHED:
         Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
         index_questions([question.pk])
+        pagecache.question_changed(question.pk)
     return answer
 
 
@@ -117,6 +121,10 @@ def cast_vote(*, user: User, answer: Answer, choice: VoteChoice) -> Answer:
         raise PermissionDenied("This answer is not open for votes.")
 
     new = _VOTE_VALUES[choice]
+    # The answer's row first: two first votes of one member (a double click)
+    # then queue here instead of both inserting and one failing on the
+    # unique constraint. The score update below locks this row anyway.
+    Answer.objects.select_for_update().filter(pk=answer.pk).values_list("pk").first()
     existing = Vote.objects.select_for_update().filter(user=user, answer=answer).first()
     old = existing.value if existing else 0
     if new == old:
@@ -137,6 +145,7 @@ def cast_vote(*, user: User, answer: Answer, choice: VoteChoice) -> Answer:
         downvotes=F("downvotes") + down,
     )
     answer.refresh_from_db(fields=["score", "upvotes", "downvotes"])
+    pagecache.question_changed(answer.question_id)
     return answer
 
 
@@ -158,6 +167,7 @@ def add_comment(
     comment = Comment(author=author, body=body, answer=answer, question=question)
     comment.render()
     comment.save()
+    pagecache.question_changed(target_question.pk)
     return comment
 
 
@@ -221,6 +231,7 @@ def _revise_answers(
         }
         for chunk in _chunks(sorted(published), size=2000):
             index_questions(chunk)
+    pagecache.question_changed(*{answer.question_id for answer in answers})
     return revisions
 
 

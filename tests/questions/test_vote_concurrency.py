@@ -1,13 +1,15 @@
 """Votes from many members at once keep the stored score exact (PostgreSQL)."""
 
+import contextlib
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from questions import services
-from questions.models import Answer, Vote
+from questions.models import Answer, Flag, Proposal, Vote
 from tests.factories import AIAnswerFactory, UserFactory
 
 MEMBERS = 60
@@ -53,3 +55,71 @@ def test_concurrent_votes_changes_and_clears_keep_the_score_exact():
     assert answer.score == totals["total"]
     assert (answer.upvotes, answer.downvotes) == (totals["up"], totals["down"])
     assert (answer.upvotes, answer.downvotes) == (MEMBERS // 3, MEMBERS // 3)
+
+
+def _at_once(count: int, action) -> list[BaseException]:
+    """Run ``action`` from ``count`` threads released together; their errors."""
+    start = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            start.wait()
+            action()
+        except BaseException as exc:  # reported by the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_the_vote_counts_once_and_fails_nothing():
+    answer = AIAnswerFactory()
+    member = UserFactory()
+
+    errors = _at_once(
+        8,
+        lambda: services.cast_vote(
+            user=member, answer=Answer.objects.get(pk=answer.pk), choice="up"
+        ),
+    )
+
+    assert errors == []
+    answer.refresh_from_db()
+    assert (answer.score, answer.upvotes) == (1, 1)
+    assert Vote.objects.filter(answer=answer, user=member).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_of_a_flag_or_a_proposal_keeps_one_and_fails_nothing_else():
+    answer = AIAnswerFactory(body="Validation loss is lower because of overfitting.")
+    member = UserFactory()
+
+    # The later clicks are told "already flagged" / "already waiting": a
+    # ValidationError the view shows, not a failure.
+    def flag():
+        with contextlib.suppress(ValidationError):
+            services.flag_content(user=member, target=answer, reason="incorrect")
+
+    def propose():
+        with contextlib.suppress(ValidationError):
+            services.propose_answer(
+                user=member,
+                answer=Answer.objects.get(pk=answer.pk),
+                body="Dropout is off at evaluation time.",
+                reason="The answer blames overfitting.",
+            )
+
+    assert _at_once(6, flag) == []
+    assert _at_once(6, propose) == []
+    assert Flag.objects.filter(answer=answer, reporter=member).count() == 1
+    assert Proposal.objects.filter(answer=answer, author=member).count() == 1
