@@ -2,9 +2,10 @@
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from questions import services
-from questions.models import Status
+from questions.models import ModerationAction, Status
 from questions.search import parse_query
 from tests.factories import AIAnswerFactory, AnswerFactory, QuestionFactory
 
@@ -76,11 +77,64 @@ def test_query_parser_understands_web_search_syntax():
 
 @pytest.mark.postgres
 def test_postgres_ranks_title_matches_above_answer_matches(client):
+    # The title match is the older one: newest-first order would put it last.
+    in_title = QuestionFactory(title="What causes vanishing gradients?")
     in_answer = QuestionFactory(title="Explain weight initialisation")
     AIAnswerFactory(question=in_answer, body="Careful initialisation matters for gradients.")
-    in_title = QuestionFactory(title="What causes vanishing gradients?")
     results = list(client.get("/", {"q": "gradients"}).context["page"].object_list)
     assert results == [in_title, in_answer]
+
+
+@pytest.mark.postgres
+def test_postgres_ranks_title_matches_above_body_matches(client):
+    in_title = QuestionFactory(title="When does an autoencoder beat PCA?")
+    in_body = QuestionFactory(
+        title="How would you compress embeddings?", body="Say you may train an autoencoder."
+    )
+    for sort in ({}, {"sort": "relevance"}):
+        page = client.get("/", {"q": "autoencoder", **sort}).context["page"]
+        assert list(page.object_list) == [in_title, in_body]
+        assert page.object_list[0].rank > page.object_list[1].rank
+
+
+def edit_title_in_the_admin(client, question, title: str):
+    """Post the admin change form as it is, with only the title changed."""
+    url = reverse("admin:questions_question_change", args=[question.pk])
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or field.disabled:
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list) else value
+    data["title"] = title
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    question.refresh_from_db()
+    assert question.title == title
+
+
+@pytest.mark.postgres
+def test_postgres_finds_a_question_by_its_new_title_after_an_admin_edit(client, moderator):
+    question = QuestionFactory(title="What is a perceptron?", body="Keep it short.")
+    other = QuestionFactory(title="What is a decision tree?")
+
+    def found(q: str) -> list:
+        return list(client.get("/", {"q": q}).context["page"].object_list)
+
+    assert found("perceptron") == [question]
+    assert found("autoencoder") == []
+    client.force_login(moderator)
+    edit_title_in_the_admin(client, question, "What is a variational autoencoder?")
+    client.logout()
+    assert found("autoencoder") == [question]
+    assert found("perceptron") == []
+    assert found("tree") == [other]
+    page = client.get("/", {"q": "autoencoder"}).context["page"]
+    assert "<mark>autoencoder</mark>" in str(page.object_list[0].title_html)
+    edit = ModerationAction.objects.get(action=ModerationAction.Kind.EDIT)
+    assert (edit.moderator, edit.target_id) == (moderator, question.pk)
+    assert edit.reason == "changed title"
 
 
 @pytest.mark.postgres
