@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from questions import services
+from questions.admin import ChangesPagesMixin
 from questions.models import Answer, Comment
 
 from .models import User
@@ -42,7 +43,7 @@ class SuspendForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
     list_display = [
         "username", "display_name", "email", "answer_count", "comment_count", "reputation",
         "is_active", "suspended_until", "is_staff", "date_joined",

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
+from questions import pagecache
 from questions.models import Answer, Bookmark, Proposal, ProposalStatus, Question, Vote
 
 from .adapters import DELETED_USERNAME_PREFIX
@@ -50,6 +51,7 @@ def remove_votes(*, user: User) -> int:
             score=F("score") - value, **{counter: F(counter) - 1}
         )
     removed, _ = votes.delete()
+    pagecache.site_changed()  # scores on many questions' pages and lists
     return removed
 
 
@@ -96,3 +98,4 @@ def delete_account(*, user: User) -> None:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    pagecache.site_changed()  # their name on every page they wrote on

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from questions import pagecache
+
 from . import services
 from .decorators import member_required
 from .forms import DeleteAccountForm, ProfileForm
@@ -40,6 +42,8 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
     saved = False
     if form.is_valid():
         form.save()
+        if "display_name" in form.changed_data:
+            pagecache.site_changed()  # the name shows on every page they wrote on
         if not request.htmx:
             messages.success(request, "Your profile has been saved.")
             return redirect("profile_settings")

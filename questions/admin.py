@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import diff, services
+from . import diff, pagecache, services
 from .models import (
     Answer,
     AnswerRevision,
@@ -77,6 +77,23 @@ class DefaultStatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value())
 
 
+class ChangesPagesMixin:
+    """What an admin form or action changes shows on visitors' cached pages: every
+    change Django's admin logs renews them all (admin edits are rare)."""
+
+    def log_addition(self, request, obj, message):
+        pagecache.site_changed()
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        pagecache.site_changed()
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        pagecache.site_changed()
+        return super().log_deletions(request, queryset)
+
+
 class ModerationActionsMixin:
     """hide / restore (and publish) through the moderation services, one log each."""
 
@@ -99,7 +116,7 @@ class ModerationActionsMixin:
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ChangesPagesMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "url", "question_count"]
     list_filter = ["kind"]
     search_fields = ["name", "url"]
@@ -114,7 +131,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ChangesPagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -128,7 +145,7 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Question)
-class QuestionAdmin(ModerationActionsMixin, admin.ModelAdmin):
+class QuestionAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status",
@@ -206,7 +223,7 @@ class QuestionAdmin(ModerationActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ModerationActionsMixin, admin.ModelAdmin):
+class AnswerAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "origin",
@@ -365,7 +382,7 @@ class VoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(ModerationActionsMixin, admin.ModelAdmin):
+class CommentAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin):
     list_display = ["__str__", "author", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["body", "author__username"]
@@ -550,7 +567,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(InterviewReport)
-class InterviewReportAdmin(admin.ModelAdmin):
+class InterviewReportAdmin(ChangesPagesMixin, admin.ModelAdmin):
     """Reports that a question was asked in an interview. Moderators hide spam or
     abuse (it then stops counting); they never edit a report, nor delete it."""
 

@@ -47,7 +47,7 @@ from django.utils.html import escape
 
 from accounts.models import User
 
-from . import collection
+from . import collection, pagecache
 from .models import (
     Answer,
     Bookmark,
@@ -198,6 +198,7 @@ def toggle_bookmark(*, user: User, question: Question) -> Bookmark | None:
         result = Bookmark.objects.create(user=user, question=question)
         Question.objects.filter(pk=question.pk).update(bookmark_count=F("bookmark_count") + 1)
     question.refresh_from_db(fields=["bookmark_count"])
+    pagecache.question_changed(question.pk)
     return result
 
 
@@ -214,6 +215,7 @@ def bookmark_topic(*, user: User, topic: Topic) -> int:
     added = sorted(wanted - have)
     Bookmark.objects.bulk_create([Bookmark(user=user, question_id=pk) for pk in added])
     Question.objects.filter(pk__in=added).update(bookmark_count=F("bookmark_count") + 1)
+    pagecache.question_changed(*added)
     return len(added)
 
 
@@ -338,11 +340,13 @@ def report_asked(
         raise AlreadyReported(f"You already reported this question for {year}. Thank you!")
     try:
         with transaction.atomic():
-            return InterviewReport.objects.create(
+            report = InterviewReport.objects.create(
                 user=user, question=question, year=year, company=company, level=level
             )
     except IntegrityError as exc:  # the same report, sent twice at once
         raise AlreadyReported(f"You already reported this question for {year}. Thank you!") from exc
+    pagecache.question_changed(question.pk)
+    return report
 
 
 # --- Bookmarks page ----------------------------------------------------------------------

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "questions.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -246,3 +247,7 @@ LOGGING = {
 # --- MLQA ----------------------------------------------------------------------
 
 MLQA_QUESTIONS_PER_PAGE = 20
+# Visitors' pages kept whole in the cache (questions/pagecache.py), for this many
+# seconds at most; writes invalidate them at once. Off without a shared cache:
+# one process's memory cache would not see another's invalidations.
+MLQA_PAGE_CACHE_SECONDS = env_int("MLQA_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F
 
+from questions import pagecache
 from questions.collection import (
     SOURCE_NAME_MAX_LENGTH,
     Entry,
@@ -180,6 +181,8 @@ def import_collection(
     summary.sources.update(sources.outcomes.values())
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        pagecache.site_changed()
     return summary
 
 

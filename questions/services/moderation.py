@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from questions import pagecache
 from questions.models import (
     Answer,
     Bookmark,
@@ -102,8 +103,18 @@ def _set_status(moderator: User, target: Target, status: str, action: str, reaso
         index_questions([target.question_id])
     if not is_visible:
         _resolve_open_flags(target, moderator)
+    if model is Question:
+        pagecache.site_changed()  # other questions' pages list it as related
+    else:
+        pagecache.question_changed(_question_id(target))
     log(moderator=moderator, action=action, target=target, reason=reason)
     return True
+
+
+def _question_id(target: Answer | Comment) -> int:
+    if isinstance(target, Answer) or target.question_id:
+        return target.question_id
+    return Answer.objects.values_list("question_id", flat=True).get(pk=target.answer_id)
 
 
 @transaction.atomic
@@ -114,6 +125,7 @@ def set_featured(*, moderator: User, answer: Answer, featured: bool) -> bool:
         return False
     Answer.objects.filter(pk=answer.pk).update(is_featured=featured)
     answer.is_featured = featured
+    pagecache.question_changed(answer.question_id)
     log(moderator=moderator, action=Kind.FEATURE if featured else Kind.UNFEATURE, target=answer)
     return True
 
@@ -196,6 +208,7 @@ def merge_questions(
         bookmark_count=duplicate.bookmarks.count(),
     )
     index_questions([into.pk, duplicate.pk])
+    pagecache.site_changed()
     _resolve_open_flags(duplicate, moderator)
     log(
         moderator=moderator,

@@ -8,11 +8,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from questions import search, selectors, study
+from questions import pagecache, search, selectors, study
 from questions.forms import AnswerForm, CommentForm
 from questions.models import Difficulty, Question, Source, Status, Topic
 
 COMMENTS_SHOWN = 5
+LIST_PARAMS = ("q", "source", "topic", "difficulty", "answers", "sort", "page")
 
 
 def _question_list_page(
@@ -68,12 +69,14 @@ def _question_list_page(
 
 @require_GET
 @vary_on_headers("HX-Request")
+@pagecache.for_visitors(params=LIST_PARAMS)
 def question_list(request: HttpRequest) -> HttpResponse:
     return _question_list_page(request)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
+@pagecache.for_visitors(params=LIST_PARAMS)
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     return _question_list_page(
@@ -83,6 +86,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@pagecache.for_visitors(params=LIST_PARAMS)
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     return _question_list_page(
@@ -91,6 +95,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@pagecache.for_visitors(params=("comments",), question_kwarg="pk")
 def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     question = get_object_or_404(
         Question.objects.select_related("source", "submitted_by").prefetch_related("topics"),

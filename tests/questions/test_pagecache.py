@@ -1,0 +1,247 @@
+"""Visitors' pages come from the cache, and every write that changes them shows at once."""
+
+import re
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from questions import pagecache, services, study
+from questions.models import Question
+from tests.factories import (
+    AIAnswerFactory,
+    AnswerFactory,
+    ModeratorFactory,
+    QuestionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ANY_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")  # in the forms and in hx-headers
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.MLQA_PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def page(db):
+    question = QuestionFactory(title="Why can validation loss sit below training loss?")
+    answer = AIAnswerFactory(question=question, body="Because the model overfits.")
+    return question, answer
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what the services defer to the end of their transaction (the tests run
+    inside one that never commits)."""
+
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    return run
+
+
+def visit(url: str, **headers) -> str:
+    """A new visitor (no cookie), as most visitors and crawlers arrive."""
+    response = Client().get(url, headers=headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_visitor_is_served_from_the_cache_without_a_query(page, django_assert_num_queries):
+    question, _ = page
+    first = visit(question.get_absolute_url())
+    with django_assert_num_queries(0):
+        second = visit(question.get_absolute_url())
+    assert ANY_TOKEN.sub("", first) == ANY_TOKEN.sub("", second)
+    assert "Because the model overfits." in second
+
+
+def test_each_visitor_gets_their_own_working_csrf_token(page):
+    question, answer = page
+    visit(question.get_absolute_url())  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(question.get_absolute_url()).content.decode()
+    assert pagecache.CSRF_PLACEHOLDER not in html
+    tokens = set(TOKEN.findall(html))
+    assert len(tokens) == 1
+    # The cached page's form works with this visitor's cookie: the vote is not
+    # refused as forged; the visitor is sent to log in.
+    response = visitor.post(
+        f"/answers/{answer.pk}/vote/", {"value": "up", "csrfmiddlewaretoken": tokens.pop()}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    # A token from another visitor's copy of the page is refused.
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.get("/")
+    forged = stranger.post(
+        f"/answers/{answer.pk}/vote/", {"value": "up", "csrfmiddlewaretoken": "x" * 64}
+    )
+    assert forged.status_code == 403
+
+
+def test_a_vote_shows_to_the_next_visitor(page, commit):
+    question, answer = page
+    assert 'aria-label="Score 0"' in visit(question.get_absolute_url())
+    voter = UserFactory()
+    commit(lambda: services.cast_vote(user=voter, answer=answer, choice="up"))
+    assert 'aria-label="Score 1"' in visit(question.get_absolute_url())
+
+
+def test_answers_edits_and_comments_show_to_the_next_visitor(page, commit):
+    question, answer = page
+    url = question.get_absolute_url()
+    visit(url)
+    member = UserFactory(display_name="Grace")
+    commit(
+        lambda: services.answer_question(
+            user=member, question=question, body="Dropout is off at evaluation time."
+        )
+    )
+    assert "Dropout is off at evaluation time." in visit(url)
+
+    commit(lambda: services.add_comment(author=member, answer=answer, body="Not overfitting."))
+    assert "Not overfitting." in visit(url)
+
+    moderator = ModeratorFactory()
+    commit(
+        lambda: services.edit_answer(
+            user=moderator, answer=answer, body="Regularisation acts only in training."
+        )
+    )
+    html = visit(url)
+    assert "Regularisation acts only in training." in html
+    assert "Because the model overfits." not in html
+
+
+def test_hiding_and_restoring_an_answer_shows_at_once(page, commit):
+    question, _ = page
+    community = AnswerFactory(question=question, body="A spam answer with a link.")
+    url = question.get_absolute_url()
+    assert "A spam answer with a link." in visit(url)
+    moderator = ModeratorFactory()
+    commit(lambda: services.hide(moderator=moderator, target=community))
+    assert "A spam answer with a link." not in visit(url)
+    commit(lambda: services.restore(moderator=moderator, target=community))
+    assert "A spam answer with a link." in visit(url)
+
+
+def test_hiding_a_question_takes_it_off_the_cached_list(page, commit):
+    question, _ = page
+    assert question.title in visit("/")
+    commit(lambda: services.hide(moderator=ModeratorFactory(), target=question))
+    assert question.title not in visit("/")
+    assert Client().get(question.get_absolute_url()).status_code == 404
+
+
+def test_a_report_and_a_bookmark_show_to_the_next_visitor(page, commit):
+    question, _ = page
+    url = question.get_absolute_url()
+    assert "Nobody has reported being asked this" in visit(url)
+    member = UserFactory()
+    commit(lambda: study.report_asked(user=member, question=question, company="Acme"))
+    assert "Asked in 1 interview" in visit(url)
+
+    other = QuestionFactory(title="A question nobody bookmarked")
+    assert visit("/?sort=bookmarked").index(other.title) < visit("/?sort=bookmarked").index(
+        question.title
+    )
+    commit(lambda: study.toggle_bookmark(user=member, question=question))
+    html = visit("/?sort=bookmarked")
+    assert html.index(question.title) < html.index(other.title)
+
+
+def test_a_new_display_name_shows_on_every_cached_page(page, commit, client):
+    question, _ = page
+    member = UserFactory(username="ada", display_name="Ada")
+    AnswerFactory(question=question, author=member, body="My own answer.")
+    url = question.get_absolute_url()
+    assert "Ada" in visit(url)
+    client.force_login(member)
+    commit(lambda: client.post("/settings/", {"display_name": "Ada Lovelace", "bio": ""}))
+    assert "Ada Lovelace" in visit(url)
+
+
+def test_an_admin_edit_shows_to_the_next_visitor(page, commit):
+    question, _ = page
+    visit("/")
+    visit(question.get_absolute_url())
+    moderator = Client()
+    moderator.force_login(ModeratorFactory())
+    change = f"/admin/questions/question/{question.pk}/change/"
+    form = {
+        "title": "Validation loss below training loss: why?",
+        "body": "",
+        "source": question.source_id,
+        "source_reference": "",
+        "difficulty": "hard",
+        "topics": [],
+        "submitted_by": "",
+    }
+    response = commit(lambda: moderator.post(change, form))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Validation loss below training loss: why?" in visit("/")
+    question.refresh_from_db()
+    assert "Validation loss below training loss: why?" in visit(question.get_absolute_url())
+
+
+def test_members_never_get_or_fill_the_visitors_copy(page, client):
+    question, _ = page
+    member = UserFactory(display_name="Margaret")
+    client.force_login(member)
+    mine = client.get(question.get_absolute_url()).content.decode()
+    assert "Margaret" in mine
+    assert "Log out" in mine
+    html = visit(question.get_absolute_url())
+    assert "Margaret" not in html
+    assert "Log out" not in html
+    assert "Log out" in client.get(question.get_absolute_url()).content.decode()
+
+
+def test_a_flash_message_is_not_lost_in_the_cache(page, client):
+    visit("/")
+    member = UserFactory()
+    client.force_login(member)
+    client.post("/accounts/logout/")
+    assert "You have signed out" in client.get("/").content.decode()
+
+
+def test_the_htmx_fragment_and_the_full_page_are_cached_apart(page):
+    visit("/")
+    fragment = visit("/", **{"HX-Request": "true"})
+    assert "<html" not in fragment
+    assert "<html" in visit("/")
+    assert "<html" not in visit("/", **{"HX-Request": "true"})
+
+
+def test_unknown_parameters_and_old_entries_bypass_the_cache(page, django_assert_max_num_queries):
+    question, _ = page
+    url = question.get_absolute_url()
+    visit(url + "?utm_source=mail")
+    with django_assert_max_num_queries(20) as queries:
+        visit(url + "?utm_source=mail")
+    assert len(queries) > 0
+    # Nothing cached survives its timeout, even without a write.
+    visit(url)
+    Question.objects.filter(pk=question.pk).update(title="Changed behind the site's back")
+    assert "Changed behind" not in visit(url)
+    later = timezone.now() + timedelta(seconds=301)
+    with mock.patch("time.time", return_value=later.timestamp()):
+        assert "Changed behind" in visit(url)
+
+
+def test_a_write_that_is_rolled_back_changes_nothing(page, django_capture_on_commit_callbacks):
+    question, answer = page
+    url = question.get_absolute_url()
+    visit(url)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.cast_vote(user=UserFactory(), answer=answer, choice="up")
+    assert len(callbacks) == 1  # runs only if the transaction commits
