@@ -441,6 +441,7 @@ class FlagAdmin(admin.ModelAdmin):
         "reporter",
         "question",
         "answer__question",
+        "comment__author",
         "comment__answer__question",
         "comment__question",
     ]

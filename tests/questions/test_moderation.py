@@ -368,15 +368,7 @@ def build_moderation_data(moderator, n: int) -> None:
 # The exact number of queries each changelist makes, whatever the number of rows.
 MODERATOR_CHANGELISTS = [
     (Proposal, 7),
-    pytest.param(
-        Flag,
-        7,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="FlagAdmin.list_select_related lacks comment__author: Comment.__str__ "
-            "makes one query per flagged comment",
-        ),
-    ),
+    (Flag, 7),
     (Question, 11),
     (Answer, 8),
     (AnswerRevision, 7),
