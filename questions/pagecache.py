@@ -16,6 +16,12 @@ cache and served without touching the database. Two things make that safe:
   processor below), and each response, cached or fresh, gets the visitor's
   own token substituted in.
 
+Pages are kept in the shared cache and, the most recent ones, in each
+process's own memory too (the ``pages`` cache): a key names one generation of
+a page, so a copy found there is exactly as current as the shared one, and a
+hit costs one round trip to the shared cache (the generations), not the
+transfer of a whole page.
+
 It is on when ``MLQA_PAGE_CACHE_SECONDS`` is above zero: by default only with a
 shared cache (``REDIS_URL``), since per-process memory caches could not see
 each other's invalidations.
@@ -27,7 +33,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -77,6 +83,30 @@ def _generations(keys: list[str]) -> list[str]:
         if not cache.add(key, token, timeout=None):
             missing[key] = cache.get(key, token)
     return [found.get(key) or missing[key] for key in keys]
+
+
+# --- Fragments for members -------------------------------------------------------
+
+
+def fragment_context(question_id: int) -> dict:
+    """What the question page's ``{% cache %}`` blocks key on: the site's and the
+    question's generations, so the same writes that renew visitors' pages renew
+    the fragments members' pages are built from. ``fragment_seconds`` is 0 (no
+    caching) while the page cache is off."""
+    if not enabled():
+        return {"fragment_seconds": 0, "fragment_generation": ""}
+    return {
+        "fragment_seconds": settings.MLQA_PAGE_CACHE_SECONDS,
+        "fragment_generation": "-".join(_generations([_SITE, _question_key(question_id)])),
+    }
+
+
+def with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Put the visitor's or member's own CSRF token where the page has the placeholder
+    (unless the page is being made for the visitors' cache, which does it itself)."""
+    if not response.streaming and not getattr(request, _REQUEST_FLAG, False):
+        response.content = _with_token(request, response.content)
+    return response
 
 
 # --- Serving -----------------------------------------------------------------------
@@ -136,7 +166,12 @@ def for_visitors(
                 f"htmx={htmx and not restore}",
             ]
             key = "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-            cached = cache.get(key)
+            local = caches["pages"]
+            cached = local.get(key)
+            if cached is None:
+                cached = cache.get(key)
+                if cached is not None:
+                    local.set(key, cached, settings.MLQA_PAGE_CACHE_SECONDS)
             if cached is not None:
                 content_type, content = cached
                 response = HttpResponse(_with_token(request, content), content_type=content_type)
@@ -150,11 +185,9 @@ def for_visitors(
                 if response.streaming:
                     return response
                 if response.status_code == 200 and not response.cookies:
-                    cache.set(
-                        key,
-                        (response["Content-Type"], response.content),
-                        settings.MLQA_PAGE_CACHE_SECONDS,
-                    )
+                    entry = (response["Content-Type"], response.content)
+                    cache.set(key, entry, settings.MLQA_PAGE_CACHE_SECONDS)
+                    local.set(key, entry, settings.MLQA_PAGE_CACHE_SECONDS)
                 response.content = _with_token(request, response.content)
             patch_vary_headers(response, ["HX-Request", "Cookie"])
             return response

@@ -130,6 +130,12 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's copies of the most recent visitors' pages (questions/pagecache.py).
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "mlqa-pages",
+    "OPTIONS": {"MAX_ENTRIES": 3000},
+}
 
 # --- Accounts ------------------------------------------------------------------
 

@@ -113,13 +113,26 @@ def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
 def render_question_page(
     request: HttpRequest, question: Question, *, status: int = 200, **extra
 ) -> HttpResponse:
-    """The question page; community views reuse it to show a form with its errors."""
-    answers = list(selectors.question_page_answers(question, request.user))
+    """The question page; community views reuse it to show a form with its errors.
+
+    An answer's byline and text, and its comments, are cached fragments
+    (``pagecache.fragment_context``); their forms carry the CSRF placeholder,
+    replaced by the reader's own token once the page is rendered.
+    """
+    user = request.user
+    answers = list(selectors.question_page_answers(question, user))
     show_all = request.GET.get("comments") == "all"
     for answer in answers:
         comments = list(answer.comments.all())
         answer.shown_comments = comments if show_all else comments[:COMMENTS_SHOWN]
         answer.more_comments = len(comments) - len(answer.shown_comments)
+        # Comment actions differ only for moderators and the comments' own authors.
+        if user.is_authenticated and user.is_moderator:
+            answer.comments_viewer = "moderator"
+        elif user.is_authenticated and any(c.author_id == user.pk for c in comments):
+            answer.comments_viewer = f"member-{user.pk}"
+        else:
+            answer.comments_viewer = "anyone"
     context = {
         "question": question,
         "answers": answers,
@@ -127,10 +140,13 @@ def render_question_page(
         "related": selectors.related_questions(question),
         "answer_form": AnswerForm(),
         "comment_form": CommentForm(),
-        **study.question_page_context(question, request.user),
+        **study.question_page_context(question, user),
+        **pagecache.fragment_context(question.pk),
+        "csrf_token": pagecache.CSRF_PLACEHOLDER,
         **extra,
     }
-    return render(request, "questions/question_detail.html", context, status=status)
+    response = render(request, "questions/question_detail.html", context, status=status)
+    return pagecache.with_token(request, response)
 
 
 @require_GET

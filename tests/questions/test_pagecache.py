@@ -245,3 +245,63 @@ def test_a_write_that_is_rolled_back_changes_nothing(page, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.cast_vote(user=UserFactory(), answer=answer, choice="up")
     assert len(callbacks) == 1  # runs only if the transaction commits
+
+
+# --- Members' pages are built from cached fragments ---------------------------------
+
+
+def member_page(member, url: str, **client_options) -> tuple[Client, str]:
+    client = Client(**client_options)
+    client.force_login(member)
+    response = client.get(url)
+    assert response.status_code == 200
+    return client, response.content.decode()
+
+
+def test_members_see_their_own_comment_actions_on_cached_fragments(page, commit):
+    question, answer = page
+    author, reader = UserFactory(), UserFactory()
+    comment = commit(lambda: services.add_comment(author=author, answer=answer, body="Mine."))
+    edit_link = f"/comments/{comment.pk}/edit/"
+    flag_link = f"target=comment&amp;id={comment.pk}"
+
+    for _ in range(2):  # the second time from the cache
+        _, theirs = member_page(author, question.get_absolute_url())
+        assert edit_link in theirs
+        _, others = member_page(reader, question.get_absolute_url())
+        assert edit_link not in others
+        assert flag_link in others
+        _, moderators = member_page(ModeratorFactory(), question.get_absolute_url())
+        assert edit_link in moderators
+        assert edit_link not in visit(question.get_absolute_url())
+
+
+def test_a_members_forms_carry_their_own_token_from_cached_fragments(page, commit):
+    question, answer = page
+    author = UserFactory()
+    comment = commit(lambda: services.add_comment(author=author, answer=answer, body="Oops."))
+    member_page(author, question.get_absolute_url())  # fills the fragments
+    client, html = member_page(author, question.get_absolute_url(), enforce_csrf_checks=True)
+    assert pagecache.CSRF_PLACEHOLDER not in html
+    token = TOKEN.search(html).group(1)
+    response = client.post(f"/comments/{comment.pk}/delete/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == "deleted"
+
+
+def test_members_see_an_edit_and_a_vote_at_once(page, commit):
+    question, answer = page
+    reader, voter = UserFactory(), UserFactory()
+    _, before = member_page(reader, question.get_absolute_url())
+    assert "Because the model overfits." in before
+    commit(
+        lambda: services.edit_answer(
+            user=ModeratorFactory(), answer=answer, body="Dropout is off at evaluation."
+        )
+    )
+    commit(lambda: services.cast_vote(user=voter, answer=answer, choice="up"))
+    _, after = member_page(reader, question.get_absolute_url())
+    assert "Dropout is off at evaluation." in after
+    assert "edited (2 revisions)" in after
+    assert 'aria-label="Score 1"' in after
