@@ -115,8 +115,8 @@ def render_question_page(
 ) -> HttpResponse:
     """The question page; community views reuse it to show a form with its errors.
 
-    An answer's byline and text, and its comments, are cached fragments
-    (``pagecache.fragment_context``); their forms carry the CSRF placeholder,
+    Each answer is a cached fragment (``pagecache.fragment_context``), one per
+    kind of reader (``viewer_key``); its forms carry the CSRF placeholder,
     replaced by the reader's own token once the page is rendered.
     """
     user = request.user
@@ -126,13 +126,7 @@ def render_question_page(
         comments = list(answer.comments.all())
         answer.shown_comments = comments if show_all else comments[:COMMENTS_SHOWN]
         answer.more_comments = len(comments) - len(answer.shown_comments)
-        # Comment actions differ only for moderators and the comments' own authors.
-        if user.is_authenticated and user.is_moderator:
-            answer.comments_viewer = "moderator"
-        elif user.is_authenticated and any(c.author_id == user.pk for c in comments):
-            answer.comments_viewer = f"member-{user.pk}"
-        else:
-            answer.comments_viewer = "anyone"
+        answer.viewer_key = _viewer_key(user, answer, comments)
     context = {
         "question": question,
         "answers": answers,
@@ -145,8 +139,27 @@ def render_question_page(
         "csrf_token": pagecache.CSRF_PLACEHOLDER,
         **extra,
     }
+    if extra:  # a form shown again with its errors: nothing from the cache
+        context["fragment_seconds"] = 0
     response = render(request, "questions/question_detail.html", context, status=status)
     return pagecache.with_token(request, response)
+
+
+def _viewer_key(user, answer, comments) -> str:
+    """What an answer's fragment looks like to this reader: everything in it that
+    is not the same for every reader (their vote, whether it is their answer or
+    their comment, moderation links, proposals they may see)."""
+    if not user.is_authenticated:
+        return "visitor"
+    role = "moderator" if user.is_moderator else "member"
+    if answer.author_id == user.pk:
+        role = "author"
+    # Their own comment (edit, delete) or a proposal they may see: theirs alone.
+    if any(comment.author_id == user.pk for comment in comments) or any(
+        role != "member" or proposal.author_id == user.pk for proposal in answer.pending_proposals
+    ):
+        role = f"{role}-{user.pk}"
+    return f"{role}-vote{answer.my_vote}"
 
 
 @require_GET

@@ -305,3 +305,34 @@ def test_members_see_an_edit_and_a_vote_at_once(page, commit):
     assert "Dropout is off at evaluation." in after
     assert "edited (2 revisions)" in after
     assert 'aria-label="Score 1"' in after
+
+
+def test_each_reader_sees_their_own_vote_answer_and_proposals(page, commit):
+    question, answer = page
+    url = question.get_absolute_url()
+    voter, reader, proposer = UserFactory(), UserFactory(), UserFactory()
+    commit(lambda: services.cast_vote(user=voter, answer=answer, choice="up"))
+    commit(
+        lambda: services.propose_answer(
+            user=proposer, answer=answer, body="Dropout is off at evaluation.", reason="Wrong."
+        )
+    )
+    own = commit(lambda: services.answer_question(user=reader, question=question, body="Mine."))
+    active_up = 'class="vote vote-up active"'
+
+    for _ in range(2):  # the second time from the cached fragments
+        _, voters = member_page(voter, url)
+        assert active_up in voters
+        assert "proposal-pending" not in voters
+        _, readers = member_page(reader, url)
+        assert active_up not in readers
+        assert "your answer" in readers  # their own answer has no vote buttons
+        assert f"/answers/{own.pk}/edit/" in readers
+        _, proposers = member_page(proposer, url)
+        assert "View or withdraw" in proposers
+        _, moderators = member_page(ModeratorFactory(), url)
+        assert "Review the change" in moderators
+        assert f"/answers/{own.pk}/edit/" in moderators
+        html = visit(url)
+        assert "proposal-pending" not in html
+        assert f"/answers/{own.pk}/edit/" not in html
