@@ -159,6 +159,7 @@ def add_comment(
 ) -> Comment:
     if (answer is None) == (question is None):
         raise ValueError("A comment goes on exactly one answer or one question.")
+    _require_member(author)
     target_question = question or answer.question
     if target_question.status != Status.PUBLISHED or (
         answer is not None and answer.status != Status.PUBLISHED

@@ -181,6 +181,8 @@ def merge_questions(
     )
     if into.merged_into_id is not None:
         raise ValidationError(f"“{into}” was itself merged away; merge into the kept question.")
+    if into.status != Status.PUBLISHED:
+        raise ValidationError(f"“{into}” is not published: merge into a published question.")
 
     moved_published = duplicate.answers.filter(status=Status.PUBLISHED).count()
     duplicate.answers.update(question=into)

@@ -273,6 +273,22 @@ def test_merging_a_duplicate_moves_everything_and_redirects(mod_client, client):
     assert response["Location"] == kept.get_absolute_url()
 
 
+def test_a_question_cannot_be_merged_into_a_hidden_one(mod_client, moderator):
+    hidden = QuestionFactory(title="A hidden question", status=Status.HIDDEN)
+    duplicate = QuestionFactory(title="Its duplicate")
+    AnswerFactory(question=duplicate, body="Stays where it is.")
+
+    page = act(mod_client, Question, "merge_selected", [duplicate], apply="1", into=hidden.pk)
+
+    assert "is not published" in page.content.decode()
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into, duplicate.answer_count) == (
+        Status.PUBLISHED,
+        None,
+        1,
+    )
+
+
 def test_suspending_a_member_ends_their_sessions_and_refuses_log_in(mod_client, client, member):
     client.force_login(member)
     assert client.get("/settings/").status_code == 200

@@ -59,3 +59,11 @@ def test_comments_render_sanitised_markdown():
     )
     assert "<script>" not in comment.body_html
     assert "<em>fine</em>" in comment.body_html
+
+
+def test_only_an_active_member_can_comment_even_through_the_service():
+    answer = AIAnswerFactory()
+    suspended = UserFactory(is_active=False)
+    with pytest.raises(PermissionDenied):
+        services.add_comment(author=suspended, answer=answer, body="Still here?")
+    assert not answer.comments.exists()
