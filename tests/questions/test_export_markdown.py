@@ -5,7 +5,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from questions import services
@@ -24,17 +23,14 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from tests.shared_data import shared_file
 
 pytestmark = pytest.mark.django_db
-
-README = Path(settings.BASE_DIR).parent / "shared" / "data" / "chatgpt-mle-interview" / "README.md"
 
 
 @pytest.fixture
 def readme() -> Path:
-    if not README.exists():
-        pytest.skip(f"{README} is absent: these tests read ../shared/data beside the project")
-    return README
+    return shared_file("chatgpt-mle-interview", "README.md")
 
 
 def export(*args) -> str:

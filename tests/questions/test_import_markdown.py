@@ -34,20 +34,13 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from tests.shared_data import shared_file
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "collection"
 EDGE = FIXTURES / "edge-cases.md"
 MALFORMED = FIXTURES / "malformed.md"
-
-
-def shared_file(*parts: str) -> Path:
-    path = DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is absent: these tests read ../shared/data beside the project")
-    return path
 
 
 @pytest.fixture
