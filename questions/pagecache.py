@@ -20,7 +20,10 @@ Pages are kept in the shared cache and, the most recent ones, in each
 process's own memory too (the ``pages`` cache): a key names one generation of
 a page, so a copy found there is exactly as current as the shared one, and a
 hit costs one round trip to the shared cache (the generations), not the
-transfer of a whole page.
+transfer of a whole page. Members' question pages are built from the same
+idea at a finer grain: each answer is a ``{% cache %}`` fragment in the
+``fragments`` cache, keyed on the same generations and on what differs between
+readers (see ``reading._viewer_key``).
 
 It is on when ``MLQA_PAGE_CACHE_SECONDS`` is above zero: by default only with a
 shared cache (``REDIS_URL``), since per-process memory caches could not see

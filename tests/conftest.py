@@ -42,8 +42,8 @@ def _fresh_cache():
     """Rate-limit counters and cached fragments must not leak between tests."""
     from django.core.cache import caches
 
-    for alias in ("default", "pages"):
+    for alias in caches:
         caches[alias].clear()
     yield
-    for alias in ("default", "pages"):
+    for alias in caches:
         caches[alias].clear()

@@ -130,10 +130,17 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Each process's copies of the most recent visitors' pages (questions/pagecache.py).
+# Each process's copies of the visitors' pages and the answer fragments it used
+# last (questions/pagecache.py): up to ~100 pages of ~150 kB, ~3,000 fragments
+# of a few kB.
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "mlqa-pages",
+    "OPTIONS": {"MAX_ENTRIES": 100},
+}
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "mlqa-fragments",
     "OPTIONS": {"MAX_ENTRIES": 3000},
 }
 
