@@ -50,6 +50,34 @@ def _require_published_answer(answer: Answer) -> None:
         raise PermissionDenied("This answer is not published.")
 
 
+def is_published(target: Question | Answer | Comment) -> bool:
+    """Published, and so is everything it hangs on: what members may act on."""
+    match target:
+        case Question():
+            return target.status == Status.PUBLISHED
+        case Answer():
+            return target.status == Status.PUBLISHED and is_published(target.question)
+        case Comment():
+            parent = target.answer if target.answer_id is not None else target.question
+            return target.status == CommentStatus.PUBLISHED and is_published(parent)
+    raise TypeError(f"Not community content: {target!r}")
+
+
+def _require_comment_in_reach(user: User, comment: Comment, doing: str) -> None:
+    """Members touch their comments only while the comment and its page are published.
+
+    Moderators may still tidy comments under hidden content.
+    """
+    if user.is_moderator:
+        return
+    if comment.status != CommentStatus.PUBLISHED:
+        raise PermissionDenied(f"This comment was hidden by a moderator: you cannot {doing} it.")
+    if not is_published(comment):
+        raise PermissionDenied(
+            f"This comment is on a hidden or unpublished page: you cannot {doing} it."
+        )
+
+
 def current_revision(answer: Answer) -> AnswerRevision | None:
     return answer.revisions.order_by("-number").first()
 
@@ -195,6 +223,7 @@ def edit_comment(*, user: User, comment: Comment, body: str) -> Comment:
     _require_owner_or_moderator(user, comment.author_id, "comment")
     if comment.status != CommentStatus.PUBLISHED:
         raise PermissionDenied("This comment can no longer be edited.")
+    _require_comment_in_reach(user, comment, "edit")
     comment.body = body
     comment.render()
     comment.save(update_fields=["body", "body_html", "updated_at"])
@@ -209,6 +238,7 @@ def delete_comment(*, user: User, comment: Comment) -> Comment:
     _require_owner_or_moderator(user, comment.author_id, "comment")
     if comment.status == CommentStatus.DELETED:
         return comment
+    _require_comment_in_reach(user, comment, "delete")
     comment.status = CommentStatus.DELETED
     comment.save(update_fields=["status", "updated_at"])
     pagecache.question_changed(comment.question_id or comment.answer.question_id)
@@ -220,9 +250,18 @@ def delete_comment(*, user: User, comment: Comment) -> Comment:
 def flag_content(
     *, user: User, target: Question | Answer | Comment, reason: str, note: str = ""
 ) -> Flag:
-    """Report content to the moderators; one open flag per member and target."""
+    """Report published content to the moderators; one open flag per member and target.
+
+    Hidden or pending content is already out of readers' sight and in the
+    moderators' hands: nobody flags it, moderators included (they restore or
+    publish it instead).
+    """
     _require_member(user)
     field = type(target).__name__.lower()
+    if not is_published(target):
+        raise PermissionDenied(
+            f"You can only flag published content: this {field} is hidden or waiting for review."
+        )
     # Serialise the member's flags, so a double submit finds the first.
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
     if Flag.objects.filter(reporter=user, status=FlagStatus.OPEN, **{field: target}).exists():

@@ -36,6 +36,7 @@ from questions.models import (
     Question,
     Status,
 )
+from questions.services.community import is_published
 from questions.views.reading import render_question_page
 
 PAGE = "questions/question_detail.html"
@@ -399,23 +400,32 @@ def _add_comment(request, *, answer: Answer | None = None, question: Question | 
     return _refuse(request, status, error)
 
 
-def _own_comment(pk: int) -> Comment:
-    return get_object_or_404(
+def _own_comment(request: HttpRequest, pk: int) -> Comment:
+    """A published comment; under a hidden answer or question, only moderators reach it."""
+    comment = get_object_or_404(
         Comment.objects.select_related("author", "answer__question", "question"),
         pk=pk,
         status=CommentStatus.PUBLISHED,
     )
+    if not (request.user.is_moderator or is_published(comment)):
+        raise Http404("This comment is on a page that is no longer published.")
+    return comment
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _own_comment(pk)
+    comment = _own_comment(request, pk)
     if not services.can_edit(request.user, comment.author_id):
         return _refuse(request, 403, "Only the author of this comment or a moderator can edit it.")
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if form.is_valid():
-        services.edit_comment(user=request.user, comment=comment, body=form.cleaned_data["body"])
+        try:
+            services.edit_comment(
+                user=request.user, comment=comment, body=form.cleaned_data["body"]
+            )
+        except PermissionDenied as exc:
+            return _refuse(request, 403, _message(exc))
         return _done(request, "Comment updated.", comment.get_absolute_url())
     status = 400 if form.is_bound else 200
     return render(
@@ -426,7 +436,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_required
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _own_comment(pk)
+    comment = _own_comment(request, pk)
     try:
         services.delete_comment(user=request.user, comment=comment)
     except PermissionDenied as exc:
@@ -444,7 +454,14 @@ def _flag_target(kind: str, pk: int):
         case "answer":
             return _published_answer(pk)
         case "comment":
-            return get_object_or_404(Comment, pk=pk, status=CommentStatus.PUBLISHED)
+            comment = get_object_or_404(
+                Comment.objects.select_related("answer__question", "question"),
+                pk=pk,
+                status=CommentStatus.PUBLISHED,
+            )
+            if not is_published(comment):
+                raise Http404("This comment is on a page that is no longer published.")
+            return comment
     raise ValueError(kind)
 
 
@@ -468,6 +485,8 @@ def flag(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
             )
+        except PermissionDenied as exc:
+            return _refuse(request, 403, _message(exc))
         except ValidationError as exc:
             return _refuse(request, 409, _message(exc))
         if request.htmx:
