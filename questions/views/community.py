@@ -246,7 +246,8 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound:
         status = max(status, 400)
         context["diff"] = diff.word_diff(answer.body, request.POST.get("body", ""))
-    return render(request, "questions/propose.html", context, status=status)
+    template = "questions/propose.html" + ("#proposal-form" if request.htmx else "")
+    return render(request, template, context, status=status)
 
 
 def _can_view_proposal(user, proposal: Proposal) -> bool:
