@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from questions import services
-from questions.admin import ChangesPagesMixin
+from questions.admin import ChangesPagesMixin, ReasonActionForm, action_reason
 from questions.models import Answer, Comment
 
 from .models import User
@@ -57,6 +57,7 @@ class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
     ]
     readonly_fields = ["suspended_until", "suspension_reason"]
     actions = ["suspend_selected", "lift_selected"]
+    action_form = ReasonActionForm
 
     def get_queryset(self, request):
         return (
@@ -96,7 +97,10 @@ class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
 
     @admin.action(description="Suspend the selected members…", permissions=["change"])
     def suspend_selected(self, request, queryset):
-        form = SuspendForm(request.POST if "apply" in request.POST else None)
+        form = SuspendForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"reason": action_reason(request)},
+        )
         if form.is_valid():
             until = timezone.now() + timedelta(days=form.cleaned_data["days"])
             done = 0
@@ -129,5 +133,9 @@ class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
 
     @admin.action(description="Lift the suspension of the selected members", permissions=["change"])
     def lift_selected(self, request, queryset):
-        done = sum(services.lift_suspension(moderator=request.user, member=m) for m in queryset)
+        reason = action_reason(request)
+        done = sum(
+            services.lift_suspension(moderator=request.user, member=m, reason=reason)
+            for m in queryset
+        )
         self.message_user(request, f"{done} suspension(s) lifted.")

@@ -7,6 +7,7 @@ only: they hide and restore, never delete.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, OuterRef, Subquery, When
@@ -43,6 +44,22 @@ def _plural(count: int, word: str) -> str:
 def _reason(exc: Exception) -> str:
     """The readable text of a refusal from a service."""
     return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+class ReasonActionForm(ActionForm):
+    """The action bar with an optional reason, which the audit log records."""
+
+    reason = forms.CharField(
+        label="Reason (optional):",
+        required=False,
+        # As long as the audit log keeps (a TextField today: None, no limit).
+        max_length=ModerationAction._meta.get_field("reason").max_length,
+    )
+
+
+def action_reason(request) -> str:
+    """The reason typed next to the action (``ReasonActionForm``), or ""."""
+    return request.POST.get("reason", "").strip()
 
 
 def _site_link(obj, text: str | None = None):
@@ -95,13 +112,16 @@ class ChangesPagesMixin:
 
 
 class ModerationActionsMixin:
-    """hide / restore (and publish) through the moderation services, one log each."""
+    """hide / restore (and publish) through the moderation services, one log each,
+    with the reason typed next to the action."""
+
+    action_form = ReasonActionForm
 
     def _apply(self, request, queryset, service, done: str):
-        changed = 0
+        changed, reason = 0, action_reason(request)
         for obj in queryset:
             try:
-                changed += bool(service(moderator=request.user, target=obj))
+                changed += bool(service(moderator=request.user, target=obj, reason=reason))
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, f"{obj}: {_reason(exc)}", messages.WARNING)
         self.message_user(request, f"{_plural(changed, self.model._meta.verbose_name)} {done}.")
@@ -190,7 +210,10 @@ class QuestionAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin)
         description="Merge the selected duplicates into another question…", permissions=["change"]
     )
     def merge_selected(self, request, queryset):
-        form = MergeForm(request.POST if "apply" in request.POST else None)
+        form = MergeForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"reason": action_reason(request)},
+        )
         if form.is_valid():
             into = Question.objects.filter(pk=form.cleaned_data["into"]).first()
             if into is None:
@@ -258,19 +281,23 @@ class AnswerAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin):
     def publish_selected(self, request, queryset):
         self._apply(request, queryset, services.publish, "published")
 
+    def _set_featured(self, request, queryset, featured: bool) -> int:
+        if action_reason(request):
+            text = "Featuring records no reason in the audit log: the reason was not saved."
+            self.message_user(request, text, messages.WARNING)
+        return sum(
+            services.set_featured(moderator=request.user, answer=a, featured=featured)
+            for a in queryset
+        )
+
     @admin.action(description="Feature (moderator's pick)", permissions=["change"])
     def feature_selected(self, request, queryset):
-        count = sum(
-            services.set_featured(moderator=request.user, answer=a, featured=True) for a in queryset
-        )
+        count = self._set_featured(request, queryset, True)
         self.message_user(request, f"{_plural(count, 'answer')} featured.")
 
     @admin.action(description="Stop featuring", permissions=["change"])
     def unfeature_selected(self, request, queryset):
-        count = sum(
-            services.set_featured(moderator=request.user, answer=a, featured=False)
-            for a in queryset
-        )
+        count = self._set_featured(request, queryset, False)
         self.message_user(request, f"{_plural(count, 'answer')} no longer featured.")
 
 
@@ -458,6 +485,7 @@ class FlagAdmin(admin.ModelAdmin):
         "created_at",
     ]
     actions = ["resolve_and_hide", "resolve_and_keep", "dismiss_selected"]
+    action_form = ReasonActionForm
 
     def has_add_permission(self, request):
         return False
@@ -489,16 +517,16 @@ class FlagAdmin(admin.ModelAdmin):
         return obj.open_flags
 
     def _act(self, request, queryset, done: str, **kwargs):
-        count = 0
+        count, reason = 0, action_reason(request)
         for flag in queryset.filter(status=FlagStatus.OPEN):
             flag.refresh_from_db()
             if flag.status != FlagStatus.OPEN:  # closed by hiding the same target
                 count += 1
                 continue
             if "dismiss" in kwargs:
-                services.dismiss_flag(moderator=request.user, flag=flag)
+                services.dismiss_flag(moderator=request.user, flag=flag, reason=reason)
             else:
-                services.resolve_flag(moderator=request.user, flag=flag, **kwargs)
+                services.resolve_flag(moderator=request.user, flag=flag, reason=reason, **kwargs)
             count += 1
         self.message_user(request, f"{_plural(count, 'flag')} {done}.")
 
@@ -579,6 +607,7 @@ class InterviewReportAdmin(ChangesPagesMixin, admin.ModelAdmin):
     raw_id_fields = ["user", "question"]
     date_hierarchy = "created_at"
     actions = ["hide_reports", "show_reports"]
+    action_form = ReasonActionForm
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
@@ -606,10 +635,12 @@ class InterviewReportAdmin(ChangesPagesMixin, admin.ModelAdmin):
             .select_for_update(of=("self",))
         )
         InterviewReport.objects.filter(pk__in=[r.pk for r in changed]).update(is_hidden=hidden)
-        kind = self._kind(hidden)
+        kind, reason = self._kind(hidden), action_reason(request)
         for report in changed:
             report.is_hidden = hidden
-            services.moderation.log(moderator=request.user, action=kind, target=report)
+            services.moderation.log(
+                moderator=request.user, action=kind, target=report, reason=reason
+            )
             self.log_change(request, report, [{"changed": {"fields": ["is_hidden"]}}])
         return len(changed)
 

@@ -163,12 +163,53 @@ def test_flags_are_grouped_with_counts_and_hiding_resolves_them_all(mod_client, 
     assert set(Flag.objects.filter(answer=answer).values_list("status", flat=True)) == {
         FlagStatus.RESOLVED
     }
-    act(mod_client, Flag, "dismiss_selected", [keep])
+    act(mod_client, Flag, "dismiss_selected", [keep], reason="A fair comment, not spam")
     keep.refresh_from_db()
     assert keep.status == FlagStatus.DISMISSED
+    dismissal = ModerationAction.objects.get(action="dismiss")
+    assert (dismissal.target_id, dismissal.reason) == (keep.pk, "A fair comment, not spam")
     assert Comment.objects.get(pk=other.pk).status == "published"
     kinds = set(ModerationAction.objects.values_list("action", flat=True))
     assert {"hide", "resolve", "dismiss"} <= kinds
+
+
+def test_a_reason_typed_next_to_the_action_goes_into_the_audit_log(mod_client, moderator):
+    explained, unexplained = AnswerFactory(), AnswerFactory()
+    assert 'name="reason"' in mod_client.get(changelist(Answer)).content.decode()
+
+    act(mod_client, Answer, "hide_selected", [explained], reason="  Copied from a blog post ")
+    act(mod_client, Answer, "hide_selected", [unexplained])
+
+    for answer in (explained, unexplained):
+        answer.refresh_from_db()
+        assert answer.status == Status.HIDDEN
+    logged = ModerationAction.objects.filter(moderator=moderator, action="hide")
+    assert dict(logged.values_list("target_id", "reason")) == {
+        explained.pk: "Copied from a blog post",
+        unexplained.pk: "",
+    }
+
+
+@pytest.mark.parametrize(
+    ("model", "takes_a_reason"),
+    [
+        (Question, True),
+        (Answer, True),
+        (Comment, True),
+        (Flag, True),
+        (User, True),
+        (InterviewReport, True),
+        # accept_proposal and reject_proposal take no reason: no field that does nothing.
+        (Proposal, False),
+    ],
+)
+def test_the_action_bar_asks_for_a_reason_where_it_is_recorded(
+    mod_client, moderator, model, takes_a_reason
+):
+    build_moderation_data(moderator, 1)  # the action bar shows only above rows
+    html = mod_client.get(changelist(model)).content.decode()
+    assert 'name="action"' in html
+    assert ('name="reason"' in html) is takes_a_reason
 
 
 def test_hidden_answers_disappear_everywhere_and_come_back_exactly(mod_client, client):
@@ -253,8 +294,9 @@ def test_merging_a_duplicate_moves_everything_and_redirects(mod_client, client):
     Question.objects.filter(pk=kept.pk).update(bookmark_count=1)
     Question.objects.filter(pk=duplicate.pk).update(bookmark_count=2)
 
-    page = act(mod_client, Question, "merge_selected", [duplicate])
+    page = act(mod_client, Question, "merge_selected", [duplicate], reason="Same question")
     assert "Merge duplicate questions" in page.content.decode()
+    assert 'value="Same question"' in page.content.decode()  # the action bar's reason
     act(mod_client, Question, "merge_selected", [duplicate], apply="1", into=kept.pk)
 
     moved.refresh_from_db()
@@ -292,6 +334,9 @@ def test_a_question_cannot_be_merged_into_a_hidden_one(mod_client, moderator):
 def test_suspending_a_member_ends_their_sessions_and_refuses_log_in(mod_client, client, member):
     client.force_login(member)
     assert client.get("/settings/").status_code == 200
+    # A reason typed in the action bar is the suspension form's first draft.
+    page = act(mod_client, User, "suspend_selected", [member], reason="Posts spam links")
+    assert 'value="Posts spam links"' in page.content.decode()
     response = act(
         mod_client, User, "suspend_selected", [member], apply="1", days="7", reason="spam"
     )
@@ -302,11 +347,11 @@ def test_suspending_a_member_ends_their_sessions_and_refuses_log_in(mod_client, 
     assert client.get("/settings/").status_code == 302  # logged out at once
     assert not client.login(username="alice", password="correct horse battery staple")
     # Lifting the suspension lets them back in, but old sessions stay closed.
-    act(mod_client, User, "lift_selected", [member])
+    act(mod_client, User, "lift_selected", [member], reason="Appeal accepted")
     assert client.login(username="alice", password="correct horse battery staple")
-    kinds = list(ModerationAction.objects.values_list("action", flat=True))
-    assert "suspend" in kinds
-    assert "lift" in kinds
+    reasons = dict(ModerationAction.objects.values_list("action", "reason"))
+    assert reasons["suspend"].startswith("spam (until ")
+    assert reasons["lift"] == "Appeal accepted"
 
 
 def test_an_expired_suspension_lifts_itself_at_log_in(client, moderator, member):
