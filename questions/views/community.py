@@ -7,6 +7,9 @@ results and refusals into responses: 400 bad input, 403 not allowed, 404
 unknown or hidden, 409 conflict, 429 too many.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -57,6 +60,33 @@ def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
     return render(request, template, {"message": message, "status": status}, status=status)
 
 
+GONE = "This is no longer here: it may have been removed or hidden by a moderator."
+
+
+def _htmx_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """With htmx, a 404 or 403 raised inside an action is a short message fragment.
+
+    htmx swaps 4xx responses (base.html's responseHandling), so the site's
+    full error page would land inside a vote box or a comment list. Without
+    htmx the exceptions go on to Django's 404 and 403 pages as usual.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            if not request.htmx:
+                raise
+            return _refuse(request, 404, GONE)
+        except PermissionDenied as exc:
+            if not request.htmx:
+                raise
+            return _refuse(request, 403, _message(exc))
+
+    return wrapper
+
+
 def _over_limit(request: HttpRequest, action: str) -> str:
     try:
         ratelimit.check(request.user, action)
@@ -89,6 +119,7 @@ def _published_question(pk: int) -> Question:
 
 
 @require_POST
+@_htmx_errors
 @member_required
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _published_answer(pk)
@@ -114,6 +145,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@_htmx_errors
 @member_required
 def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
     question = _published_question(pk)
@@ -142,6 +174,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_htmx_errors
 @member_required
 def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _published_answer(pk)
@@ -188,6 +221,7 @@ def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@_htmx_errors
 @member_required
 def answer_rollback(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _published_answer(pk)
@@ -208,6 +242,7 @@ def answer_rollback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_htmx_errors
 @member_required
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a better version: edit the current text, give a reason, see the diff, send."""
@@ -318,13 +353,18 @@ def _review(request: HttpRequest, pk: int, service, done: str, **options) -> Htt
     except PermissionDenied as exc:
         return _refuse(request, 403, _message(exc))
     except services.Conflict as exc:
+        if request.htmx:
+            return _refuse(request, 409, str(exc))
         return _proposal_page(request, proposal, error=str(exc), status=409)
     except ValidationError as exc:
+        if request.htmx:
+            return _refuse(request, 400, _message(exc))
         return _proposal_page(request, proposal, error=_message(exc), status=400)
     return _done(request, done, proposal.answer)
 
 
 @require_POST
+@_htmx_errors
 @member_required
 def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     seen = request.POST.get("seen_revision", "")
@@ -338,12 +378,14 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@_htmx_errors
 @member_required
 def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, services.reject_proposal, "Proposal rejected.")
 
 
 @require_POST
+@_htmx_errors
 @member_required
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, services.withdraw_proposal, "Your proposal is withdrawn.")
@@ -364,6 +406,7 @@ def _comments_fragment(request, answer, *, form=None, status=200, error=""):
 
 
 @require_http_methods(["GET", "POST"])
+@_htmx_errors
 def answer_comments(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: every comment of an answer (htmx "show all"); POST: add one."""
     answer = _published_answer(pk)
@@ -376,6 +419,7 @@ def answer_comments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@_htmx_errors
 @member_required
 def question_comments(request: HttpRequest, pk: int) -> HttpResponse:
     return _add_comment(request, question=_published_question(pk))
@@ -414,6 +458,7 @@ def _own_comment(request: HttpRequest, pk: int) -> Comment:
 
 
 @require_http_methods(["GET", "POST"])
+@_htmx_errors
 @member_required
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
@@ -429,12 +474,12 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _refuse(request, 403, _message(exc))
         return _done(request, "Comment updated.", comment.get_absolute_url())
     status = 400 if form.is_bound else 200
-    return render(
-        request, "questions/comment_edit.html", {"comment": comment, "form": form}, status=status
-    )
+    template = "questions/comment_edit.html" + ("#comment-form" if request.htmx else "")
+    return render(request, template, {"comment": comment, "form": form}, status=status)
 
 
 @require_POST
+@_htmx_errors
 @member_required
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
@@ -467,6 +512,7 @@ def _flag_target(kind: str, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@_htmx_errors
 @member_required
 def flag(request: HttpRequest) -> HttpResponse:
     """Report a question, answer or comment: a form (GET) and its post."""

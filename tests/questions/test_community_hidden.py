@@ -133,6 +133,7 @@ def test_comment_edit_and_delete_under_hidden_content_are_404_for_members(
     ]
     for response in responses:
         assert response.status_code == 404
+        assert ("<html" in response.content.decode()) == (not headers)
     stored = fresh(thread[comment])
     assert (stored.body, stored.status) == (thread[comment].body, CommentStatus.PUBLISHED)
 
@@ -163,6 +164,7 @@ def test_flagging_a_comment_under_hidden_content_is_404(
     assert client.get(reverse("flag"), data, headers=headers).status_code == 404
     response = client.post(reverse("flag"), data, headers=headers)
     assert response.status_code == 404
+    assert ("<html" in response.content.decode()) == (not headers)
     assert not Flag.objects.exists()
 
 
