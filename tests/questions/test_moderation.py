@@ -34,6 +34,7 @@ from tests.factories import (
     AnswerFactory,
     BookmarkFactory,
     CommentFactory,
+    ModeratorFactory,
     QuestionFactory,
     TopicFactory,
     UserFactory,
@@ -116,6 +117,24 @@ def test_proposal_queue_defaults_to_pending_and_accepts_in_bulk(mod_client, memb
     assert ModerationAction.objects.filter(moderator=moderator, action="accept").count() == 2
     page = mod_client.get(answers[0].question.get_absolute_url()).content.decode()
     assert FIXED + "0" in page
+
+
+def test_proposals_are_rejected_in_bulk(mod_client, client, member, moderator):
+    answers = [AIAnswerFactory(body=f"The original answer number {n}.") for n in range(2)]
+    proposals = [
+        services.propose_answer(user=member, answer=a, body=FIXED + str(n), reason=f"fix {n}")
+        for n, a in enumerate(answers)
+    ]
+    response = act(mod_client, Proposal, "reject_selected", proposals)
+    assert "2 proposals rejected." in response.content.decode()
+    for n, (answer, proposal) in enumerate(zip(answers, proposals, strict=True)):
+        proposal.refresh_from_db()
+        assert (proposal.status, proposal.reviewed_by) == (ProposalStatus.REJECTED, moderator)
+        answer.refresh_from_db()
+        assert answer.body == f"The original answer number {n}."
+        assert FIXED not in client.get(answer.question.get_absolute_url()).content.decode()
+    assert ModerationAction.objects.filter(moderator=moderator, action="reject").count() == 2
+    assert not mod_client.get(changelist(Proposal)).context["cl"].result_list  # none pending
 
 
 def test_proposal_page_shows_the_diff_and_reviews_with_a_button(mod_client, member):
@@ -212,6 +231,24 @@ def test_the_action_bar_asks_for_a_reason_where_it_is_recorded(
     assert ('name="reason"' in html) is takes_a_reason
 
 
+def test_resolving_a_flag_keeps_the_content(mod_client, client, moderator):
+    answer = AnswerFactory(body="A correct answer someone disliked: marmalade.")
+    flag = Flag.objects.create(reporter=UserFactory(), answer=answer, reason=FlagReason.INCORRECT)
+
+    response = act(mod_client, Flag, "resolve_and_keep", [flag], reason="The answer is right")
+    assert "1 flag resolved, content kept." in response.content.decode()
+    flag.refresh_from_db()
+    answer.refresh_from_db()
+    assert (flag.status, flag.resolved_by) == (FlagStatus.RESOLVED, moderator)
+    assert answer.status == Status.PUBLISHED
+    assert "marmalade" in client.get(answer.question.get_absolute_url()).content.decode()
+    assert list(ModerationAction.objects.values_list("action", "target_id", "reason")) == [
+        ("resolve", flag.pk, "The answer is right")
+    ]
+    # Closed flags leave the queue, which opens on open flags.
+    assert not mod_client.get(changelist(Flag)).context["cl"].result_list
+
+
 def test_hidden_answers_disappear_everywhere_and_come_back_exactly(mod_client, client):
     question = QuestionFactory(title="What does weight decay do?")
     author = UserFactory(username="ada")
@@ -248,20 +285,95 @@ def test_hidden_questions_leave_lists_sitemap_and_feeds(mod_client, client):
     assert client.get(question.get_absolute_url()).status_code == 404
     act(mod_client, Question, "restore_selected", [question])
     assert question.title in client.get("/").content.decode()
+    assert question.get_absolute_url() in client.get("/sitemap.xml").content.decode()
+    assert question.title in client.get("/feeds/questions/").content.decode()
+    assert client.get(question.get_absolute_url()).status_code == 200
 
 
-def test_pending_questions_are_published_and_comments_hidden(mod_client, client, member):
+def test_pending_questions_are_published_and_comments_hidden_and_restored(
+    mod_client, client, moderator
+):
     question = QuestionFactory(title="What is a confusion matrix?", status=Status.PENDING)
     act(mod_client, Question, "publish_selected", [question])
     assert question.title in client.get("/").content.decode()
     comment = CommentFactory(body="Buy cheap watches")
+    url = comment.answer.question.get_absolute_url()
     act(mod_client, Comment, "hide_selected", [comment])
-    page = client.get(comment.answer.question.get_absolute_url()).content.decode()
-    assert "Buy cheap watches" not in page
+    assert "Buy cheap watches" not in client.get(url).content.decode()
+
+    response = act(mod_client, Comment, "restore_selected", [comment], reason="Not spam after all")
+    assert "1 comment restored." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == "published"
+    assert "Buy cheap watches" in client.get(url).content.decode()
+    restored = ModerationAction.objects.get(action="restore")
+    assert (restored.moderator, restored.target_type, restored.target_id, restored.reason) == (
+        moderator,
+        "comment",
+        comment.pk,
+        "Not spam after all",
+    )
 
 
-def test_moderators_edit_question_title_source_topics_and_difficulty(mod_client):
-    question = QuestionFactory(title="What is bias", difficulty="unrated")
+def test_a_held_answer_is_published_from_the_admin(mod_client, client, moderator):
+    question = QuestionFactory(title="Why normalise inputs?")
+    held = AnswerFactory(question=question, status=Status.PENDING, body="Held back: quixotic.")
+    url = question.get_absolute_url()
+    assert "quixotic" not in client.get(url).content.decode()
+    held_list = mod_client.get(changelist(Answer), {"status__exact": "pending"})
+    assert [a.pk for a in held_list.context["cl"].result_list] == [held.pk]
+
+    response = act(mod_client, Answer, "publish_selected", [held])
+    assert "1 answer published." in response.content.decode()
+    held.refresh_from_db()
+    question.refresh_from_db()
+    assert (held.status, question.answer_count) == (Status.PUBLISHED, 1)
+    assert "quixotic" in client.get(url).content.decode()
+    assert "quixotic" in client.get("/feeds/answers/").content.decode()
+    assert ModerationAction.objects.filter(
+        moderator=moderator, action="publish", target_type="answer", target_id=held.pk
+    ).exists()
+
+
+def test_featuring_puts_an_answer_first_and_stopping_puts_it_back(mod_client, client):
+    question = QuestionFactory(title="What is label smoothing?")
+    popular = AnswerFactory(question=question, body="The popular answer: zebra.")
+    services.cast_vote(user=UserFactory(), answer=popular, choice="up")
+    picked = AnswerFactory(question=question, body="The moderator's pick: yak.")
+    url = question.get_absolute_url()
+
+    def order() -> list[str]:
+        page = client.get(url).content.decode()
+        return sorted(["zebra", "yak"], key=page.index)
+
+    assert order() == ["zebra", "yak"]
+    assert "Moderator's pick" not in client.get(url).content.decode()
+
+    response = act(mod_client, Answer, "feature_selected", [picked])
+    assert "1 answer featured." in response.content.decode()
+    picked.refresh_from_db()
+    assert picked.is_featured
+    assert order() == ["yak", "zebra"]
+    assert "Moderator's pick" in client.get(url).content.decode()
+
+    # Featuring has no reason in the audit log: a typed one is not silently dropped.
+    response = act(mod_client, Answer, "unfeature_selected", [picked], reason="Outdated")
+    html = response.content.decode()
+    assert "1 answer no longer featured." in html
+    assert "the reason was not saved" in html
+    picked.refresh_from_db()
+    assert not picked.is_featured
+    assert order() == ["zebra", "yak"]
+    assert list(
+        ModerationAction.objects.filter(target_id=picked.pk).values_list("action", "reason")
+    ) == [("unfeature", ""), ("feature", "")]
+
+
+def test_moderators_edit_question_title_source_topics_and_difficulty(mod_client, client):
+    old_topic = TopicFactory(name="Kernels")
+    question = QuestionFactory(title="What is bias", difficulty="unrated", topics=[old_topic])
+    book = Source.objects.create(name="Deep Learning Book", slug="dl-book", kind="book")
+    topics = [TopicFactory(name="Estimators"), TopicFactory(name="Statistics basics")]
     url = reverse("admin:questions_question_change", args=[question.pk])
     assert mod_client.get(url).status_code == 200
     response = mod_client.post(
@@ -269,17 +381,29 @@ def test_moderators_edit_question_title_source_topics_and_difficulty(mod_client)
         {
             "title": "What is the bias of an estimator?",
             "body": "",
-            "source": question.source_id,
+            "source": book.pk,
             "source_reference": "Chapter 5",
             "difficulty": "easy",
-            "topics": [],
+            "topics": [t.pk for t in topics],
         },
     )
     assert response.status_code == 302
     question.refresh_from_db()
     assert (question.title, question.difficulty) == ("What is the bias of an estimator?", "easy")
     assert question.slug == "what-is-the-bias-of-an-estimator"
-    assert ModerationAction.objects.filter(action="edit", target_id=question.pk).exists()
+    assert (question.source, set(question.topics.all())) == (book, set(topics))
+    edit = ModerationAction.objects.get(action="edit", target_id=question.pk)
+    assert {"source", "topics", "title"} <= set(edit.reason.removeprefix("changed ").split(", "))
+
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "What is the bias of an estimator?" in page
+    assert f'Source: <a href="{book.get_absolute_url()}">Deep Learning Book</a>, Chapter 5' in page
+    for topic in topics:
+        assert f'<a class="tag" href="{topic.get_absolute_url()}">{topic.name}</a>' in page
+    assert f'href="{old_topic.get_absolute_url()}"' not in page
+    assert question.title in client.get(book.get_absolute_url()).content.decode()
+    assert question.title in client.get(topics[0].get_absolute_url()).content.decode()
+    assert question.title not in client.get(old_topic.get_absolute_url()).content.decode()
 
 
 def test_merging_a_duplicate_moves_everything_and_redirects(mod_client, client):
@@ -402,6 +526,49 @@ def test_audit_log_is_read_only_and_filterable(mod_client, moderator, member):
     )
     response = mod_client.get(reverse("admin:questions_moderationaction_change", args=[entry.pk]))
     assert 'name="reason"' not in response.content.decode()
+
+
+def test_audit_log_filters_by_moderator(mod_client, moderator):
+    other = ModeratorFactory(username="mod2")
+    mine = [AnswerFactory(), CommentFactory()]
+    for target in mine:
+        services.hide(moderator=moderator, target=target)
+    services.hide(moderator=other, target=AnswerFactory())
+    response = mod_client.get(changelist(ModerationAction))
+    assert response.context["cl"].result_count == 3
+    html = response.content.decode()
+    assert f"?moderator__id__exact={other.pk}" in html  # the filter lists both moderators
+    assert f"?moderator__id__exact={moderator.pk}" in html
+
+    response = mod_client.get(changelist(ModerationAction), {"moderator__id__exact": moderator.pk})
+    entries = response.context["cl"].result_list
+    assert {(e.moderator, e.target_type, e.target_id) for e in entries} == {
+        (moderator, "answer", mine[0].pk),
+        (moderator, "comment", mine[1].pk),
+    }
+    response = mod_client.get(changelist(ModerationAction), {"moderator__id__exact": other.pk})
+    assert [e.moderator for e in response.context["cl"].result_list] == [other]
+
+
+def test_moderators_search_answers_and_comments(mod_client):
+    ada, bob = UserFactory(username="ada"), UserFactory(username="bob")
+    question = QuestionFactory(title="How does gradient clipping help?")
+    by_ada = AnswerFactory(question=question, author=ada, body="Clip the norm: quokka.")
+    by_bob = AnswerFactory(author=bob, body="Exploding gradients in RNNs.")
+    ada_comment = CommentFactory(answer=by_bob, author=ada, body="See also: quokka paper.")
+    bob_comment = CommentFactory(answer=by_ada, author=bob, body="Thanks, very clear.")
+
+    def found(model, q: str) -> set:
+        response = mod_client.get(changelist(model), {"q": q})
+        assert response.status_code == 200
+        return {obj.pk for obj in response.context["cl"].result_list}
+
+    assert found(Answer, "quokka") == {by_ada.pk}  # the answer's text
+    assert found(Answer, "gradient clipping") == {by_ada.pk}  # its question's title
+    assert found(Answer, "bob") == {by_bob.pk}  # its author
+    assert found(Comment, "quokka") == {ada_comment.pk}
+    assert found(Comment, "bob") == {bob_comment.pk}
+    assert found(Comment, "nothing like this") == set()
 
 
 def build_moderation_data(moderator, n: int) -> None:
