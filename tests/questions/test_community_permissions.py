@@ -5,15 +5,19 @@ and delete their own; moderators may do everything a member can on anyone's
 content.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
+from accounts.reputation import ACCEPTED_PROPOSAL_CREDIT, reputation, with_reputation
 from questions import services
 from questions.models import (
     Answer,
+    AnswerRevision,
     Comment,
     CommentStatus,
     Flag,
@@ -51,6 +55,13 @@ def world():
         reason="More precise",
         base_revision=answer.revisions.get(),
     )
+    ai_proposal = Proposal.objects.create(
+        answer=ai,
+        author=proposer,
+        body=LONG,
+        reason="Not overfitting",
+        base_revision=ai.revisions.get(),
+    )
     return {
         "owner": owner,
         "proposer": proposer,
@@ -59,108 +70,279 @@ def world():
         "answer": answer,
         "comment": comment,
         "proposal": proposal,
+        "ai_proposal": ai_proposal,
         "member": UserFactory(username="member"),
         "moderator": ModeratorFactory(username="mod"),
     }
 
 
+def database() -> dict[str, Any]:
+    """Everything a community action can change, as plain values."""
+    return {
+        "votes": set(Vote.objects.values_list("user__username", "answer_id", "value")),
+        "answers": set(
+            Answer.objects.values_list(
+                "pk", "body", "score", "upvotes", "downvotes", "revision_count", "status"
+            )
+        ),
+        "revisions": set(AnswerRevision.objects.values_list("answer_id", "number", "author_id")),
+        "comments": set(Comment.objects.values_list("pk", "body", "status")),
+        "proposals": set(Proposal.objects.values_list("pk", "status", "reviewed_by_id")),
+        "flags": set(Flag.objects.values_list("reporter_id", "answer_id", "reason")),
+        "questions": set(Question.objects.values_list("pk", "status", "answer_count")),
+        "reputation": dict(
+            with_reputation(User.objects.all()).values_list("username", "reputation")
+        ),
+    }
+
+
+def fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def voted_up(key: str):
+    """One upvote by the actor: the score and both counters follow exactly."""
+
+    def check(w, actor) -> bool:
+        answer = fresh(w[key])
+        votes = list(Vote.objects.filter(answer=answer).values_list("user", "value"))
+        return (answer.score, answer.upvotes, answer.downvotes) == (1, 1, 0) and votes == [
+            (actor.pk, 1)
+        ]
+
+    return check
+
+
+def revised(key: str, body: str, count: int):
+    """The answer now reads ``body``, in a new revision written by the actor."""
+
+    def check(w, actor) -> bool:
+        answer = fresh(w[key])
+        latest = answer.revisions.order_by("-number").first()
+        return (answer.body, answer.revision_count, latest.number, latest.author) == (
+            body,
+            count,
+            count,
+            actor,
+        )
+
+    return check
+
+
+def proposed(key: str, body: str):
+    def check(w, actor) -> bool:
+        return Proposal.objects.filter(
+            answer=w[key], author=actor, body=body, status=ProposalStatus.PENDING
+        ).exists()
+
+    return check
+
+
+def accepted(key: str, answer_key: str):
+    """The proposal is the answer's text now, credited to the proposer, reviewed by the actor."""
+
+    def check(w, actor) -> bool:
+        proposal = fresh(w[key])
+        answer = fresh(w[answer_key])
+        latest = answer.revisions.order_by("-number").first()
+        return (
+            (proposal.status, proposal.reviewed_by) == (ProposalStatus.ACCEPTED, actor)
+            and (answer.body, answer.revision_count) == (LONG, 2)
+            and (latest.author, latest.proposal) == (w["proposer"], proposal)
+        )
+
+    return check
+
+
+def reviewed(key: str, status: str):
+    def check(w, actor) -> bool:
+        proposal = fresh(w[key])
+        reviewer = actor if status == ProposalStatus.REJECTED else None
+        return (proposal.status, proposal.reviewed_by) == (status, reviewer)
+
+    return check
+
+
 @dataclass
 class Action:
-    url: Any
+    url: Callable[[dict], str]
     data: dict
-    changed: Any  # world -> bool: did the action happen?
+    changed: Callable[[dict, Any], bool]  # (world, actor): did exactly this happen?
+    touches: frozenset[str]  # the parts of database() it changes
+    setup: Callable[[dict], Any] | None = None
+
+
+def touches(*keys: str) -> frozenset[str]:
+    return frozenset(keys)
 
 
 ACTIONS = {
     "vote": Action(
         lambda w: reverse("vote", args=[w["answer"].pk]),
         {"value": "up"},
-        lambda w: Vote.objects.filter(answer=w["answer"]).exists(),
+        voted_up("answer"),
+        touches("votes", "answers", "reputation"),  # the owner's reputation follows
+    ),
+    "vote on AI answer": Action(
+        lambda w: reverse("vote", args=[w["ai"].pk]),
+        {"value": "up"},
+        voted_up("ai"),
+        touches("votes", "answers"),  # nobody's reputation: it has no author
     ),
     "comment": Action(
         lambda w: reverse("answer_comments", args=[w["answer"].pk]),
         {"body": "Worth adding label smoothing."},
-        lambda w: Comment.objects.filter(body="Worth adding label smoothing.").exists(),
+        lambda w, actor: Comment.objects.filter(
+            answer=w["answer"], author=actor, body="Worth adding label smoothing."
+        ).exists(),
+        touches("comments"),
     ),
     "comment on question": Action(
         lambda w: reverse("question_comments", args=[w["question"].pk]),
         {"body": "Asked at a big lab in 2025."},
-        lambda w: Comment.objects.filter(question=w["question"]).exists(),
+        lambda w, actor: Comment.objects.filter(question=w["question"], author=actor).exists(),
+        touches("comments"),
     ),
     "answer": Action(
         lambda w: reverse("answer_create", args=[w["question"].pk]),
         {"body": LONG},
-        lambda w: Answer.objects.filter(body=LONG).exists(),
+        lambda w, actor: (
+            Answer.objects.filter(question=w["question"], author=actor, body=LONG).exists()
+            and fresh(w["question"]).answer_count == 3
+        ),
+        touches("answers", "revisions", "questions"),
     ),
     "edit answer": Action(
         lambda w: reverse("answer_edit", args=[w["answer"].pk]),
         {"body": LONG, "summary": "clarify"},
-        lambda w: w["answer"].revisions.count() == 2,
+        revised("answer", LONG, 2),
+        touches("answers", "revisions"),
+    ),
+    "edit AI answer": Action(
+        lambda w: reverse("answer_edit", args=[w["ai"].pk]),
+        {"body": LONG, "summary": "clarify"},
+        revised("ai", LONG, 2),
+        touches("answers", "revisions"),
     ),
     "roll back": Action(
         lambda w: reverse("answer_rollback", args=[w["answer"].pk]),
         {"revision": "1"},
-        lambda w: w["answer"].revisions.count() == 3,
+        revised("answer", "Dropout is off at eval time.", 3),
+        touches("answers", "revisions"),
+        setup=lambda w: services.revise_answer(answer=w["answer"], body=LONG, author=w["owner"]),
+    ),
+    "roll back AI answer": Action(
+        lambda w: reverse("answer_rollback", args=[w["ai"].pk]),
+        {"revision": "1"},
+        revised("ai", "It is overfitting.", 3),
+        touches("answers", "revisions"),
+        setup=lambda w: services.revise_answer(answer=w["ai"], body=LONG, author=w["moderator"]),
     ),
     "propose": Action(
         lambda w: reverse("propose", args=[w["answer"].pk]),
         {"body": LONG + " Plus more.", "reason": "Better", "send": "1"},
-        lambda w: Proposal.objects.filter(body=LONG + " Plus more.").exists(),
+        proposed("answer", LONG + " Plus more."),
+        touches("proposals"),
+    ),
+    "propose on AI answer": Action(
+        lambda w: reverse("propose", args=[w["ai"].pk]),
+        {"body": LONG + " Plus more.", "reason": "Better", "send": "1"},
+        proposed("ai", LONG + " Plus more."),
+        touches("proposals"),
     ),
     "accept proposal": Action(
         lambda w: reverse("proposal_accept", args=[w["proposal"].pk]),
         {},
-        lambda w: Proposal.objects.get(pk=w["proposal"].pk).status == ProposalStatus.ACCEPTED,
+        accepted("proposal", "answer"),
+        touches("proposals", "answers", "revisions", "reputation"),  # the proposer's credit
+    ),
+    "accept AI proposal": Action(
+        lambda w: reverse("proposal_accept", args=[w["ai_proposal"].pk]),
+        {},
+        accepted("ai_proposal", "ai"),
+        touches("proposals", "answers", "revisions", "reputation"),
     ),
     "reject proposal": Action(
         lambda w: reverse("proposal_reject", args=[w["proposal"].pk]),
         {},
-        lambda w: Proposal.objects.get(pk=w["proposal"].pk).status == ProposalStatus.REJECTED,
+        reviewed("proposal", ProposalStatus.REJECTED),
+        touches("proposals"),
+    ),
+    "reject AI proposal": Action(
+        lambda w: reverse("proposal_reject", args=[w["ai_proposal"].pk]),
+        {},
+        reviewed("ai_proposal", ProposalStatus.REJECTED),
+        touches("proposals"),
     ),
     "withdraw proposal": Action(
         lambda w: reverse("proposal_withdraw", args=[w["proposal"].pk]),
         {},
-        lambda w: Proposal.objects.get(pk=w["proposal"].pk).status == ProposalStatus.WITHDRAWN,
+        reviewed("proposal", ProposalStatus.WITHDRAWN),
+        touches("proposals"),
+    ),
+    "withdraw AI proposal": Action(
+        lambda w: reverse("proposal_withdraw", args=[w["ai_proposal"].pk]),
+        {},
+        reviewed("ai_proposal", ProposalStatus.WITHDRAWN),
+        touches("proposals"),
     ),
     "edit comment": Action(
         lambda w: reverse("comment_edit", args=[w["comment"].pk]),
         {"body": "Edited note."},
-        lambda w: Comment.objects.get(pk=w["comment"].pk).body == "Edited note.",
+        lambda w, actor: fresh(w["comment"]).body == "Edited note.",
+        touches("comments"),
     ),
     "delete comment": Action(
         lambda w: reverse("comment_delete", args=[w["comment"].pk]),
         {},
-        lambda w: Comment.objects.get(pk=w["comment"].pk).status == CommentStatus.DELETED,
+        lambda w, actor: fresh(w["comment"]).status == CommentStatus.DELETED,
+        touches("comments"),
     ),
     "flag": Action(
         lambda w: reverse("flag"),
         {"target": "answer", "id": None, "reason": "incorrect", "note": "wrong"},
-        lambda w: Flag.objects.filter(answer=w["answer"]).exists(),
+        lambda w, actor: Flag.objects.filter(
+            answer=w["answer"], reporter=actor, reason="incorrect"
+        ).exists(),
+        touches("flags"),
     ),
     "ask": Action(
         lambda w: reverse("ask"),
         {"title": "How do you choose the number of clusters in k-means?", "body": ""},
-        lambda w: Question.objects.filter(status=Status.PENDING).exists(),
+        lambda w, actor: Question.objects.filter(
+            status=Status.PENDING, submitted_by=actor
+        ).exists(),
+        touches("questions"),
     ),
 }
 
-# "ok" = done (redirect back), "login" = sent to log in, 403 = refused.
+# "ok" = done (redirect back), "login" = sent to log in, 403 = refused,
+# 400 = refused as bad input (the proposer already has a proposal waiting there).
+# The AI answer has no author: only moderators edit it, roll it back and
+# review proposals against it; the owner of another answer is a member there.
 OUTCOMES = {
-    #                    visitor   member  owner  proposer moderator
-    "vote":              ("login", "ok",   403,   "ok",    "ok"),
-    "comment":           ("login", "ok",   "ok",  "ok",    "ok"),
-    "comment on question": ("login", "ok", "ok",  "ok",    "ok"),
-    "answer":            ("login", "ok",   "ok",  "ok",    "ok"),
-    "edit answer":       ("login", 403,    "ok",  403,     "ok"),
-    "roll back":         ("login", 403,    "ok",  403,     "ok"),
-    "propose":           ("login", "ok",   403,   400,     "ok"),
-    "accept proposal":   ("login", 403,    "ok",  403,     "ok"),
-    "reject proposal":   ("login", 403,    "ok",  403,     "ok"),
-    "withdraw proposal": ("login", 403,    403,   "ok",    403),
-    "edit comment":      ("login", 403,    "ok",  403,     "ok"),
-    "delete comment":    ("login", 403,    "ok",  403,     "ok"),
-    "flag":              ("login", "ok",   "ok",  "ok",    "ok"),
-    "ask":               ("login", "ok",   "ok",  "ok",    "ok"),
+    #                       visitor  member  owner  proposer moderator
+    "vote":                 ("login", "ok",   403,   "ok",    "ok"),
+    "vote on AI answer":    ("login", "ok",   "ok",  "ok",    "ok"),
+    "comment":              ("login", "ok",   "ok",  "ok",    "ok"),
+    "comment on question":  ("login", "ok",   "ok",  "ok",    "ok"),
+    "answer":               ("login", "ok",   "ok",  "ok",    "ok"),
+    "edit answer":          ("login", 403,    "ok",  403,     "ok"),
+    "edit AI answer":       ("login", 403,    403,   403,     "ok"),
+    "roll back":            ("login", 403,    "ok",  403,     "ok"),
+    "roll back AI answer":  ("login", 403,    403,   403,     "ok"),
+    "propose":              ("login", "ok",   403,   400,     "ok"),
+    "propose on AI answer": ("login", "ok",   "ok",  400,     "ok"),
+    "accept proposal":      ("login", 403,    "ok",  403,     "ok"),
+    "accept AI proposal":   ("login", 403,    403,   403,     "ok"),
+    "reject proposal":      ("login", 403,    "ok",  403,     "ok"),
+    "reject AI proposal":   ("login", 403,    403,   403,     "ok"),
+    "withdraw proposal":    ("login", 403,    403,   "ok",    403),
+    "withdraw AI proposal": ("login", 403,    403,   "ok",    403),
+    "edit comment":         ("login", 403,    "ok",  403,     "ok"),
+    "delete comment":       ("login", 403,    "ok",  403,     "ok"),
+    "flag":                 ("login", "ok",   "ok",  "ok",    "ok"),
+    "ask":                  ("login", "ok",   "ok",  "ok",    "ok"),
 }  # fmt: skip
 ROLES = ("visitor", "member", "owner", "proposer", "moderator")
 CASES = [
@@ -173,28 +355,50 @@ CASES = [
 @pytest.mark.parametrize(("action", "role", "expected"), CASES)
 def test_every_action_for_every_role(client, world, action, role, expected):
     spec = ACTIONS[action]
-    if action == "roll back":  # something to roll back to
-        services.revise_answer(answer=world["answer"], body=LONG, author=world["owner"])
+    if spec.setup:
+        spec.setup(world)
     data = dict(spec.data)
     if "id" in data:
         data["id"] = world["answer"].pk
-    if role != "visitor":
-        client.force_login(world[role])
+    actor = None if role == "visitor" else world[role]
+    if actor:
+        client.force_login(actor)
     page = world["question"].get_absolute_url()
+    before = database()
     response = client.post(spec.url(world), data, HTTP_REFERER=f"http://testserver{page}")
+    after = database()
+    changed = {part for part in before if before[part] != after[part]}
 
     if expected == "login":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login") + "?next=")
         assert page in response["Location"].replace("%2F", "/")
-        assert not spec.changed(world)
+        assert not changed
     elif expected == "ok":
         assert response.status_code == 302, response.content.decode()[:500]
-        assert spec.changed(world)
+        assert spec.changed(world, actor)
+        assert changed == spec.touches
     else:
         assert response.status_code == expected
-        assert not spec.changed(world)
+        assert not changed, changed
         assert "Nothing was changed" in response.content.decode() or expected == 400
+
+
+def test_reputation_follows_votes_and_accepted_proposals(client, world):
+    """What the table's "reputation" column means in numbers."""
+    client.force_login(world["member"])
+    client.post(reverse("vote", args=[world["answer"].pk]), {"value": "up"})
+    client.post(reverse("vote", args=[world["ai"].pk]), {"value": "down"})
+    client.force_login(world["moderator"])
+    client.post(reverse("vote", args=[world["answer"].pk]), {"value": "up"})
+    client.post(reverse("proposal_accept", args=[world["ai_proposal"].pk]))
+    ai = fresh(world["ai"])
+    assert (ai.score, ai.upvotes, ai.downvotes) == (-1, 0, 1)
+    answer = fresh(world["answer"])
+    assert (answer.score, answer.upvotes, answer.downvotes) == (2, 2, 0)
+    assert reputation(world["owner"]) == 2
+    assert reputation(world["proposer"]) == ACCEPTED_PROPOSAL_CREDIT
+    assert reputation(world["member"]) == 0
 
 
 def test_a_visitor_comes_back_to_the_page_after_logging_in(client, world):
