@@ -32,6 +32,7 @@ each other's invalidations.
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -173,10 +174,10 @@ def for_visitors(
             cached = local.get(key)
             if cached is None:
                 cached = cache.get(key)
-                if cached is not None:
-                    local.set(key, cached, settings.MLQA_PAGE_CACHE_SECONDS)
+                if cached is not None:  # kept here no longer than in the shared cache
+                    local.set(key, cached, max(1, round(cached[2] - time.time())))
             if cached is not None:
-                content_type, content = cached
+                content_type, content, _ = cached
                 response = HttpResponse(_with_token(request, content), content_type=content_type)
             else:
                 setattr(request, _REQUEST_FLAG, True)
@@ -188,9 +189,10 @@ def for_visitors(
                 if response.streaming:
                     return response
                 if response.status_code == 200 and not response.cookies:
-                    entry = (response["Content-Type"], response.content)
-                    cache.set(key, entry, settings.MLQA_PAGE_CACHE_SECONDS)
-                    local.set(key, entry, settings.MLQA_PAGE_CACHE_SECONDS)
+                    seconds = settings.MLQA_PAGE_CACHE_SECONDS
+                    entry = (response["Content-Type"], response.content, time.time() + seconds)
+                    cache.set(key, entry, seconds)
+                    local.set(key, entry, seconds)
                 response.content = _with_token(request, response.content)
             patch_vary_headers(response, ["HX-Request", "Cookie"])
             return response

@@ -1,10 +1,12 @@
 """Visitors' pages come from the cache, and every write that changes them shows at once."""
 
 import re
+import time
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
@@ -235,6 +237,19 @@ def test_unknown_parameters_and_old_entries_bypass_the_cache(page, django_assert
     assert "Changed behind" not in visit(url)
     later = timezone.now() + timedelta(seconds=301)
     with mock.patch("time.time", return_value=later.timestamp()):
+        assert "Changed behind" in visit(url)
+
+
+def test_a_processs_own_copy_lives_no_longer_than_the_shared_one(page):
+    question, _ = page
+    url = question.get_absolute_url()
+    start = time.time()
+    visit(url)
+    caches["pages"].clear()  # as in another process, which has not seen the page yet
+    Question.objects.filter(pk=question.pk).update(title="Changed behind the site's back")
+    with mock.patch("time.time", return_value=start + 250):
+        assert "Changed behind" not in visit(url)  # the shared copy, now kept locally too
+    with mock.patch("time.time", return_value=start + 301):
         assert "Changed behind" in visit(url)
 
 
