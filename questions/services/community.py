@@ -107,6 +107,7 @@ def edit_answer(*, user: User, answer: Answer, body: str, summary: str = "") -> 
 def rollback_answer(*, user: User, answer: Answer, number: int) -> AnswerRevision:
     """Bring back the text of an earlier revision, as a new revision."""
     _require_owner_or_moderator(user, answer.author_id, "answer")
+    _require_published_answer(answer)
     target = answer.revisions.filter(number=number).first()
     if target is None:
         raise ValidationError(f"Answer #{answer.pk} has no revision {number}.")

@@ -4,7 +4,13 @@ from django.db.models import Sum
 
 from questions import services
 from questions.models import Status, Vote
-from tests.factories import AIAnswerFactory, AnswerFactory, QuestionFactory, UserFactory
+from tests.factories import (
+    AIAnswerFactory,
+    AnswerFactory,
+    ModeratorFactory,
+    QuestionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +73,15 @@ def test_only_an_active_member_can_comment_even_through_the_service():
     with pytest.raises(PermissionDenied):
         services.add_comment(author=suspended, answer=answer, body="Still here?")
     assert not answer.comments.exists()
+
+
+def test_an_answer_hidden_by_a_moderator_cannot_be_rolled_back_by_its_author():
+    author = UserFactory()
+    answer = AnswerFactory(author=author, body="First version.")
+    services.edit_answer(user=author, answer=answer, body="Second version.")
+    services.hide(moderator=ModeratorFactory(), target=answer)
+    answer.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.rollback_answer(user=author, answer=answer, number=1)
+    answer.refresh_from_db()
+    assert (answer.body, answer.revision_count) == ("Second version.", 2)
