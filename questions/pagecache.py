@@ -118,9 +118,11 @@ def with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 def csrf_placeholder(request: HttpRequest) -> dict:
     """Context processor: while a page is rendered for the cache, forms carry the
-    placeholder instead of this visitor's token."""
+    placeholder instead of this visitor's token, and scripts no CSP nonce (the
+    policy allows the site's own scripts; a nonce kept in a cached page would be
+    every later visitor's)."""
     if getattr(request, _REQUEST_FLAG, False):
-        return {"csrf_token": CSRF_PLACEHOLDER}
+        return {"csrf_token": CSRF_PLACEHOLDER, "csp_nonce": None}
     return {}
 
 

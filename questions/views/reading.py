@@ -1,9 +1,15 @@
+from functools import partial
+
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -117,16 +123,34 @@ def render_question_page(
 
     Each answer is a cached fragment (``pagecache.fragment_context``), one per
     kind of reader (``viewer_key``); its forms carry the CSRF placeholder,
-    replaced by the reader's own token once the page is rendered.
+    replaced by the reader's own token once the page is rendered. Comments are
+    loaded only for the answers whose fragment is not in the cache.
     """
     user = request.user
-    answers = list(selectors.question_page_answers(question, user))
+    fragments = pagecache.fragment_context(question.pk)
+    if extra:  # a form shown again with its errors: nothing from the cache
+        fragments["fragment_seconds"] = 0
+    cached = bool(fragments["fragment_seconds"])
+    answers = list(selectors.question_page_answers(question, user, comments=not cached))
     show_all = request.GET.get("comments") == "all"
+    if cached:
+        authors = selectors.comment_authors([answer.pk for answer in answers])
+    else:
+        authors = {a.pk: [comment.author_id for comment in a.comments.all()] for a in answers}
     for answer in answers:
-        comments = list(answer.comments.all())
-        answer.shown_comments = comments if show_all else comments[:COMMENTS_SHOWN]
-        answer.more_comments = len(comments) - len(answer.shown_comments)
-        answer.viewer_key = _viewer_key(user, answer, comments)
+        total = len(authors.get(answer.pk, []))
+        answer.shown_count = total if show_all else min(total, COMMENTS_SHOWN)
+        answer.more_comments = total - answer.shown_count
+        answer.viewer_key = _viewer_key(user, answer, authors.get(answer.pk, []))
+        # Read only if the fragment is rendered after all (it left the cache since).
+        answer.shown_comments = SimpleLazyObject(partial(_shown_comments, answer))
+    if cached:
+        rendered = _not_cached(answers, fragments["fragment_generation"])
+        prefetch_related_objects(rendered, selectors.answer_comments())
+    else:
+        rendered = answers
+    for answer in rendered:
+        answer.shown_comments = list(answer.comments.all())[: answer.shown_count]
     context = {
         "question": question,
         "answers": answers,
@@ -135,17 +159,33 @@ def render_question_page(
         "answer_form": AnswerForm(),
         "comment_form": CommentForm(),
         **study.question_page_context(question, user),
-        **pagecache.fragment_context(question.pk),
+        **fragments,
         "csrf_token": pagecache.CSRF_PLACEHOLDER,
         **extra,
     }
-    if extra:  # a form shown again with its errors: nothing from the cache
-        context["fragment_seconds"] = 0
     response = render(request, "questions/question_detail.html", context, status=status)
     return pagecache.with_token(request, response)
 
 
-def _viewer_key(user, answer, comments) -> str:
+def _shown_comments(answer) -> list:
+    return list(selectors.visible_comments().filter(answer=answer)[: answer.shown_count])
+
+
+def _not_cached(answers: list, generation: str) -> list:
+    """The answers whose fragment (the template's ``{% cache ... answer ... %}``,
+    with the same key) is not in the cache: they are rendered, with their comments."""
+    keys = {
+        answer.pk: make_template_fragment_key(
+            "answer",
+            [answer.pk, generation, answer.viewer_key, answer.shown_count, position],
+        )
+        for position, answer in enumerate(answers, start=1)
+    }
+    found = caches["fragments"].get_many(keys.values())
+    return [answer for answer in answers if keys[answer.pk] not in found]
+
+
+def _viewer_key(user, answer, comment_authors: list[int | None]) -> str:
     """What an answer's fragment looks like to this reader: everything in it that
     is not the same for every reader (their vote, whether it is their answer or
     their comment, moderation links, proposals they may see)."""
@@ -155,7 +195,7 @@ def _viewer_key(user, answer, comments) -> str:
     if answer.author_id == user.pk:
         role = "author"
     # Their own comment (edit, delete) or a proposal they may see: theirs alone.
-    if any(comment.author_id == user.pk for comment in comments) or any(
+    if user.pk in comment_authors or any(
         role != "member" or proposal.author_id == user.pk for proposal in answer.pending_proposals
     ):
         role = f"{role}-{user.pk}"

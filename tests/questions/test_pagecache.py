@@ -7,7 +7,9 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from questions import pagecache, services, study
@@ -24,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ANY_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")  # in the forms and in hx-headers
+NONCE = re.compile(r' nonce="[^"]*"')  # members' pages are not cached whole
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +67,14 @@ def test_a_visitor_is_served_from_the_cache_without_a_query(page, django_assert_
         second = visit(question.get_absolute_url())
     assert ANY_TOKEN.sub("", first) == ANY_TOKEN.sub("", second)
     assert "Because the model overfits." in second
+
+
+def test_a_cached_page_carries_no_csp_nonce(page):
+    question, _ = page
+    for _ in range(2):
+        html = visit(question.get_absolute_url())
+        assert "htmx-2.min.js" in html
+        assert "nonce=" not in html
 
 
 def test_each_visitor_gets_their_own_working_csrf_token(page):
@@ -351,3 +362,37 @@ def test_each_reader_sees_their_own_vote_answer_and_proposals(page, commit):
         html = visit(url)
         assert "proposal-pending" not in html
         assert f"/answers/{own.pk}/edit/" not in html
+
+
+def test_a_warm_members_page_skips_the_comments_it_has_cached(page, commit):
+    question, _ = page
+    for number in range(3):
+        other = AnswerFactory(question=question, body=f"Answer {number}.")
+        for n in range(3):
+            commit(
+                lambda a=other, n=n: services.add_comment(
+                    author=UserFactory(), answer=a, body=f"c{n}"
+                )
+            )
+    reader = UserFactory()
+    client = Client()
+    client.force_login(reader)
+    url = question.get_absolute_url()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(url).content.decode()
+    # The comments themselves (bodies and authors) are loaded only to render.
+    assert len(warm) == len(cold) - 1
+    assert NONCE.sub("", ANY_TOKEN.sub("", first)) == NONCE.sub("", ANY_TOKEN.sub("", second))
+    assert second.count('class="comment"') == 9
+
+
+def test_a_fragment_gone_from_the_cache_since_still_shows_its_comments(page, commit):
+    question, answer = page
+    commit(lambda: services.add_comment(author=UserFactory(), answer=answer, body="Still here."))
+    reader = UserFactory()
+    # As if every fragment had been found, then dropped before the page was rendered.
+    with mock.patch("questions.views.reading._not_cached", return_value=[]):
+        _, html = member_page(reader, question.get_absolute_url())
+    assert "Still here." in html
