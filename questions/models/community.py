@@ -84,6 +84,11 @@ class Comment(models.Model):
         target = self.answer.question if self.answer_id else self.question
         return f"{target.get_absolute_url()}#comment-{self.pk}"
 
+    @property
+    def page_question_id(self) -> int:
+        """The question whose page shows this comment."""
+        return self.question_id or self.answer.question_id
+
     def render(self) -> None:
         self.body_html = render_markdown(self.body)
 

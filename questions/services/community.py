@@ -228,7 +228,7 @@ def edit_comment(*, user: User, comment: Comment, body: str) -> Comment:
     comment.body = body
     comment.render()
     comment.save(update_fields=["body", "body_html", "updated_at"])
-    pagecache.question_changed(comment.question_id or comment.answer.question_id)
+    pagecache.question_changed(comment.page_question_id)
     log_if_moderating(user, comment.author_id, Kind.EDIT, comment)
     return comment
 
@@ -242,7 +242,7 @@ def delete_comment(*, user: User, comment: Comment) -> Comment:
     _require_comment_in_reach(user, comment, "delete")
     comment.status = CommentStatus.DELETED
     comment.save(update_fields=["status", "updated_at"])
-    pagecache.question_changed(comment.question_id or comment.answer.question_id)
+    pagecache.question_changed(comment.page_question_id)
     log_if_moderating(user, comment.author_id, Kind.DELETE, comment)
     return comment
 

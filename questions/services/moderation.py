@@ -106,15 +106,10 @@ def _set_status(moderator: User, target: Target, status: str, action: str, reaso
     if model is Question:
         pagecache.site_changed()  # other questions' pages list it as related
     else:
-        pagecache.question_changed(_question_id(target))
+        question_id = target.question_id if model is Answer else target.page_question_id
+        pagecache.question_changed(question_id)
     log(moderator=moderator, action=action, target=target, reason=reason)
     return True
-
-
-def _question_id(target: Answer | Comment) -> int:
-    if isinstance(target, Answer) or target.question_id:
-        return target.question_id
-    return Answer.objects.values_list("question_id", flat=True).get(pk=target.answer_id)
 
 
 @transaction.atomic
