@@ -138,10 +138,11 @@ def render_question_page(
     else:
         authors = {a.pk: [comment.author_id for comment in a.comments.all()] for a in answers}
     for answer in answers:
-        total = len(authors.get(answer.pk, []))
+        comment_authors = authors.get(answer.pk, [])
+        total = len(comment_authors)
         answer.shown_count = total if show_all else min(total, COMMENTS_SHOWN)
         answer.more_comments = total - answer.shown_count
-        answer.viewer_key = _viewer_key(user, answer, authors.get(answer.pk, []))
+        answer.viewer_key = _viewer_key(user, answer, comment_authors)
         # Read only if the fragment is rendered after all (it left the cache since).
         answer.shown_comments = SimpleLazyObject(partial(_shown_comments, answer))
     if cached:
