@@ -171,6 +171,9 @@ def accept_proposal(
     answer = proposal.answer
     if not can_review(user, answer):
         raise PermissionDenied("Only the answer's author or a moderator can review proposals.")
+    # Lock the answer before reading its current revision: two reviewers accepting
+    # two proposals at once must not both see the same base and both succeed.
+    answer = Answer.objects.select_for_update().get(pk=answer.pk)
     proposal = _pending(proposal)
     _require_published_answer(answer)
     current = current_revision(answer)

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, Sum
 
 from questions import services
 from questions.models import Answer, Flag, Proposal, Vote
-from tests.factories import AIAnswerFactory, UserFactory
+from tests.factories import AIAnswerFactory, ModeratorFactory, UserFactory
 
 MEMBERS = 60
 
@@ -123,3 +123,64 @@ def test_a_double_submit_of_a_flag_or_a_proposal_keeps_one_and_fails_nothing_els
     assert _at_once(6, propose) == []
     assert Flag.objects.filter(answer=answer, reporter=member).count() == 1
     assert Proposal.objects.filter(answer=answer, author=member).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_accepting_two_proposals_at_once_lose_no_update():
+    """Both proposals were written against the same text: the first accept wins,
+    the second is told the answer changed (409 in the view), and the answer holds
+    the accepted proposal's text, never a second one silently dropped."""
+    answer = AIAnswerFactory(body="Validation loss is lower because of overfitting.")
+    first_mod, second_mod = ModeratorFactory(username="mod1"), ModeratorFactory(username="mod2")
+    proposals = [
+        services.propose_answer(
+            user=UserFactory(username=f"proposer{n}"),
+            answer=answer,
+            body=f"Dropout is active only in training (version {n}).",
+            reason="The answer blames overfitting.",
+        )
+        for n in range(2)
+    ]
+    accepted: list[Proposal] = []
+
+    def accept(reviewer, proposal):
+        def run():
+            try:
+                services.accept_proposal(
+                    user=reviewer, proposal=Proposal.objects.get(pk=proposal.pk)
+                )
+            except services.Conflict:
+                return
+            accepted.append(proposal)
+
+        return run
+
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(action):
+        try:
+            start.wait()
+            action()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(accept(reviewer, proposal),))
+        for reviewer, proposal in zip((first_mod, second_mod), proposals, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(accepted) == 1
+    answer.refresh_from_db()
+    assert answer.body == accepted[0].body
+    statuses = sorted(Proposal.objects.values_list("status", flat=True))
+    assert statuses == ["accepted", "pending"]
+    assert answer.revisions.count() == 2
