@@ -1,14 +1,23 @@
 """Members in the admin: search, content counts, reputation, suspensions.
 
 Moderators (not superusers) see a member's profile and can edit only the
-display name and bio; roles, passwords and permissions stay with superusers.
+display name and bio, and suspend or lift a suspension through the service.
+Everything that decides who can act as whom (passwords, e-mail addresses,
+usernames, staff and superuser flags, groups, permissions, sign-in accounts)
+stays with superusers, whatever model permissions a group is given.
 """
 
 from datetime import timedelta
 
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.admin import SocialAccountAdmin, SocialAppAdmin, SocialTokenAdmin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -40,6 +49,38 @@ def _count(model) -> Coalesce:
 class SuspendForm(forms.Form):
     days = forms.IntegerField(label="Suspend for (days)", min_value=1, max_value=3650, initial=7)
     reason = forms.CharField(label="Reason (shown to other moderators)", max_length=500)
+
+
+class SuperusersOnly:
+    """A ModelAdmin that only superusers see or use, whatever permissions a
+    group holds: roles, e-mail addresses and sign-in secrets let whoever edits
+    them act as someone else."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+for _model, _model_admin in [
+    (Group, DjangoGroupAdmin),
+    (EmailAddress, EmailAddressAdmin),
+    (SocialApp, SocialAppAdmin),
+    (SocialToken, SocialTokenAdmin),
+    (SocialAccount, SocialAccountAdmin),
+]:
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_model_admin.__name__, (SuperusersOnly, _model_admin), {}))
 
 
 @admin.register(User)
@@ -82,6 +123,13 @@ class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
 
     def has_add_permission(self, request):
         return request.user.is_superuser
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django lets anyone with ``change_user`` set any password here, the
+        superuser's included: only superusers may."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.display(description="answers", ordering="n_answers")
     def answer_count(self, obj) -> int:

@@ -4,6 +4,10 @@ that create the group and by the code that repairs it."""
 from django.db.models import Q
 
 # (app_label, model, actions). Moderators never get "delete": moderation hides.
+# "change" on users opens only the display name, the bio and the suspend/lift
+# actions (accounts/admin.py); passwords, e-mail, usernames, roles, groups and
+# sign-in accounts are superuser-only there whatever this list holds, so it
+# never needs auth, account or socialaccount permissions.
 MODERATOR_PERMISSIONS = [
     ("questions", "source", ("view", "add", "change")),
     ("questions", "topic", ("view", "add", "change")),

@@ -1,6 +1,7 @@
 """The admin site: its index opens on what needs a moderator's attention."""
 
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from questions.models import (
@@ -46,3 +47,10 @@ class MLQAAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "attention": self.attention(request)}
         return super().index(request, extra_context)
+
+    def password_change(self, request, extra_context=None):
+        """A moderator changes their own password where every member does (which
+        also e-mails the notice); the admin's own form is for superusers."""
+        if not request.user.is_superuser:
+            return redirect("account_change_password")
+        return super().password_change(request, extra_context)

@@ -141,6 +141,7 @@ class SourceAdmin(ChangesPagesMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "url"]
     prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name"]  # the count's GROUP BY drops Meta.ordering; autocomplete pages
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_questions=Count("questions"))
