@@ -28,6 +28,7 @@ from questions import services
 from questions.admin import ChangesPagesMixin, ReasonActionForm, action_reason
 from questions.models import Answer, Comment
 
+from . import services as account_services
 from .models import User
 from .reputation import reputation_expression
 
@@ -49,6 +50,10 @@ def _count(model) -> Coalesce:
 class SuspendForm(forms.Form):
     days = forms.IntegerField(label="Suspend for (days)", min_value=1, max_value=3650, initial=7)
     reason = forms.CharField(label="Reason (shown to other moderators)", max_length=500)
+
+
+class DeleteAccountsForm(forms.Form):
+    reason = forms.CharField(label="Reason (for the audit log)", max_length=500, required=False)
 
 
 class SuperusersOnly:
@@ -97,7 +102,7 @@ class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
         ("Suspension", {"fields": ["suspended_until", "suspension_reason"]}),
     ]
     readonly_fields = ["suspended_until", "suspension_reason"]
-    actions = ["suspend_selected", "lift_selected"]
+    actions = ["suspend_selected", "lift_selected", "delete_accounts"]
     action_form = ReasonActionForm
 
     def get_queryset(self, request):
@@ -122,6 +127,14 @@ class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
         return [field for field in MODERATOR_FIELDS if field not in ("display_name", "bio")]
 
     def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        """Nobody deletes a user row here: their votes would vanish from the scores
+        and their flags with them. Superusers use ``delete_accounts``."""
+        return False
+
+    def has_delete_account_permission(self, request) -> bool:
         return request.user.is_superuser
 
     def user_change_password(self, request, id, form_url=""):
@@ -187,3 +200,38 @@ class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
             for m in queryset
         )
         self.message_user(request, f"{done} suspension(s) lifted.")
+
+    @admin.action(description="Delete the selected accounts…", permissions=["delete_account"])
+    def delete_accounts(self, request, queryset):
+        """The deletion a member can ask for from their settings page, done for them."""
+        form = DeleteAccountsForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"reason": action_reason(request)},
+        )
+        if form.is_valid():
+            done = 0
+            for member in queryset:
+                try:
+                    account_services.delete_member_account(
+                        administrator=request.user,
+                        member=member,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    done += 1
+                except (ValidationError, PermissionDenied) as exc:
+                    text = " ".join(getattr(exc, "messages", [str(exc)]))
+                    self.message_user(request, f"{member}: {text}", messages.ERROR)
+            self.message_user(request, f"{done} account(s) deleted.")
+            return None
+        return TemplateResponse(
+            request,
+            "admin/accounts/user/delete_accounts.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Delete accounts",
+                "opts": self.model._meta,
+                "members": queryset,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

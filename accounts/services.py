@@ -1,12 +1,22 @@
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
 from questions import pagecache
-from questions.models import Answer, Bookmark, Proposal, ProposalStatus, Question, Vote
+from questions.models import (
+    Answer,
+    Bookmark,
+    ModerationAction,
+    Proposal,
+    ProposalStatus,
+    Question,
+    Vote,
+)
+from questions.services import moderation
 
 from .adapters import DELETED_USERNAME_PREFIX
 from .models import MODERATORS_GROUP, User
@@ -99,3 +109,24 @@ def delete_account(*, user: User) -> None:
     user.groups.clear()
     user.user_permissions.clear()
     pagecache.site_changed()  # their name on every page they wrote on
+
+
+@transaction.atomic
+def delete_member_account(*, administrator: User, member: User, reason: str = "") -> None:
+    """A superuser deletes a member's account from the admin.
+
+    The same deletion as the member's own (``delete_account``: what they
+    published and the flags they raised stay, their votes come off the scores),
+    recorded in the moderation log. Moderators suspend instead.
+    """
+    if not administrator.is_superuser:
+        raise PermissionDenied("Only an administrator deletes accounts; moderators suspend.")
+    if member.pk == administrator.pk:
+        raise ValidationError("Delete your own account from your settings page.")
+    moderation.log(
+        moderator=administrator, action=ModerationAction.Kind.DELETE, target=member, reason=reason
+    )
+    try:
+        delete_account(user=member)
+    except ValueError as exc:  # already deleted; the log entry is rolled back
+        raise ValidationError(str(exc)) from None

@@ -4,6 +4,8 @@ data moves."""
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,8 @@ from questions.models import (
     Bookmark,
     Comment,
     CommentStatus,
+    Flag,
+    ModerationAction,
     Proposal,
     ProposalStatus,
     Question,
@@ -224,3 +228,86 @@ def test_deleting_signs_out_every_session(client, member):
     response = client.post(reverse("delete_account"), {"confirm": "alice"})
     assert response["Location"] == reverse("home")
     assert other_device.get(reverse("profile_settings")).status_code == 302
+
+
+# --- Through the admin ---------------------------------------------------------
+
+
+def delete_through_the_admin(client, action: str, users, **extra):
+    return client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": action, ACTION_CHECKBOX_NAME: [u.pk for u in users], **extra},
+        follow=True,
+    )
+
+
+@pytest.fixture
+def flags(scene):
+    """alice flagged bob's answer; bob flagged alice's."""
+    return [
+        Flag.objects.create(reporter=scene["alice"], answer=scene["bobs_answer"], reason="spam"),
+        Flag.objects.create(reporter=scene["bob"], answer=scene["alices_answer"], reason="spam"),
+    ]
+
+
+def test_the_admin_deletes_an_account_only_through_the_service(admin_client, scene, flags):
+    alice = scene["alice"]
+    # Django's own delete (the page and the bulk action) would drop the user row:
+    # their votes would cascade away under the scores, and their flags with them.
+    url = reverse("admin:accounts_user_delete", args=[alice.pk])
+    assert admin_client.get(url).status_code == 403
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    delete_through_the_admin(admin_client, "delete_selected", [alice], post="yes")
+    assert User.objects.filter(pk=alice.pk, username="alice", is_active=True).exists()
+    assert Vote.objects.filter(user=alice).count() == 2
+
+    page = delete_through_the_admin(admin_client, "delete_accounts", [alice], reason="GDPR")
+    assert "credited to “deleted member”" in page.content.decode()
+    assert User.objects.get(pk=alice.pk).username == "alice"  # not before confirming
+    page = delete_through_the_admin(
+        admin_client, "delete_accounts", [alice], apply="1", reason="Asked by e-mail"
+    )
+    assert "1 account(s) deleted." in page.content.decode()
+
+    alice = User.objects.get(pk=alice.pk)
+    assert alice.public_name == "deleted member"
+    assert not alice.is_active
+    assert not Vote.objects.filter(user=alice).exists()
+    assert_scores_match_the_votes()
+    assert answer_counters(scene["bobs_answer"]) == (1, 1, 0)
+    # As the service does: flags (theirs and on their content) and their content stay,
+    # their bookmarks go.
+    assert set(Flag.objects.all()) == set(flags)
+    assert Answer.objects.get(pk=scene["alices_answer"].pk).status == Status.PUBLISHED
+    assert list(Bookmark.objects.all()) == [scene["bobs_bookmark"]]
+    entry = ModerationAction.objects.get()
+    assert (entry.action, entry.target_type, entry.target_repr, entry.reason) == (
+        "delete",
+        "user",
+        "alice",
+        "Asked by e-mail",
+    )
+
+
+def test_moderators_cannot_delete_accounts_in_the_admin(client, moderator, scene):
+    client.force_login(moderator)
+    alice = scene["alice"]
+    delete_through_the_admin(client, "delete_accounts", [alice], apply="1")
+    url = reverse("admin:accounts_user_delete", args=[alice.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert User.objects.get(pk=alice.pk).is_active
+    with pytest.raises(PermissionDenied):
+        services.delete_member_account(administrator=moderator, member=alice)
+
+
+def test_a_superuser_deletes_no_account_twice_nor_their_own(admin_client, admin_user, member):
+    delete_through_the_admin(admin_client, "delete_accounts", [member], apply="1")
+    page = delete_through_the_admin(
+        admin_client, "delete_accounts", [member, admin_user], apply="1"
+    )
+    html = page.content.decode()
+    assert "This account has already been deleted." in html
+    assert "Delete your own account from your settings page." in html
+    assert "0 account(s) deleted." in html
+    assert User.objects.get(pk=admin_user.pk).is_active
+    assert ModerationAction.objects.count() == 1
