@@ -58,7 +58,8 @@ migrations-check: $(RUNTIME_STAMP)
 
 ## check-deploy: Django's deployment checklist against the production settings
 check-deploy: $(RUNTIME_STAMP)
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	DJANGO_DEBUG=0 EMAIL_HOST=$${EMAIL_HOST:-localhost} \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 ## pygments-css: regenerate static/css/pygments.css after a Pygments upgrade

@@ -2,12 +2,21 @@
 from allauth's defaults. Everything else (sign-up, verification, reset, social
 log-in) is allauth's own code."""
 
+import logging
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
+from django.contrib import messages
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import User
+
+logger = logging.getLogger(__name__)
 
 # Deleted accounts are renamed to deleted-<id>; nobody else may take such a name.
 DELETED_USERNAME_PREFIX = "deleted-"
@@ -25,6 +34,55 @@ class AccountAdapter(DefaultAccountAdapter):
                 "Usernames starting with “deleted-” are reserved.", code="reserved"
             )
         return super().clean_username(username, shallow=shallow)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Send as allauth does; a mail server that is down or refuses costs the
+        member this e-mail (logged, and they are told), never the request: the
+        account or change the mail was about is already saved."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except OSError:  # SMTPException, refused or timed-out connections, TLS errors
+            logger.exception("could not send %s to %s", template_prefix, email)
+            _mail_failed(template_prefix, email)
+
+    def add_message(self, request, level, message_template=None, message_context=None,
+                    extra_tags="", message=None) -> None:  # fmt: skip
+        # allauth says "Confirmation email sent" right after trying: not when it failed.
+        unsent = getattr(request, "_mlqa_unsent_mail", set())
+        if message_template == "account/messages/email_confirmation_sent.txt" and (
+            (message_context or {}).get("email") in unsent
+        ):
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+
+# The mails a member asked for and waits for, by what they can do when one fails.
+# (An "account already exists" mail stands in for a verification at sign-up: it
+# must fail the same way, or the message would tell who has an account.)
+# Other mails are notices (password changed, address removed…): only logged.
+RESEND_VERIFICATION = {"email_confirmation_signup", "email_confirmation", "account_already_exists"}
+TRY_AGAIN = {"password_reset_key", "unknown_account", "login_code", "password_reset_code"}
+
+
+def _mail_failed(template_prefix: str, email: str) -> None:
+    """Tell the member in the page that the e-mail to ``email`` did not go out."""
+    request = context.request
+    name = template_prefix.removeprefix("account/email/")
+    if request is None or name not in RESEND_VERIFICATION | TRY_AGAIN:
+        return
+    request._mlqa_unsent_mail = {*getattr(request, "_mlqa_unsent_mail", ()), email}
+    if name in TRY_AGAIN:
+        then = "Please try again in a few minutes."
+    elif account_settings.EMAIL_VERIFICATION == account_settings.EmailVerificationMethod.MANDATORY:
+        then = "Sign in again in a few minutes and we will send it again."
+    else:
+        then = format_html(
+            'Re-send it from your <a href="{}">e-mail settings</a> in a few minutes.',
+            reverse("account_email"),
+        )
+    messages.error(
+        request, format_html("We could not send the e-mail to {} just now. {}", email, then)
+    )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

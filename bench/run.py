@@ -97,6 +97,7 @@ def django_environment() -> dict[str, str]:
         "DJANGO_SECRET_KEY": secret,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SSL_REDIRECT": "0",
+        "DJANGO_EMAIL_CONSOLE": "1",
         "DATABASE_URL": DATABASE_URL,
         "REDIS_URL": REDIS_URL,
         "DJANGO_LOG_LEVEL": "WARNING",

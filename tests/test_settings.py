@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -28,10 +28,41 @@ def test_check_deploy_is_clean_in_production_mode():
     result = manage(
         "check", "--deploy", "--fail-level", "WARNING",
         DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        EMAIL_HOST="smtp.example.org",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr
+
+
+SHOW_MAILER = "from django.conf import settings as s; print(s.MAILERS['default']['BACKEND'])"
+
+
+def test_production_refuses_to_start_without_a_mail_server():
+    """Otherwise sign-ups and password resets fail (or mail vanishes) for everyone."""
+    result = manage(
+        "shell", "-c", SHOW_MAILER, DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50)
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "EMAIL_HOST" in result.stderr
+    assert "DJANGO_EMAIL_CONSOLE=1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({"EMAIL_HOST": "smtp.example.org"}, "django.core.mail.backends.smtp.EmailBackend"),
+        ({"DJANGO_EMAIL_CONSOLE": "1"}, "django.core.mail.backends.console.EmailBackend"),
+    ],
+)
+def test_production_mails_over_smtp_or_to_the_console_when_told_so(env, backend):
+    result = manage(
+        "shell", "-c", SHOW_MAILER,
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), **env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == backend
 
 
 @pytest.mark.parametrize("key", ["", "short-and-weak"])

@@ -25,7 +25,7 @@ mkdir -p "$OUT"
 
 work=$(mktemp -d -t mlqa-lighthouse-site.XXXXXX)
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export DJANGO_DEBUG=0 DJANGO_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1
+export DJANGO_DEBUG=0 DJANGO_SSL_REDIRECT=0 DJANGO_EMAIL_CONSOLE=1 ALLOWED_HOSTS=127.0.0.1
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')}
 export DATABASE_URL="sqlite:///$work/db.sqlite3"
 unset REDIS_URL DJANGO_SETTINGS_MODULE

@@ -34,20 +34,30 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True
 # (which needs a max-age of a year); switch it off if subdomains are not HTTPS.
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 
-# Mail goes over SMTP: a local relay by default (like Django's own default),
-# or the server named by EMAIL_HOST.
-MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {
-            "host": env_str("EMAIL_HOST", "localhost"),
-            "port": env_int("EMAIL_PORT", 25),
-            "username": env_str("EMAIL_HOST_USER"),
-            "password": env_str("EMAIL_HOST_PASSWORD"),
-            "use_tls": env_bool("EMAIL_USE_TLS", False),
-            # Implicit TLS (usually port 465); use one of EMAIL_USE_TLS / EMAIL_USE_SSL.
-            "use_ssl": env_bool("EMAIL_USE_SSL", False),
-            "timeout": 10,
-        },
+# Mail goes over SMTP to EMAIL_HOST. Members cannot verify their address or reset
+# a password without it, so production refuses to start with no mail server,
+# unless DJANGO_EMAIL_CONSOLE=1 says on purpose to print mail to the log instead
+# (a demo, a benchmark, the test suite's servers).
+if env_bool("DJANGO_EMAIL_CONSOLE", False):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+elif env_str("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("EMAIL_HOST"),
+                "port": env_int("EMAIL_PORT", 25),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                # Implicit TLS (usually port 465); use one of EMAIL_USE_TLS / EMAIL_USE_SSL.
+                "use_ssl": env_bool("EMAIL_USE_SSL", False),
+                "timeout": 10,
+            },
+        }
     }
-}
+else:
+    raise ImproperlyConfigured(
+        "No mail server: set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, ... as needed) in "
+        "production, or DJANGO_EMAIL_CONSOLE=1 to print mail to the log instead."
+    )

@@ -69,6 +69,7 @@ def production(requests: list, migrate: bool = False, **env: str) -> list[dict]:
             **clean,
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_EMAIL_CONSOLE": "1",
             "DATABASE_URL": "sqlite://:memory:",
             "PROBE_REQUESTS": json.dumps(requests),
             "PROBE_MIGRATE": "1" if migrate else "",

@@ -103,6 +103,7 @@ def production_env() -> dict:
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_SSL_REDIRECT": "0",  # plain HTTP on the loopback
+        "DJANGO_EMAIL_CONSOLE": "1",
         "ALLOWED_HOSTS": "127.0.0.1",
         "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
         "PYTHONUNBUFFERED": "1",
