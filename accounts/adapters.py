@@ -8,18 +8,16 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 
+from . import names
 from .models import User
+from .names import DELETED_USERNAME_PREFIX  # noqa: F401 (accounts.services imports it here)
 
 logger = logging.getLogger(__name__)
-
-# Deleted accounts are renamed to deleted-<id>; nobody else may take such a name.
-DELETED_USERNAME_PREFIX = "deleted-"
 
 
 def user_display(user: User) -> str:
@@ -29,10 +27,10 @@ def user_display(user: User) -> str:
 
 class AccountAdapter(DefaultAccountAdapter):
     def clean_username(self, username: str, shallow: bool = False) -> str:
-        if username.lower().startswith(DELETED_USERNAME_PREFIX):
-            raise forms.ValidationError(
-                "Usernames starting with “deleted-” are reserved.", code="reserved"
-            )
+        """Normalise, refuse look-alikes of reserved names, then allauth's checks
+        (validators, taken names ignoring case) on the normalised name."""
+        username = names.normalize_username(username)
+        names.check_username(username)
         return super().clean_username(username, shallow=shallow)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
@@ -98,9 +96,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def populate_user(self, request, sociallogin, data):
         """Take the display name from the provider's profile as well."""
         user = super().populate_user(request, sociallogin, data)
+        # allauth checks the provider's username but keeps it as given.
+        user.username = names.normalize_username(user.username or "")
         full_name = data.get("name") or " ".join(
             part for part in (data.get("first_name"), data.get("last_name")) if part
         )
         max_length = User._meta.get_field("display_name").max_length
-        user.display_name = " ".join((full_name or "").split())[:max_length]
+        full_name = names.strip_invisible(full_name or "")
+        user.display_name = " ".join(full_name.split())[:max_length]
         return user

@@ -1,7 +1,10 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+
+from .names import DisplayNameValidator
 
 MODERATORS_GROUP = "Moderators"
 
@@ -13,6 +16,7 @@ class User(AbstractUser):
         max_length=80,
         blank=True,
         help_text="Shown next to your posts. Defaults to your username.",
+        validators=[DisplayNameValidator()],
     )
     bio = models.TextField(max_length=500, blank=True, help_text="A line or two about you.")
     # Set by a moderator; while suspended the account is inactive (no log-in).
@@ -23,6 +27,16 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         ordering = ["username"]
+        constraints = [
+            # Sign-up compares names ignoring case; this holds it under races and
+            # in the admin. (Names are stored NFKC-normalised: accounts/names.py.)
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message="A user with that username already exists "
+                "(usernames are compared ignoring case).",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.username

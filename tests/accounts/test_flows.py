@@ -211,7 +211,7 @@ def test_change_email_takes_effect_once_the_new_address_is_verified(client, memb
     [
         ("deleted-12", "are reserved"),
         ("Deleted-x", "are reserved"),
-        ("admin", "Username can not be used"),
+        ("admin", "This username is reserved"),
     ],
 )
 def test_usernames_that_would_mislead_are_refused(client, username, error):
