@@ -7,13 +7,15 @@ import logging
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import names
+from . import names, throttle
 from .models import User
 from .names import DELETED_USERNAME_PREFIX  # noqa: F401 (accounts.services imports it here)
 
@@ -32,6 +34,36 @@ class AccountAdapter(DefaultAccountAdapter):
         username = names.normalize_username(username)
         names.check_username(username)
         return super().clean_username(username, shallow=shallow)
+
+    # --- Failed sign-ins (accounts/throttle.py) ---------------------------------
+
+    def get_client_ip(self, request) -> str:
+        return throttle.client_ip(request)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Count the attempt (given back if it succeeds); past the limit, a 429."""
+        action, key = throttle.failure_scope(request, credentials)
+        self._login_failed_rl_usage = ratelimit.consume(
+            request, app="allauth.account", action=action, key=key
+        )
+        if not self._login_failed_rl_usage:
+            raise ImmediateHttpResponse(throttle.too_many_failures(request))
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        """After a password reset by e-mail, the account's failures are forgotten."""
+        login = throttle.login_key(credentials)
+        for action, key in [
+            ("login_failed", f"{login} from {throttle.client_ip(request)}"),
+            ("login_failed_known_browser", login),
+        ]:
+            ratelimit.clear(request, app="allauth.account", action=action, key=key)
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        throttle.remember_browser(request, response, user)
+        return response
+
+    # --- Mail -------------------------------------------------------------------
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Send as allauth does; a mail server that is down or refuses costs the
