@@ -1,9 +1,12 @@
-"""Requests carrying a NUL character are answered 400 before any view sees them."""
+"""Requests carrying a NUL character are answered 400 before any view sees them;
+a database timeout in a view is answered 503."""
 
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+
+from mlqa_site.views import database_busy, is_database_timeout
 
 NUL = "\x00"
 
@@ -33,3 +36,20 @@ class RejectNulMiddleware:
         ):
             raise BadRequest("A NUL character in the request.")
         return self.get_response(request)
+
+
+class DatabaseTimeoutMiddleware:
+    """A view whose query ran past the statement timeout, or waited past the lock
+    timeout, gets a 503 "busy, try again" instead of a 500: the request was fine,
+    the database could not serve it in time."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_database_timeout(exception):
+            return database_busy(request, exception)
+        return None

@@ -7,3 +7,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("questions.urls")),
 ]
+
+# A database timeout outside any view is a 503 too (mlqa_site.views).
+handler500 = "mlqa_site.views.server_error"

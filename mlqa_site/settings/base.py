@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from mlqa_site import FALSE_WORDS
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mlqa_site.middleware.DatabaseTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "mlqa_site.urls"
@@ -121,6 +123,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# PostgreSQL gives up on a statement, or on waiting for a lock, after this many
+# milliseconds (0: never). Web requests get short limits, so a held lock or a
+# slow query frees the worker with a 503 instead of tying it up; manage.py
+# commands other than runserver (migrations, imports, background jobs) run
+# with MLQA_DB_TIMEOUTS=command, set by manage.py, and the command limits.
+MLQA_DB_TIMEOUTS = env_str("MLQA_DB_TIMEOUTS", "web")
+if MLQA_DB_TIMEOUTS not in {"web", "command"}:
+    raise ImproperlyConfigured("MLQA_DB_TIMEOUTS must be 'web' or 'command'.")
+if MLQA_DB_TIMEOUTS == "web":
+    MLQA_DB_STATEMENT_TIMEOUT_MS = env_int("MLQA_DB_STATEMENT_TIMEOUT_MS", 5000)
+    MLQA_DB_LOCK_TIMEOUT_MS = env_int("MLQA_DB_LOCK_TIMEOUT_MS", 3000)
+else:
+    MLQA_DB_STATEMENT_TIMEOUT_MS = env_int("MLQA_DB_COMMAND_STATEMENT_TIMEOUT_MS", 0)
+    MLQA_DB_LOCK_TIMEOUT_MS = env_int("MLQA_DB_COMMAND_LOCK_TIMEOUT_MS", 0)
+
+
+def postgres_timeouts(*, statement_ms: int, lock_ms: int) -> str:
+    """libpq's ``options``: the server applies these limits to the whole session."""
+    return f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}"
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _timeouts = postgres_timeouts(
+        statement_ms=MLQA_DB_STATEMENT_TIMEOUT_MS, lock_ms=MLQA_DB_LOCK_TIMEOUT_MS
+    )
+    # Options given in DATABASE_URL come after, so they win.
+    _options["options"] = f"{_timeouts} {_options.get('options', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
