@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mlqa_site.settings.test")
+os.environ.setdefault("MLQA_DB_TIMEOUTS", "command")  # a long import, as a command
 
 WORDS = [
     "model", "data", "training", "loss", "gradient", "neural", "network", "feature",

@@ -101,6 +101,9 @@ def django_environment() -> dict[str, str]:
         "DATABASE_URL": DATABASE_URL,
         "REDIS_URL": REDIS_URL,
         "DJANGO_LOG_LEVEL": "WARNING",
+        # gunicorn serves web requests, with their database timeouts; this
+        # process's own loading runs as a command (main() switches it).
+        "MLQA_DB_TIMEOUTS": "web",
     }
 
 
@@ -229,6 +232,7 @@ class Server:
         self.log_path = RESULTS / "gunicorn.log"
         command = [
             sys.executable, "-m", "gunicorn", "mlqa_site.wsgi:application",
+            "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(workers),
             "--worker-class", worker_class,
@@ -520,6 +524,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     env = django_environment()
     os.environ.update(env)
+    # Loading the rows, indexing and VACUUM run long: no web request timeouts here.
+    os.environ["MLQA_DB_TIMEOUTS"] = "command"
     log(f"Preparing data in {DATABASE_URL} (Redis {REDIS_URL})")
     state = prepare_data(args, watch)
     (RESULTS / "answers.txt").write_text("".join(f"{pk}\n" for pk in state["answer_ids"]))
