@@ -4,6 +4,7 @@ readable 4xx, and query counts that do not grow with the data."""
 
 import re
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from unittest import mock
 
 import pytest
@@ -551,3 +552,19 @@ def test_export_queries_do_not_grow_with_data(client, alice):
     small = [_queries(client, url) for url in urls]
     _study_data(alice, 20)
     assert [_queries(client, url) for url in urls] == small
+
+
+def test_following_next_on_bookmarks_reaches_page_two(client, alice):
+    for n in range(views.BOOKMARKS_PER_PAGE + 1):
+        study.toggle_bookmark(user=alice, question=QuestionFactory(title=f"Bookmarked {n:02}"))
+    client.force_login(alice)
+    first = client.get("/bookmarks/")
+    match = re.search(r'<a href="([^"]*)"[^>]*rel="next"', first.content.decode())
+    assert match, "no Next link on the bookmarks page"
+    link = unescape(match.group(1))
+    assert not link.startswith("??")
+    second = client.get("/bookmarks/" + link)
+    assert second.context["page"].number == 2
+    shown = {b.question_id for b in second.context["page"].object_list}
+    assert len(shown) == 1
+    assert shown.isdisjoint({b.question_id for b in first.context["page"].object_list})

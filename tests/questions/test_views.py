@@ -1,3 +1,6 @@
+import re
+from html import unescape
+
 import pytest
 from django.db import connection
 
@@ -68,15 +71,28 @@ def test_home_with_htmx_returns_only_the_results_fragment(client):
     assert "1 question" in fragment
 
 
-def test_page_two_holds_the_questions_after_the_first_page(client, settings):
+def next_link(html: str) -> str:
+    """The href of the page's rel="next" link, as a browser would follow it."""
+    match = re.search(r'<a href="([^"]*)"[^>]*rel="next"', html)
+    assert match, "no Next link on the page"
+    return unescape(match.group(1))
+
+
+def test_following_next_reaches_page_two_and_keeps_the_search(client, settings):
     per_page = settings.MLQA_QUESTIONS_PER_PAGE
-    newest_first = [QuestionFactory() for _ in range(per_page + 1)][::-1]
-    first = client.get("/").context["page"]
-    assert list(first.object_list) == newest_first[:per_page]
-    response = client.get("/", {"page": "2"})
+    newest_first = [QuestionFactory(title=f"Dropout question {n}") for n in range(per_page + 1)]
+    newest_first.reverse()
+    QuestionFactory(title="Something about k-means")  # not a match
+    first = client.get("/", {"q": "dropout", "sort": "newest"})
+    assert list(first.context["page"].object_list) == newest_first[:per_page]
+    link = next_link(first.content.decode())
+    assert link.startswith("?")
+    assert not link.startswith("??")
+    response = client.get("/" + link)
     page = response.context["page"]
+    assert response.context["filters"].q == "dropout"
     assert (page.number, page.paginator.num_pages) == (2, 2)
-    assert list(page.object_list) == [newest_first[per_page]]  # the 21st newest
+    assert list(page.object_list) == [newest_first[per_page]]  # the 21st match
     assert newest_first[per_page].get_absolute_url() in response.content.decode()
     assert "Page 2 of 2" in response.content.decode()
 
