@@ -18,6 +18,7 @@ MODERATOR_PERMISSIONS = [
     ("questions", "comment", ("view", "change")),
     ("questions", "flag", ("view", "change")),
     ("questions", "vote", ("view",)),
+    ("questions", "verdict", ("view", "change")),
     ("questions", "moderationaction", ("view",)),
     ("questions", "interviewreport", ("view", "change")),
     ("accounts", "user", ("view", "change")),

@@ -17,6 +17,7 @@ from questions.models import (
     Vote,
 )
 from questions.services import moderation
+from questions.services.vetting import remove_verdicts
 
 from .adapters import DELETED_USERNAME_PREFIX
 from .models import MODERATORS_GROUP, User
@@ -71,7 +72,8 @@ def delete_account(*, user: User) -> None:
 
     What they published (answers, comments, questions, accepted proposals)
     stays, credited to "deleted member"; what was theirs alone goes: personal
-    data, sign-in methods, votes (answer scores recomputed exactly), bookmarks
+    data, sign-in methods, votes and verdicts (answer scores and verification
+    states recomputed exactly), bookmarks
     and practice history. Pending proposals are withdrawn. The user row stays,
     deactivated, so published content keeps an author and audit records their
     actor.
@@ -81,6 +83,7 @@ def delete_account(*, user: User) -> None:
         raise ValueError("This account has already been deleted.")
 
     remove_votes(user=user)
+    remove_verdicts(user=user)
 
     # Bookmarks carry the practice state; their reviews go with them.
     Question.objects.filter(bookmarks__user=user).update(

@@ -35,6 +35,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from questions.models import Answer, Origin, Question, Status
+from questions.models.answers import RANKING
 
 TITLE_MAX_LENGTH = 300  # Question.title
 AI_MODEL_MAX_LENGTH = 60  # Answer.ai_model
@@ -756,7 +757,7 @@ def export_items(
     if min_score is not None:
         answers = answers.filter(score__gte=min_score)
     best: dict[int, dict] = {}
-    ranked = answers.order_by("question_id", "-is_featured", "-score", "created_at", "id")
+    ranked = answers.order_by("question_id", *RANKING)
     for row in ranked.values("question_id", "body", "origin", "ai_model").iterator():
         best.setdefault(row["question_id"], row)
     items = []

@@ -1,10 +1,12 @@
-"""Atom feeds of new questions and new answers."""
+"""Atom feeds of new questions, new answers and AI answers judged wrong or corrected."""
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
-from .models import Answer, Question, Status
+from .models import Answer, Origin, Question, Status, Verification
 
 ITEMS = 30
 
@@ -63,3 +65,47 @@ class NewAnswersFeed(Feed):
 
     def item_updateddate(self, item: Answer):
         return item.updated_at
+
+
+class CorrectionsFeed(Feed):
+    """AI answers the community newly judged wrong or corrected: what a reader
+    who learnt from them should look at again."""
+
+    feed_type = Atom1Feed
+    title = "MLQA: AI answers judged wrong or corrected"
+    subtitle = "AI-generated answers that members found wrong, and their corrections."
+    link = reverse_lazy("ai_models")
+
+    def items(self):
+        return (
+            Answer.objects.published()
+            .filter(origin=Origin.AI, question__status=Status.PUBLISHED)
+            .filter(Q(verification=Verification.WRONG) | Q(corrected_at__isnull=False))
+            .select_related("question")
+            .order_by("-verification_changed_at", "-id")[:ITEMS]
+        )
+
+    def item_title(self, item: Answer) -> str:
+        what = "corrected" if item.is_corrected else "judged wrong"
+        return f"{item.ai_model}'s answer {what}: {item.question.title}"
+
+    def item_description(self, item: Answer) -> str:
+        if item.is_corrected:
+            lead = (
+                f"The AI draft by {escape(item.ai_model)} was corrected by members. The text now:"
+            )
+        else:
+            lead = (
+                f"{item.verdicts_wrong} of {item.verdict_total} members judged this answer by "
+                f"{escape(item.ai_model)} wrong. Its text:"
+            )
+        return f"<p>{lead}</p>{item.body_html}"
+
+    def item_pubdate(self, item: Answer):
+        return item.verification_changed_at or item.updated_at
+
+    def item_updateddate(self, item: Answer):
+        return item.verification_changed_at or item.updated_at
+
+    def item_author_name(self, item: Answer) -> str:
+        return f"{item.ai_model} (AI-generated)"

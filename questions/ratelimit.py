@@ -15,6 +15,7 @@ from accounts.models import User
 
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "vote": (30, 60),
+    "verdict": (30, 60),
     "comment": (10, 600),
     "post": (5, 3600),  # answers and proposals together
     "flag": (10, 86400),
@@ -22,6 +23,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
 }
 ACTION_WORDS = {
     "vote": "votes",
+    "verdict": "verdicts",
     "comment": "comments",
     "post": "answers or proposals",
     "flag": "flags",

@@ -30,6 +30,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Answer, Question
+from .models.answers import RANKING
 
 CONFIG = "english"
 # Marks that ts_headline puts around matches; swapped for <mark> after escaping.
@@ -188,7 +189,7 @@ def highlight_results(questions: list[Question], text: str) -> None:
     ranked = (
         Answer.objects.published()
         .filter(question__in=questions)
-        .order_by("question", "-is_featured", "-score", "created_at", "id")
+        .order_by("question", *RANKING)
         .values_list("question_id", "body_html")
     )
     for question_id, body_html in ranked:

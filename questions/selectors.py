@@ -2,12 +2,24 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 
 from . import search
 from .models import (
     Answer,
+    AnswerRevision,
     Comment,
     CommentStatus,
     Difficulty,
@@ -19,6 +31,9 @@ from .models import (
     Source,
     Status,
     Topic,
+    Verdict,
+    VerdictNoteStatus,
+    Verification,
     Vote,
 )
 
@@ -55,11 +70,7 @@ class QuestionFilters:
 
 
 def _top_answer() -> QuerySet[Answer]:
-    return (
-        Answer.objects.published()
-        .filter(question=OuterRef("pk"))
-        .order_by("-is_featured", "-score", "created_at", "id")
-    )
+    return Answer.objects.published().filter(question=OuterRef("pk")).ranked()
 
 
 def question_list(filters: QuestionFilters) -> QuerySet[Question]:
@@ -211,3 +222,87 @@ def related_questions(question: Question, *, limit: int = 5) -> QuerySet[Questio
 
 def topics_with_questions() -> QuerySet[Topic]:
     return Topic.objects.filter(questions__status=Status.PUBLISHED).distinct()
+
+
+# --- Vetting -----------------------------------------------------------------------
+
+VERDICT_NOTES_SHOWN = 10
+
+
+def attach_verdicts(answers: list[Answer], user) -> None:
+    """Set what the verdict box of each answer shows, in three queries whatever
+    the number of answers or verdicts: ``my_verdict`` (the reader's, or None),
+    ``verdict_notes`` (the latest notes that say what is wrong, those on the
+    current text first, at most VERDICT_NOTES_SHOWN) and ``correctors`` (the
+    members whose revisions changed the text, first to last)."""
+    if not answers:
+        return
+    by_id = {answer.pk: answer for answer in answers}
+    for answer in answers:
+        answer.my_verdict, answer.verdict_notes, answer.correctors = None, [], []
+
+    def mark(verdict: Verdict) -> Verdict:
+        verdict.is_current = verdict.revision_number == by_id[verdict.answer_id].revision_count
+        return verdict
+
+    with_number = Verdict.objects.annotate(revision_number=F("revision__number"))
+    if user.is_authenticated:
+        for verdict in with_number.filter(user=user, answer_id__in=by_id):
+            by_id[verdict.answer_id].my_verdict = mark(verdict)
+    current_first = Window(
+        RowNumber(),
+        partition_by=[F("answer_id")],
+        order_by=[
+            Case(
+                When(revision__number=F("answer__revision_count"), then=Value(0)), default=Value(1)
+            ).asc(),
+            F("updated_at").desc(),
+            F("id").desc(),
+        ],
+    )
+    notes = (
+        with_number.filter(answer_id__in=by_id, note_status=VerdictNoteStatus.PUBLISHED)
+        .exclude(note="")
+        .select_related("user")
+        .annotate(place=current_first)
+        .filter(place__lte=VERDICT_NOTES_SHOWN)
+        .order_by("answer_id", "place")
+    )
+    for verdict in notes:
+        by_id[verdict.answer_id].verdict_notes.append(mark(verdict))
+    revisions = (
+        AnswerRevision.objects.filter(answer_id__in=by_id, number__gt=1, author__isnull=False)
+        .select_related("author")
+        .order_by("answer_id", "number")
+    )
+    for revision in revisions:
+        correctors = by_id[revision.answer_id].correctors
+        if revision.author not in correctors:
+            correctors.append(revision.author)
+
+
+def review_queue(user, *, topic: Topic | None = None, skipped=()) -> QuerySet[Answer]:
+    """AI answers that need verdicts, for /review/: published, not settled by a
+    moderator, unreviewed or disputed, that the member has not judged in their
+    current form; fewest verdicts first, disputed before unreviewed, oldest first."""
+    judged = Verdict.objects.filter(
+        user=user, answer=OuterRef("pk"), revision__number=OuterRef("revision_count")
+    )
+    answers = (
+        Answer.objects.published()
+        .filter(
+            origin=Origin.AI,
+            question__status=Status.PUBLISHED,
+            verification__in=[Verification.UNREVIEWED, Verification.DISPUTED],
+            verification_confirmed_by__isnull=True,
+        )
+        .exclude(Exists(judged))
+        .exclude(pk__in=list(skipped))
+    )
+    if topic is not None:
+        answers = answers.filter(question__topics=topic)
+    total = F("verdicts_correct") + F("verdicts_partly") + F("verdicts_wrong")
+    disputed_first = Case(When(verification=Verification.DISPUTED, then=Value(0)), default=Value(1))
+    return answers.annotate(verdict_count=total).order_by(
+        "verdict_count", disputed_first, "created_at", "id"
+    )

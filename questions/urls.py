@@ -2,9 +2,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from .feeds import NewAnswersFeed, NewQuestionsFeed
+from .feeds import CorrectionsFeed, NewAnswersFeed, NewQuestionsFeed
 from .sitemaps import SITEMAPS
-from .views import community, reading
+from .views import community, reading, vetting
 
 urlpatterns = [
     path("", reading.question_list, name="home"),
@@ -13,6 +13,11 @@ urlpatterns = [
     path("questions/<int:pk>/answers/", community.answer_create, name="answer_create"),
     path("questions/<int:pk>/comments/", community.question_comments, name="question_comments"),
     path("answers/<int:pk>/vote/", community.vote, name="vote"),
+    path("answers/<int:pk>/verdict/", vetting.verdict, name="verdict"),
+    path("review/", vetting.review, name="review"),
+    path("review/skip/", vetting.review_skip, name="review_skip"),
+    path("models/", vetting.ai_models, name="ai_models"),
+    path("models/<slug:slug>/", vetting.ai_model_detail, name="ai_model_detail"),
     path("answers/<int:pk>/comments/", community.answer_comments, name="answer_comments"),
     path("answers/<int:pk>/edit/", community.answer_edit, name="answer_edit"),
     path("answers/<int:pk>/propose/", community.propose, name="propose"),
@@ -35,6 +40,7 @@ urlpatterns = [
     # Feeds and the sitemap answer any method unless told: a PUT gets a 405.
     path("feeds/questions/", require_safe(NewQuestionsFeed()), name="feed_questions"),
     path("feeds/answers/", require_safe(NewAnswersFeed()), name="feed_answers"),
+    path("feeds/corrections/", require_safe(CorrectionsFeed()), name="feed_corrections"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", reading.robots_txt, name="robots_txt"),
     path("healthz", reading.healthz, name="healthz"),

@@ -303,3 +303,10 @@ MLQA_QUESTIONS_PER_PAGE = 20
 # seconds at most; writes invalidate them at once. Off without a shared cache:
 # one process's memory cache would not see another's invalidations.
 MLQA_PAGE_CACHE_SECONDS = env_int("MLQA_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# Vetting (questions/vetting.py): an answer's state needs this many verdicts on
+# its current text; "verified" needs this share of "correct" ("partly" counts
+# half), "judged wrong" a majority of "wrong"; anything else is "disputed".
+MLQA_VERIFICATION = {
+    "min_verdicts": env_int("MLQA_VERIFICATION_MIN_VERDICTS", 3),
+    "verified_share": float(env_str("MLQA_VERIFICATION_VERIFIED_SHARE", "0.8")),
+}

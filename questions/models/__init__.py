@@ -1,8 +1,9 @@
-from .answers import Answer, AnswerRevision, Origin, Proposal, ProposalStatus
+from .answers import Answer, AnswerRevision, Origin, Proposal, ProposalStatus, Verification
 from .catalog import Difficulty, Question, Source, SourceKind, Status, Topic
 from .community import Comment, CommentStatus, Flag, FlagReason, FlagStatus, Vote
 from .moderation import ModerationAction
 from .study import Bookmark, InterviewLevel, InterviewReport, Review
+from .vetting import Verdict, VerdictNoteStatus, VerdictValue
 
 __all__ = [
     "Answer",
@@ -26,5 +27,9 @@ __all__ = [
     "SourceKind",
     "Status",
     "Topic",
+    "Verdict",
+    "VerdictNoteStatus",
+    "VerdictValue",
+    "Verification",
     "Vote",
 ]

@@ -1,8 +1,10 @@
 """Answers, every version of them, and members' proposals to improve them."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
 from questions.markdown import render_markdown
 
@@ -15,13 +17,35 @@ class Origin(models.TextChoices):
     IMPORTED = "imported", "Imported"
 
 
+class Verification(models.TextChoices):
+    """Where an answer's current text stands, by its members' verdicts."""
+
+    UNREVIEWED = "unreviewed", "Unreviewed"
+    VERIFIED = "verified", "Verified"
+    DISPUTED = "disputed", "Disputed"
+    WRONG = "wrong", "Judged wrong"
+
+
+# How a question's answers are ranked, everywhere: the moderator's pick first;
+# an answer judged wrong last; then by score, a verified answer before an
+# unverified one of equal score; then the oldest first.
+RANKING = (
+    F("is_featured").desc(),
+    Case(When(verification=Verification.WRONG, then=Value(1)), default=Value(0)).asc(),
+    F("score").desc(),
+    Case(When(verification=Verification.VERIFIED, then=Value(0)), default=Value(1)).asc(),
+    F("created_at").asc(),
+    F("id").asc(),
+)
+
+
 class AnswerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
     def ranked(self):
-        """Moderator's pick first, then the community's verdict, then age."""
-        return self.order_by("-is_featured", "-score", "created_at", "id")
+        """In the site's ranking (``RANKING``)."""
+        return self.order_by(*RANKING)
 
 
 class Answer(models.Model):
@@ -49,13 +73,51 @@ class Answer(models.Model):
     upvotes = models.PositiveIntegerField(default=0, editable=False)
     downvotes = models.PositiveIntegerField(default=0, editable=False)
     revision_count = models.PositiveIntegerField(default=0, editable=False)
+    # Verification (questions.services.vetting): the members' verdicts on the
+    # current revision, and the state they add up to.
+    verification = models.CharField(
+        max_length=10,
+        choices=Verification.choices,
+        default=Verification.UNREVIEWED,
+        editable=False,
+    )
+    verdicts_correct = models.PositiveIntegerField(default=0, editable=False)
+    verdicts_partly = models.PositiveIntegerField(default=0, editable=False)
+    verdicts_wrong = models.PositiveIntegerField(default=0, editable=False)
+    verification_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The moderator who confirmed or set the state of the current revision.",
+    )
+    verification_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the state last changed (the corrections feed orders by it).",
+    )
+    corrected_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an AI answer judged wrong or disputed was changed by the community.",
+    )
+    corrected_from = models.CharField(
+        max_length=10,
+        blank=True,
+        editable=False,
+        help_text="The state of the AI draft when it was corrected (wrong or disputed).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AnswerQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-is_featured", "-score", "created_at", "id"]
+        ordering = RANKING
         indexes = [
             models.Index(
                 fields=["question", "status", "-is_featured", "-score", "created_at"],
@@ -63,6 +125,7 @@ class Answer(models.Model):
             ),
             models.Index(fields=["status", "-created_at"], name="answer_status_new_idx"),
             models.Index(fields=["origin"], name="answer_origin_idx"),
+            models.Index(fields=["origin", "verification"], name="answer_verification_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -72,6 +135,14 @@ class Answer(models.Model):
             models.CheckConstraint(
                 condition=Q(score=F("upvotes") - F("downvotes")),
                 name="answer_score_is_up_minus_down",
+            ),
+            models.CheckConstraint(
+                condition=Q(verification__in=["unreviewed", "verified", "disputed", "wrong"]),
+                name="answer_verification_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrected_from__in=["", "wrong", "disputed"]),
+                name="answer_corrected_from_known",
             ),
         ]
 
@@ -88,6 +159,28 @@ class Answer(models.Model):
     @property
     def is_edited(self) -> bool:
         return self.revision_count > 1
+
+    @cached_property
+    def state_label(self):
+        """The state in words for the page (questions.vetting.label)."""
+        from questions.vetting import label
+
+        return label(self)
+
+    @property
+    def verdict_total(self) -> int:
+        """Counting verdicts on the current text."""
+        return self.verdicts_correct + self.verdicts_partly + self.verdicts_wrong
+
+    @property
+    def is_corrected(self) -> bool:
+        return self.corrected_at is not None
+
+    @property
+    def draft_state(self) -> str:
+        """How the AI's own draft fared: its state when the community corrected
+        it, or the current state if nobody has."""
+        return self.corrected_from or self.verification
 
     def render(self) -> None:
         self.body_html = render_markdown(self.body)

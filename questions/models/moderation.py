@@ -21,6 +21,7 @@ class ModerationAction(models.Model):
         MERGE = "merge", "Merged question"
         SUSPEND = "suspend", "Suspended member"
         LIFT_SUSPENSION = "lift", "Lifted suspension"
+        VERIFY = "verify", "Set verification"
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

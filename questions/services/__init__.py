@@ -42,8 +42,16 @@ from .moderation import (
     set_featured,
     suspend_member,
 )
+from .vetting import (
+    VERDICT_CHOICES,
+    give_verdict,
+    remove_verdicts,
+    set_verdict_hidden,
+    set_verification,
+)
 
 __all__ = [
+    "VERDICT_CHOICES",
     "Conflict",
     "accept_proposal",
     "add_comment",
@@ -59,6 +67,7 @@ __all__ = [
     "edit_answer",
     "edit_comment",
     "flag_content",
+    "give_verdict",
     "hide",
     "import_collection",
     "lift_suspension",
@@ -66,11 +75,14 @@ __all__ = [
     "propose_answer",
     "publish",
     "reject_proposal",
+    "remove_verdicts",
     "resolve_flag",
     "restore",
     "revise_answer",
     "rollback_answer",
     "set_featured",
+    "set_verdict_hidden",
+    "set_verification",
     "submit_question",
     "suspend_member",
     "withdraw_proposal",

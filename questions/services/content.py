@@ -6,6 +6,7 @@ never write counters or revisions themselves.
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
@@ -25,6 +26,7 @@ from questions.models import (
     Source,
     Status,
     Topic,
+    Verification,
     Vote,
 )
 from questions.search import index_questions
@@ -192,12 +194,14 @@ def _revise_answers(
     if len({answer.pk for answer, _, _ in changes}) != len(changes):
         raise ValueError("Each answer can be revised once per call.")
     locked: dict[int, tuple[int, str]] = {}
+    states: dict[int, tuple[str, str, bool]] = {}
     for chunk in _chunks([answer.pk for answer, _, _ in changes]):
         rows = Answer.objects.select_for_update().filter(pk__in=chunk)
-        locked.update(
-            (pk, (count, status))
-            for pk, count, status in rows.values_list("pk", "revision_count", "status")
-        )
+        for pk, count, status, origin, state, corrected in rows.values_list(
+            "pk", "revision_count", "status", "origin", "verification", "corrected_at"
+        ):
+            locked[pk] = (count, status)
+            states[pk] = (origin, state, corrected is not None)
     max_summary = AnswerRevision._meta.get_field("summary").max_length
     revisions = []
     for answer, body, summary in changes:
@@ -219,11 +223,15 @@ def _revise_answers(
     now = timezone.now()
     for chunk in _chunks([answer.pk for answer in answers]):
         Answer.objects.filter(pk__in=chunk).update(
-            revision_count=F("revision_count") + 1, updated_at=now
+            revision_count=F("revision_count") + 1,
+            updated_at=now,
+            verification_changed_at=now,
+            **_UNREVIEWED,
         )
     for answer in answers:
         answer.updated_at = now
     AnswerRevision.objects.bulk_create(revisions, batch_size=1000)
+    _restart_verification(answers, states, author=author, now=now)
     if reindex:
         published = {
             answer.question_id
@@ -234,6 +242,42 @@ def _revise_answers(
             index_questions(chunk)
     pagecache.question_changed(*{answer.question_id for answer in answers})
     return revisions
+
+
+# What a new revision does to an answer's verification (set with its revision count).
+_UNREVIEWED = {
+    "verification": Verification.UNREVIEWED,
+    "verdicts_correct": 0,
+    "verdicts_partly": 0,
+    "verdicts_wrong": 0,
+    "verification_confirmed_by": None,
+}
+
+
+def _restart_verification(
+    answers: list[Answer],
+    states: dict[int, tuple[str, str, bool]],
+    *,
+    author: User | None,
+    now: datetime,
+) -> None:
+    """New text starts unreviewed (``_UNREVIEWED``, stored with the revision
+    count): earlier verdicts stay on their revision and stop counting, and a
+    moderator's confirmation no longer applies. An AI answer judged wrong or
+    disputed that a member changed counts as corrected; its first correction
+    is kept, since it says how the AI's own draft fared."""
+    corrected: dict[str, list[int]] = {Verification.WRONG: [], Verification.DISPUTED: []}
+    for answer in answers:
+        origin, state, was_corrected = states[answer.pk]
+        if author is not None and origin == Origin.AI and state in corrected and not was_corrected:
+            corrected[state].append(answer.pk)
+            answer.corrected_at, answer.corrected_from = now, state
+        for name, value in _UNREVIEWED.items():
+            setattr(answer, name, value)
+        answer.verification_changed_at = now
+    for state, pks in corrected.items():
+        if pks:
+            Answer.objects.filter(pk__in=pks).update(corrected_at=now, corrected_from=state)
 
 
 def _chunks(items: list, size: int = 900) -> Iterable[list]:
