@@ -3,8 +3,11 @@
 Reputation = the sum of the votes received on the member's published answers
 (each answer's score is exactly its upvotes minus its downvotes)
 + ACCEPTED_PROPOSAL_CREDIT for each of their proposals that was accepted into
-a published answer of a published question. Hidden content does not count;
-restoring it brings its share back.
+a published answer of a published question
++ VERDICT_CREDIT for each of their verdicts that agrees with the settled state
+of the text it judged (correct on a verified answer, wrong on one judged wrong)
+- VERDICT_PENALTY for each that contradicts a state a moderator confirmed.
+Hidden content does not count; restoring it brings its share back.
 
 ``with_reputation`` annotates any user queryset (lists, leaderboards) in the
 same single query; ``reputation`` answers for one member using it.
@@ -13,8 +16,10 @@ same single query; ``reputation`` answers for one member using it.
 from django.db.models import (
     Count,
     Expression,
+    F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -22,11 +27,22 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from questions.models import Answer, Proposal, ProposalStatus, Status
+from questions.models import (
+    Answer,
+    Proposal,
+    ProposalStatus,
+    Status,
+    Verdict,
+    VerdictNoteStatus,
+    VerdictValue,
+    Verification,
+)
 
 from .models import User
 
 ACCEPTED_PROPOSAL_CREDIT = 2
+VERDICT_CREDIT = 1
+VERDICT_PENALTY = 1
 
 
 def _per_author(queryset: QuerySet, aggregate) -> Coalesce:
@@ -54,7 +70,40 @@ def reputation_expression() -> Expression:
     accepted = _per_author(
         Proposal.objects.filter(status=ProposalStatus.ACCEPTED, answer__in=visible), Count("pk")
     )
-    return votes + accepted * Value(ACCEPTED_PROPOSAL_CREDIT)
+    return (
+        votes
+        + accepted * Value(ACCEPTED_PROPOSAL_CREDIT)
+        + _verdicts(visible, agreeing=True) * Value(VERDICT_CREDIT)
+        - _verdicts(visible, agreeing=False) * Value(VERDICT_PENALTY)
+    )
+
+
+def _verdicts(visible: QuerySet, *, agreeing: bool) -> Coalesce:
+    """How many of the row's user's counting verdicts, on the current text of a
+    visible answer, agree with its state (or contradict a moderator's)."""
+    correct_on = Q(value=VerdictValue.CORRECT, answer__verification=Verification.VERIFIED)
+    wrong_on = Q(value=VerdictValue.WRONG, answer__verification=Verification.WRONG)
+    if agreeing:
+        matches = correct_on | wrong_on
+    else:
+        matches = Q(answer__verification_confirmed_by__isnull=False) & (
+            Q(value=VerdictValue.CORRECT, answer__verification=Verification.WRONG)
+            | Q(value=VerdictValue.WRONG, answer__verification=Verification.VERIFIED)
+        )
+    counted = (
+        Verdict.objects.filter(
+            matches,
+            user=OuterRef("pk"),
+            note_status=VerdictNoteStatus.PUBLISHED,
+            answer__in=visible,
+            revision__number=F("answer__revision_count"),
+        )
+        .order_by()
+        .values("user")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def with_reputation(users: QuerySet[User]) -> QuerySet[User]:

@@ -32,6 +32,9 @@ from .models import (
     Review,
     Source,
     Topic,
+    Verdict,
+    VerdictNoteStatus,
+    Verification,
     Vote,
 )
 from .search import index_questions
@@ -246,6 +249,56 @@ class QuestionAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin)
         )
 
 
+class VerificationFilter(admin.SimpleListFilter):
+    """Answers by verification state; "disputed" is the queue of answers whose
+    verdicts disagree, "corrected" the AI answers the community fixed."""
+
+    title = "verification"
+    parameter_name = "verification"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Verification.DISPUTED, "Disputed: verdicts disagree"),
+            (Verification.WRONG, "Judged wrong"),
+            (Verification.VERIFIED, "Verified"),
+            (Verification.UNREVIEWED, "Unreviewed"),
+            ("corrected", "Corrected AI answers"),
+            ("confirmed", "Confirmed by a moderator"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "corrected":
+                return queryset.filter(corrected_at__isnull=False)
+            case "confirmed":
+                return queryset.filter(verification_confirmed_by__isnull=False)
+            case state if state in Verification.values:
+                return queryset.filter(verification=state)
+        return queryset
+
+
+class VerdictInline(admin.TabularInline):
+    """Members' verdicts on the answer, with their notes (read-only: hide one
+    from the verdicts list)."""
+
+    model = Verdict
+    fields = ["user", "value", "note", "revision_number", "note_status", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "revision")
+
+    @admin.display(description="on revision")
+    def revision_number(self, obj):
+        return obj.revision.number
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Answer)
 class AnswerAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin):
     list_display = [
@@ -254,11 +307,14 @@ class AnswerAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin):
         "ai_model",
         "author",
         "status",
+        "verification",
+        "verdicts",
         "is_featured",
         "score",
         "created_at",
     ]
-    list_filter = ["status", "origin", "is_featured", "ai_model"]
+    list_filter = [VerificationFilter, "status", "origin", "is_featured", "ai_model"]
+    inlines = [VerdictInline]
     search_fields = ["body", "question__title", "author__username"]
     list_select_related = ["question", "author"]
     raw_id_fields = ["question", "author"]
@@ -266,6 +322,8 @@ class AnswerAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin):
     # status through the actions, so every change is audited.
     readonly_fields = ["question", "author", "body", "origin", "ai_model", "status",
                        "is_featured", "score", "upvotes", "downvotes", "revision_count",
+                       "verification", "verdicts_correct", "verdicts_partly", "verdicts_wrong",
+                       "verification_confirmed_by", "corrected_at", "corrected_from",
                        "created_at"]  # fmt: skip
     actions = [
         "hide_selected",
@@ -273,7 +331,48 @@ class AnswerAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin):
         "publish_selected",
         "feature_selected",
         "unfeature_selected",
+        "confirm_verified",
+        "confirm_wrong",
+        "confirm_disputed",
+        "hand_back_to_members",
     ]
+
+    @admin.display(description="verdicts (correct / partly / wrong)")
+    def verdicts(self, obj):
+        return f"{obj.verdicts_correct} / {obj.verdicts_partly} / {obj.verdicts_wrong}"
+
+    def _set_verification(self, request, queryset, state: str, done: str):
+        reason = action_reason(request)
+        if not reason:
+            text = "Type the reason next to the action: a state set by hand is explained."
+            self.message_user(request, text, messages.ERROR)
+            return
+        changed = 0
+        for answer in queryset:
+            try:
+                services.set_verification(
+                    moderator=request.user, answer=answer, state=state, reason=reason
+                )
+                changed += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{answer}: {_reason(exc)}", messages.WARNING)
+        self.message_user(request, f"{_plural(changed, 'answer')} {done}.")
+
+    @admin.action(description="Set the state: verified (with a reason)", permissions=["change"])
+    def confirm_verified(self, request, queryset):
+        self._set_verification(request, queryset, Verification.VERIFIED, "marked verified")
+
+    @admin.action(description="Set the state: judged wrong (with a reason)", permissions=["change"])
+    def confirm_wrong(self, request, queryset):
+        self._set_verification(request, queryset, Verification.WRONG, "marked judged wrong")
+
+    @admin.action(description="Set the state: disputed (with a reason)", permissions=["change"])
+    def confirm_disputed(self, request, queryset):
+        self._set_verification(request, queryset, Verification.DISPUTED, "marked disputed")
+
+    @admin.action(description="Hand the state back to members' verdicts", permissions=["change"])
+    def hand_back_to_members(self, request, queryset):
+        self._set_verification(request, queryset, "", "handed back to members' verdicts")
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
@@ -407,6 +506,59 @@ class VoteAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "answer__question__title"]
     list_select_related = ["user", "answer__question"]
     raw_id_fields = ["user", "answer"]
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    """Verdicts are members' words: moderators hide a bad one (it stops counting)
+    and restore it, never edit or delete it."""
+
+    list_display = [
+        "user",
+        "answer",
+        "value",
+        "short_note",
+        "revision",
+        "note_status",
+        "updated_at",
+    ]
+    list_filter = ["value", "note_status", "answer__verification"]
+    search_fields = ["note", "user__username", "answer__question__title"]
+    list_select_related = ["user", "answer__question", "revision"]
+    raw_id_fields = ["user", "answer", "revision"]
+    readonly_fields = ["user", "answer", "revision", "value", "note", "note_status", "created_at",
+                       "updated_at"]  # fmt: skip
+    exclude = ["note_html"]
+    action_form = ReasonActionForm
+    actions = ["hide_verdicts", "restore_verdicts"]
+
+    @admin.display(description="note")
+    def short_note(self, obj):
+        return obj.note[:80]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _set_hidden(self, request, queryset, hidden: bool, done: str):
+        reason, verdicts = action_reason(request), list(queryset)
+        for verdict in verdicts:
+            services.set_verdict_hidden(
+                moderator=request.user, verdict=verdict, hidden=hidden, reason=reason
+            )
+        self.message_user(request, f"{_plural(len(verdicts), 'verdict')} {done}.")
+
+    @admin.action(description="Hide the selected verdicts", permissions=["change"])
+    def hide_verdicts(self, request, queryset):
+        self._set_hidden(request, queryset.filter(note_status=VerdictNoteStatus.PUBLISHED),
+                         True, "hidden")  # fmt: skip
+
+    @admin.action(description="Restore the selected verdicts", permissions=["change"])
+    def restore_verdicts(self, request, queryset):
+        self._set_hidden(request, queryset.filter(note_status=VerdictNoteStatus.HIDDEN),
+                         False, "restored")  # fmt: skip
 
 
 @admin.register(Comment)

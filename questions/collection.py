@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.utils.html import escape
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -36,6 +37,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from questions.models import Answer, Origin, Question, Status
 from questions.models.answers import RANKING
+from questions.vetting import verification_text
 
 TITLE_MAX_LENGTH = 300  # Question.title
 AI_MODEL_MAX_LENGTH = 60  # Answer.ai_model
@@ -634,6 +636,9 @@ class ExportItem:
     answer: str
     ai_model: str = ""  # empty for a community answer
     source: ExportSource | None = None
+    # The answer's verification in words (questions.vetting.verification_text):
+    # listed after the tables, where parse_document passes over it.
+    verification: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -693,6 +698,19 @@ def render_document(
             question = markdown_to_cell(item.question)
             out.append(f"| {question} | {source} | {markdown_to_cell(item.answer)} |")
         out.append("")
+    # In the document's order (prompt sections, then tables), which an import
+    # keeps: the same file exports the same way again.
+    in_order = [item for source in sorted(prompts, key=lambda s: (s is not None, _source_order(s)))
+                for item in prompts[source]]  # fmt: skip
+    in_order += [item for model in models for item in table_rows[model]]
+    judged = [item for item in in_order if item.verification]
+    if judged:
+        out += ["### Verification of these answers", ""]
+        for item in judged:
+            # A paragraph that starts with the state: never a quote, a table or
+            # a link the parser would read as a question or a source.
+            first_line = " ".join(item.question.split("\n", 1)[0].split())
+            out += [f"{item.verification} · {escape(first_line)}", ""]
     return ExportLayout(
         text="\n".join(out),
         table_rows=sum(len(rows) for rows in table_rows.values()),
@@ -758,7 +776,10 @@ def export_items(
         answers = answers.filter(score__gte=min_score)
     best: dict[int, dict] = {}
     ranked = answers.order_by("question_id", *RANKING)
-    for row in ranked.values("question_id", "body", "origin", "ai_model").iterator():
+    state_fields = ("verification", "verdicts_correct", "verdicts_partly", "verdicts_wrong",
+                    "verification_confirmed_by_id", "corrected_at")  # fmt: skip
+    fields = ("question_id", "body", "origin", "ai_model", *state_fields)
+    for row in ranked.values(*fields).iterator():
         best.setdefault(row["question_id"], row)
     items = []
     questions = Question.objects.published().select_related("source").order_by("id")
@@ -773,6 +794,9 @@ def export_items(
                 answer=trim_blank_lines(answer["body"].replace("\r\n", "\n")),
                 ai_model=answer["ai_model"] if answer["origin"] == Origin.AI else "",
                 source=ExportSource(source.name, source.url) if source else None,
+                verification=verification_text(
+                    Answer(**{name: answer[name] for name in state_fields})
+                ),
             )
         )
     return items

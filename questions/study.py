@@ -62,6 +62,7 @@ from .models import (
     Topic,
 )
 from .models.study import recent_report
+from .vetting import verification_text
 
 NOTE_MAX = Bookmark._meta.get_field("note").max_length
 COMPANY_MAX = InterviewReport._meta.get_field("company").max_length
@@ -723,7 +724,11 @@ def _anki_fields(bookmark: Bookmark, base_url: str) -> list[str]:
         back = "<p><em>No answer yet.</em></p>"
     else:
         css = "badge ai" if answer.origin == Origin.AI else "badge"
-        back = f'<p><span class="{css}">{escape(answer_label(answer))}</span></p>{answer.body_html}'
+        back = (
+            f'<p><span class="{css}">{escape(answer_label(answer))}</span> '
+            f'<span class="state">{escape(verification_text(answer))}</span></p>'
+            f"{answer.body_html}"
+        )
     source = ""
     if question.source:
         source = escape(question.source.name)
@@ -786,6 +791,7 @@ CSV_COLUMNS = [
     "difficulty",
     "answer",
     "answer_origin",
+    "answer_verification",
     "note",
     "bookmarked_at",
     "practice_state",
@@ -816,6 +822,7 @@ def build_csv(bookmarks: list[Bookmark], *, base_url: str) -> str:
             question.difficulty,
             answer.body if answer else "",
             (answer.ai_model if answer.origin == Origin.AI else answer.origin) if answer else "",
+            verification_text(answer),
             bookmark.note,
             bookmark.created_at.astimezone(UTC).isoformat(timespec="seconds"),
             bookmark.practice_label.lower(),
@@ -872,4 +879,5 @@ def _export_item(bookmark: Bookmark) -> collection.ExportItem:
         answer=collection.trim_blank_lines(answer.body.replace("\r\n", "\n")) if answer else "",
         ai_model=(answer.ai_model if answer.origin == Origin.AI else "Community") if answer else "",
         source=collection.ExportSource(source.name, source.url) if source else None,
+        verification=verification_text(answer),
     )

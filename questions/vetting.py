@@ -135,3 +135,17 @@ def label(answer) -> StateLabel:
         detail=detail,
         confirmed=answer.verification_confirmed_by_id is not None,
     )
+
+
+def verification_text(answer) -> str:
+    """The answer's verification in a line, for exports ("Verified: 5 of 5
+    members say correct"; "AI draft corrected by members; not yet reviewed")."""
+    if answer is None:
+        return ""
+    label = answer.state_label
+    text = f"{label.badge}: {label.detail}"
+    if label.confirmed:
+        text += " (confirmed by a moderator)"
+    if answer.is_corrected:
+        text = f"AI draft corrected by members; now {text[0].lower()}{text[1:]}"
+    return text

@@ -152,9 +152,5 @@ class Migration(migrations.Migration):
             model_name='verdict',
             constraint=models.CheckConstraint(condition=models.Q(('value', 'correct'), models.Q(('note', ''), _negated=True), _connector='OR'), name='verdict_doubt_has_note'),
         ),
-        migrations.AlterModelOptions(
-            name='answer',
-            options={'ordering': (models.OrderBy(models.F('is_featured'), descending=True), models.OrderBy(models.Case(models.When(then=models.Value(1), verification='wrong'), default=models.Value(0))), models.OrderBy(models.F('score'), descending=True), models.OrderBy(models.Case(models.When(then=models.Value(0), verification='verified'), default=models.Value(1))), models.OrderBy(models.F('created_at')), models.OrderBy(models.F('id')))},
-        ),
         migrations.RunPython(grant_moderators, revoke_moderators),
     ]

@@ -117,7 +117,9 @@ class Answer(models.Model):
     objects = AnswerQuerySet.as_manager()
 
     class Meta:
-        ordering = RANKING
+        # Plain fields: AnswerRevision and others order "by answer" through this,
+        # which Django cannot do with RANKING's expressions. Pages use ranked().
+        ordering = ["-is_featured", "-score", "created_at", "id"]
         indexes = [
             models.Index(
                 fields=["question", "status", "-is_featured", "-score", "created_at"],

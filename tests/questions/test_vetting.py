@@ -454,3 +454,71 @@ def test_concurrent_verdicts_keep_the_counts_exact():
     assert (answer.verdicts_wrong, answer.verdicts_correct) == (10, 10)
     assert Verdict.objects.filter(answer=answer).count() == 20
     assert answer.verification == Verification.DISPUTED
+
+
+# --- Moderation in the admin -------------------------------------------------------
+
+
+def test_admin_disputed_queue_verdicts_inline_and_state_actions(client):
+    moderator = ModeratorFactory()
+    disputed = judge(AIAnswerFactory(), "correct", "wrong", "partly")
+    verified = judge(AIAnswerFactory(), "correct", "correct", "correct")
+    client.force_login(moderator)
+    changelist = reverse("admin:questions_answer_changelist")
+    page = client.get(changelist + "?verification=disputed").content.decode()
+    assert f"/admin/questions/answer/{disputed.pk}/change/" in page
+    assert f"/admin/questions/answer/{verified.pk}/change/" not in page
+    change = client.get(reverse("admin:questions_answer_change", args=[disputed.pk]))
+    assert WRONG_NOTE in change.content.decode()
+    # Setting a state needs a reason…
+    client.post(
+        changelist,
+        {"action": "confirm_wrong", "_selected_action": [disputed.pk], "reason": ""},
+    )
+    disputed.refresh_from_db()
+    assert disputed.verification == "disputed"
+    client.post(
+        changelist,
+        {"action": "confirm_wrong", "_selected_action": [disputed.pk], "reason": "Off by one."},
+    )
+    disputed.refresh_from_db()
+    assert (disputed.verification, disputed.verification_confirmed_by) == ("wrong", moderator)
+    assert ModerationAction.objects.filter(action="verify", reason__contains="Off by one.").exists()
+
+
+def test_admin_hides_a_verdict_and_it_stops_counting(client):
+    moderator = ModeratorFactory()
+    answer = judge(AIAnswerFactory(), "wrong", "wrong", "wrong")
+    spam = Verdict.objects.filter(answer=answer).first()
+    client.force_login(moderator)
+    changelist = reverse("admin:questions_verdict_changelist")
+    assert client.get(changelist).status_code == 200
+    client.post(changelist, {"action": "hide_verdicts", "_selected_action": [spam.pk]})
+    spam.refresh_from_db()
+    answer.refresh_from_db()
+    assert spam.note_status == "hidden"
+    assert (answer.verdicts_wrong, answer.verification) == (2, "unreviewed")
+    assert ModerationAction.objects.filter(action="hide", target_type="verdict").exists()
+    # Moderators cannot add or delete verdicts.
+    assert client.get(reverse("admin:questions_verdict_add")).status_code == 403
+    assert client.get(reverse("admin:questions_verdict_delete", args=[spam.pk])).status_code == 403
+
+
+def test_verdicts_that_agree_with_the_settled_state_earn_reputation():
+    from accounts.reputation import reputation
+
+    right, wrong_guess = UserFactory(username="sharp"), UserFactory(username="hasty")
+    answer = AIAnswerFactory()
+    services.give_verdict(user=right, answer=answer, value="wrong", note=WRONG_NOTE)
+    services.give_verdict(user=wrong_guess, answer=answer, value="correct")
+    assert reputation(right) == 0  # nothing settled yet
+    judge(answer, "wrong", "wrong")
+    assert (reputation(right), reputation(wrong_guess)) == (1, 0)
+    # A moderator confirms the state: the contradicting verdict now costs a point.
+    services.set_verification(
+        moderator=ModeratorFactory(), answer=answer, state="wrong", reason="Off by one."
+    )
+    assert (reputation(right), reputation(wrong_guess)) == (1, -1)
+    # New text: old verdicts no longer count either way.
+    services.edit_answer(user=ModeratorFactory(), answer=answer, body="A corrected text.")
+    assert (reputation(right), reputation(wrong_guess)) == (0, 0)
