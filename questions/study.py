@@ -47,7 +47,7 @@ from django.utils.html import escape
 
 from accounts.models import User
 
-from . import collection, pagecache
+from . import collection, pagecache, selectors
 from .models import (
     Answer,
     Bookmark,
@@ -530,6 +530,9 @@ def practice_session(user: User, *, now: datetime | None = None) -> PracticeSess
     )
     if card is not None:
         attach_best_answers([card])
+        if card.best_answer is not None:
+            # After the reveal the candidate can judge the answer in one click.
+            selectors.attach_verdicts([card.best_answer], user)
         session.card = card
         session.previews = next_intervals(card, now)
     return session
