@@ -25,6 +25,7 @@ from questions.models import (
     Proposal,
     Question,
     Review,
+    Verdict,
     Vote,
 )
 from tests.factories import (
@@ -82,6 +83,8 @@ EXPECTED = {
     "questions.AnswerRevision": READ_ONLY,
     "questions.Proposal": EDIT,
     "questions.Vote": READ_ONLY,
+    # Verdicts: every field read-only; the change permission is for hide / restore.
+    "questions.Verdict": EDIT,
     "questions.Comment": EDIT,
     "questions.Flag": EDIT,
     "questions.ModerationAction": READ_ONLY,
@@ -106,7 +109,12 @@ EXPECTED_ACTIONS = {
         "publish_selected",
         "feature_selected",
         "unfeature_selected",
+        "confirm_verified",
+        "confirm_wrong",
+        "confirm_disputed",
+        "hand_back_to_members",
     },
+    "questions.Verdict": {"hide_verdicts", "restore_verdicts"},
     "questions.Proposal": {"accept_selected", "reject_selected"},
     "questions.Comment": {"hide_selected", "restore_selected"},
     "questions.Flag": {"resolve_and_hide", "resolve_and_keep", "dismiss_selected"},
@@ -171,6 +179,9 @@ def objects(root, moderator, member) -> dict[str, list]:
         answer.revisions.get(),
         Proposal.objects.create(answer=answer, author=root, body="Better.", reason="Clearer"),
         Vote.objects.create(user=root, answer=answer, value=Vote.UP),
+        Verdict.objects.create(
+            user=root, answer=answer, revision=answer.revisions.get(), value="correct"
+        ),
         CommentFactory(answer=answer, author=member),
         Flag.objects.create(reporter=root, answer=answer, reason=FlagReason.SPAM),
         ModerationAction.objects.create(
