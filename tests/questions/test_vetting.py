@@ -522,3 +522,24 @@ def test_verdicts_that_agree_with_the_settled_state_earn_reputation():
     # New text: old verdicts no longer count either way.
     services.edit_answer(user=ModeratorFactory(), answer=answer, body="A corrected text.")
     assert (reputation(right), reputation(wrong_guess)) == (0, 0)
+
+
+def test_review_page_query_count_does_not_grow(client, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(member)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("review")).status_code == 200
+        return len(captured)
+
+    judge(AIAnswerFactory(), "correct", "wrong")
+    small = count()
+    for _ in range(6):
+        answer = judge(AIAnswerFactory(), "correct", "partly")
+        services.give_verdict(user=member, answer=answer, value="wrong", note=WRONG_NOTE)
+    for _ in range(4):
+        AIAnswerFactory()
+    assert count() == small
