@@ -1,7 +1,10 @@
-"""Load MLQA's demo content: sources, topics, members, questions, answers, votes.
+"""Load MLQA's demo content: sources, topics, members, questions, answers,
+votes, and the vetting of the AI answers (verdicts, corrections, a moderator's
+confirmations) by more than one AI model.
 
 Idempotent: running it again adds only what is missing and changes nothing
-that is already there (matched by slug, username and question title).
+that is already there (matched by slug, username and question title; an AI
+answer by its model, a verdict by its member, a correction by its proposer).
 """
 
 import tomllib
@@ -22,11 +25,14 @@ from questions.models import (
     Comment,
     Flag,
     FlagReason,
+    ModerationAction,
     Origin,
     Proposal,
     Question,
     Source,
+    Status,
     Topic,
+    Verdict,
 )
 
 DISTILLATION_CAVEAT = (
@@ -51,7 +57,7 @@ DEMO_ACCOUNTS = {
 
 
 class Command(BaseCommand):
-    help = "Load the demo questions, answers, votes and the demo log-ins (idempotent)."
+    help = "Load the demo questions, answers, votes, verdicts and the demo log-ins (idempotent)."
 
     def handle(self, *args, **options):
         content = tomllib.loads(CONTENT.read_text(encoding="utf-8"))
@@ -61,6 +67,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Demo data: {questions} new questions ({skipped} already there), "
                 "{answers} answers, {votes} votes, {comments} comments, "
+                "{verdicts} verdicts, {corrections} corrected answer(s), "
+                "{confirmations} state(s) confirmed by the moderator, "
                 "{members} new members; moderation queue: {proposals} proposal(s), "
                 "{flags} flag(s), {pending} question(s) waiting.".format_map(counts)
             )
@@ -97,23 +105,101 @@ class Command(BaseCommand):
             counts["members"] += created
 
         now = timezone.now()
-        existing = set(Question.objects.values_list("title", flat=True))
+        titles = [row["title"] for row in content["questions"]]
+        existing = {q.title: q for q in Question.objects.filter(title__in=titles)}
         for row in content["questions"]:
-            if row["title"] in existing:
+            question = existing.get(row["title"])
+            if question is None:
+                asked_at = now - timedelta(days=row["days_ago"])
+                question = self.question(row, sources, topics, users, asked_at, counts)
+            else:
                 counts["skipped"] += 1
-                continue
-            self.question(
-                row, sources, topics, users, now - timedelta(days=row["days_ago"]), counts
-            )
+            if question.status == Status.PUBLISHED:
+                self.vet_question(row, question, users, counts)
         self.moderation_queue(users, counts)
         return counts
+
+    def vet_question(self, row, question, users, counts) -> None:
+        """The other AI models' answers, then the vetting of every answer the
+        row describes: its AI answer (the row's own ``verdicts``, ``correction``
+        and ``confirm``), the other models' answers and the community answers."""
+        answers = question.answers.order_by("pk")
+        ai = answers.filter(origin=Origin.AI, ai_model=row.get("ai_model", AI_MODEL)).first()
+        if ai is not None:
+            self.vet(ai, row, users, counts)
+        for spec in row.get("ai_answers", []):
+            other = answers.filter(origin=Origin.AI, ai_model=spec["model"]).first()
+            if other is None:
+                other = self.answer(
+                    question,
+                    body=spec["body"],
+                    author=None,
+                    origin=Origin.AI,
+                    ai_model=spec["model"],
+                    up=spec.get("upvoters", []),
+                    down=spec.get("downvoters", []),
+                    at=question.created_at + timedelta(minutes=10),
+                    users=users,
+                    counts=counts,
+                )
+            self.vet(other, spec, users, counts)
+        for spec in row.get("community_answers", []):
+            if "verdicts" in spec:
+                mine = answers.filter(origin=Origin.COMMUNITY, author=users[spec["author"]])
+                if (answer := mine.first()) is not None:
+                    self.vet(answer, spec, users, counts)
+
+    def vet(self, answer, spec, users, counts) -> None:
+        """The verdicts on ``answer``; then its correction, a proposal the demo
+        moderator accepts (so an AI draft judged wrong shows as corrected), with
+        the verdicts on the corrected text; then a moderator's confirmation.
+        Each step is skipped when it was done before."""
+        if answer.status != Status.PUBLISHED:
+            return
+        moderator = users["moderator"]
+        self.verdicts(answer, spec.get("verdicts", []), users, counts)
+        if correction := spec.get("correction"):
+            author = users[correction["author"]]
+            if not Proposal.objects.filter(answer=answer, author=author).exists():
+                body = correction.get("body") or (
+                    answer.body.rstrip() + "\n\n" + correction["append"]
+                )
+                proposal = services.propose_answer(
+                    user=author, answer=answer, body=body, reason=correction["reason"]
+                )
+                services.accept_proposal(user=moderator, proposal=proposal)
+                counts["corrections"] += 1
+            self.verdicts(answer, correction.get("verdicts", []), users, counts)
+        if confirm := spec.get("confirm"):
+            done = ModerationAction.objects.filter(
+                action=ModerationAction.Kind.VERIFY, target_type="answer", target_id=answer.pk
+            )
+            if not done.exists():
+                services.set_verification(
+                    moderator=moderator,
+                    answer=answer,
+                    state=confirm["state"],
+                    reason=confirm["reason"],
+                )
+                counts["confirmations"] += 1
+
+    def verdicts(self, answer, rows, users, counts) -> None:
+        judged = set(Verdict.objects.filter(answer=answer).values_list("user_id", flat=True))
+        for row in rows:
+            member = users[row["member"]]
+            if member.pk in judged:
+                continue
+            services.give_verdict(
+                user=member, answer=answer, value=row["value"], note=row.get("note", "")
+            )
+            counts["verdicts"] += 1
 
     def moderation_queue(self, users, counts) -> None:
         """A little work for the demo moderator: a proposal, a flag, a new question."""
         distillation = Question.objects.filter(title__startswith="Why do we shrink a big").first()
         loss = Question.objects.filter(title__startswith="When training a large language").first()
-        if distillation and not Proposal.objects.filter(author=users["chen"]).exists():
-            ai = distillation.answers.get(origin=Origin.AI)
+        ai = distillation and distillation.answers.filter(origin=Origin.AI).order_by("pk").first()
+        if ai and not Proposal.objects.filter(answer=ai, author=users["chen"]).exists():
             services.propose_answer(
                 user=users["chen"],
                 answer=ai,
@@ -124,7 +210,7 @@ class Command(BaseCommand):
         if loss and not Flag.objects.filter(reporter=users["gwen"]).exists():
             services.flag_content(
                 user=users["gwen"],
-                target=loss.answers.get(origin=Origin.AI),
+                target=loss.answers.filter(origin=Origin.AI).order_by("pk").first(),
                 reason=FlagReason.INCORRECT,
                 note="Blames overfitting; dropout and epoch-averaged training loss explain it.",
             )
@@ -155,7 +241,7 @@ class Command(BaseCommand):
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         return user, created
 
-    def question(self, row, sources, topics, users, asked_at, counts) -> None:
+    def question(self, row, sources, topics, users, asked_at, counts) -> Question:
         question = services.create_question(
             title=row["title"],
             body=row.get("body", ""),
@@ -165,6 +251,7 @@ class Command(BaseCommand):
             topics=[topics[slug] for slug in row["topics"]],
         )
         Question.objects.filter(pk=question.pk).update(created_at=asked_at, updated_at=asked_at)
+        question.created_at = question.updated_at = asked_at
         counts["questions"] += 1
 
         answers = [
@@ -173,6 +260,7 @@ class Command(BaseCommand):
                 body=row["ai_answer"],
                 author=None,
                 origin=Origin.AI,
+                ai_model=row.get("ai_model", AI_MODEL),
                 up=row.get("ai_upvoters", []),
                 down=row.get("ai_downvoters", []),
                 at=asked_at + timedelta(minutes=5),
@@ -210,16 +298,29 @@ class Command(BaseCommand):
             at = asked_at + timedelta(days=2, hours=index)
             Comment.objects.filter(pk=created.pk).update(created_at=at, updated_at=at)
             counts["comments"] += 1
+        return question
 
     def answer(
-        self, question, *, body, author, origin, up, down, at, users, counts, featured=False
+        self,
+        question,
+        *,
+        body,
+        author,
+        origin,
+        up,
+        down,
+        at,
+        users,
+        counts,
+        ai_model="",
+        featured=False,
     ):
         answer = services.create_answer(
             question=question,
             body=body,
             author=author,
             origin=origin,
-            ai_model=AI_MODEL if origin == Origin.AI else "",
+            ai_model=ai_model,
             is_featured=featured,
         )
         Answer.objects.filter(pk=answer.pk).update(created_at=at, updated_at=at)
