@@ -155,11 +155,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
+    # Redis unavailable is a miss, not an error (mlqa_site/cache.py): a frozen Redis
+    # costs a request the timeouts below, then this process leaves it alone for
+    # REDIS_RETRY_SECONDS; the rate limits count per process meanwhile.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mlqa_site.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mlqa",
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_CONNECT_TIMEOUT_MS", 200) / 1000,
+                "socket_timeout": env_int("REDIS_TIMEOUT_MS", 500) / 1000,
+                "RETRY_AFTER": env_int("REDIS_RETRY_SECONDS", 5),
+                # The counters of questions/ratelimit.py and of allauth's rate limits.
+                "LOCAL_FALLBACK": ["ratelimit:", "allauth:rl:"],
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from mlqa_site.cache import status as cache_status
 from questions import pagecache, search, selectors, study
 from questions.forms import AnswerForm, CommentForm
 from questions.models import Difficulty, Question, Source, Status, Topic
@@ -222,7 +223,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness and readiness: 200 only when the database answers."""
+    """Liveness and readiness: 200 only when the database answers. The cache is
+    reported (``cache: degraded (…)`` when Redis is unavailable) but does not fail
+    the check: the site serves without it, slower."""
     try:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -236,4 +239,5 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.fetchone()
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
+    body = f"database: ok\ncache: {cache_status(caches['default'])}\n"
+    return HttpResponse(body, content_type="text/plain")

@@ -60,11 +60,6 @@ def pytest_configure(config):
     import os
 
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mlqa"))
-    config.addinivalue_line(
-        "markers",
-        "redis: needs a Redis server on 127.0.0.1:6379 (skipped locally without one, "
-        "always run in CI)",
-    )
 
 
 # Tables whose rows change on every request or never: they say nothing about
