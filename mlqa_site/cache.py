@@ -224,9 +224,12 @@ class FailOpenRedisCache(RedisCache):
         )
 
     def delete(self, key, version=None):
+        # A local key goes from here whichever way this goes: a lock taken here while
+        # Redis was away must not outlive Redis coming back in between.
+        deleted_here = self._local_key(key) and self._local.delete(key, version)
         return self._run(
             lambda: RedisCache.delete(self, key, version),
-            lambda: self._local_key(key) and self._local.delete(key, version),
+            lambda: deleted_here,
             lost=self._redis_keys([key], version),
         )
 

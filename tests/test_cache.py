@@ -295,3 +295,18 @@ def test_healthz_reports_the_cache_and_stays_fast_and_200(monkeypatch, settings,
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert "cache: degraded (" in response.text
+
+
+@pytest.mark.redis
+def test_a_lock_taken_while_redis_was_away_is_released_after_it_comes_back(own_redis):
+    """allauth takes a lock (``add``), works, and releases it (``delete``): Redis
+    coming back in between must not leave the lock held in this process."""
+    cache = backend(own_redis.url, retry_after=0.2, LOCAL_FALLBACK=["allauth:rl:"])
+    own_redis.stop()
+    assert cache.add("allauth:rl:login:lock", True, timeout=10) is True  # held here
+    own_redis.start()
+    time.sleep(0.3)
+    assert cache.delete("allauth:rl:login:lock") is False  # Redis answers: it had none
+    own_redis.stop()
+    time.sleep(0.3)
+    assert cache.add("allauth:rl:login:lock", True, timeout=10) is True  # free again
