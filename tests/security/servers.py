@@ -87,16 +87,22 @@ def wait_until_up(base: str, server: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict, port: int, log: Path, workers: int = 2) -> Iterator[str]:
+def gunicorn(
+    env: dict, port: int, log: Path, workers: int = 2, deploy_config: bool = False
+) -> Iterator[str]:
     """Serve the site on 127.0.0.1:``port``; yields its base URL. The access log
-    lines read ``<pid> status method path``."""
+    lines read ``<pid> status method path``. ``deploy_config``: with the
+    production configuration (deploy/gunicorn.conf.py: threaded workers) but
+    for the port and the number of workers."""
     base = f"http://127.0.0.1:{port}"
+    config = ["--config", str(ROOT / "deploy" / "gunicorn.conf.py")] if deploy_config else []
     with log.open("w") as output:
         server = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
+                *config,
                 "mlqa_site.wsgi",
                 "--workers",
                 str(workers),

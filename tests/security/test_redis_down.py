@@ -1,9 +1,9 @@
 """Redis stopped or frozen: the site keeps serving, a little slower, and counts every vote.
 
 The site runs as in production (tests/security/servers.py: production settings,
-two gunicorn workers) with a Redis of the test's own (tests/redis_server.py).
-Visitors and members first load the pages while Redis answers, so it holds
-cached pages and sessions. Then Redis is stopped (connections refused) or
+two of deploy/gunicorn.conf.py's threaded workers) with a Redis of the test's
+own (tests/redis_server.py). Visitors and members first load the pages while
+Redis answers, so it holds cached pages and sessions. Then Redis is stopped (connections refused) or
 frozen (SIGSTOP: connections accepted and never answered, the worse case).
 Every page still answers 200 within 2 s, members who were logged in stay so,
 others log in, and N votes from N members make a score of exactly N. A frozen
@@ -92,7 +92,7 @@ def test_without_redis_pages_answer_within_2_s_and_votes_count_exactly(tmp_path,
         output = manage("shell", "-c", SEED % {"members": MEMBERS, "password": PASSWORD}, env=env)
         seeded = json.loads(output.strip().splitlines()[-1])
         log = tmp_path / "gunicorn.log"
-        with gunicorn(env, free_port(), log) as base:
+        with gunicorn(env, free_port(), log, deploy_config=True) as base:
             pages = [base + "/", base + seeded["question"]]
             before = [log_in(base, f"voter{i}") for i in range(MEMBERS // 2)]
             for url in pages:
