@@ -35,6 +35,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from mlqa_site.text import UNWANTED, clean_text
 from questions.models import Answer, Origin, Question, Status
 from questions.models.answers import RANKING
 from questions.vetting import verification_text
@@ -414,8 +415,18 @@ def read_document(path: str | Path) -> ParsedCollection:
 def parse_document(text: str, path: str = "<text>") -> ParsedCollection:
     """Sources, table rows and prompt sections of a collection document."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
-    lines = text.split("\n")
     collection = ParsedCollection(path=path)
+    if found := UNWANTED.search(text):
+        # Control characters (a U+0002 pasted from a terminal) would reach the
+        # site's feeds, which XML cannot carry: they go, the text around stays.
+        count = len(UNWANTED.findall(text))
+        collection.warn(
+            text.count("\n", 0, found.start()) + 1,
+            f"{count} control character{'s' if count != 1 else ''} removed "
+            "(the first is on this line)",
+        )
+        text = clean_text(text)
+    lines = text.split("\n")
     blocks = list(_top_level_blocks(_block_parser().parse(text)))
 
     heading = ""  # the text of the last heading, for prompt sections

@@ -4,15 +4,34 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
+from django.utils.html import escape, format_html
+
+from mlqa_site.text import xml_safe
 
 from .models import Answer, Origin, Question, Status, Verification
 
 ITEMS = 30
 
 
+def _xml_safe(value):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(part) for part in value)
+    return value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom, with the characters XML cannot carry taken out of every string of
+    every entry: text stored before input was cleaned (a control character in
+    an answer or a name) must not make the feed fail for everyone."""
+
+    def add_item(self, **kwargs):
+        super().add_item(**{key: _xml_safe(value) for key, value in kwargs.items()})
+
+
 class NewQuestionsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     title = "MLQA: new questions"
     subtitle = "Machine-learning interview questions, newest first."
     link = reverse_lazy("home")
@@ -25,7 +44,7 @@ class NewQuestionsFeed(Feed):
         return item.title
 
     def item_description(self, item: Question) -> str:
-        source = f"<p>Source: {item.source.name}</p>" if item.source else ""
+        source = format_html("<p>Source: {}</p>", item.source.name) if item.source else ""
         return item.body_html + source
 
     def item_pubdate(self, item: Question):
@@ -36,7 +55,7 @@ class NewQuestionsFeed(Feed):
 
 
 class NewAnswersFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     title = "MLQA: new answers"
     subtitle = "Answers from the community and AI models, newest first."
     link = reverse_lazy("home")
@@ -71,7 +90,7 @@ class CorrectionsFeed(Feed):
     """AI answers the community newly judged wrong or corrected: what a reader
     who learnt from them should look at again."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     title = "MLQA: AI answers judged wrong or corrected"
     subtitle = "AI-generated answers that members found wrong, and their corrections."
     link = reverse_lazy("ai_models")

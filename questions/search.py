@@ -29,12 +29,16 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from mlqa_site.text import MARK_START, MARK_STOP, clean_text, xml_safe
+
 from .models import Answer, Question
 from .models.answers import RANKING
 
 CONFIG = "english"
 # Marks that ts_headline puts around matches; swapped for <mark> after escaping.
-START, STOP = "\x02", "\x03"
+# Two private-use characters that input never stores (mlqa_site.text).
+START, STOP = MARK_START, MARK_STOP
+_MARKS = re.compile(f"([{START}{STOP}])")
 SNIPPET_WORDS = 32
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _MARKDOWN_NOISE = re.compile(r"(\*\*|__|`+|^#+\s|\$\$?)", re.MULTILINE)
@@ -149,11 +153,29 @@ def search(qs: QuerySet[Question], text: str) -> QuerySet[Question]:
 def _marked(text: str, *, markdown: bool = False) -> SafeString:
     if markdown:
         text = _MARKDOWN_NOISE.sub("", text)
-    html = escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
-    return mark_safe(html)  # escaped above: only <mark> is real HTML
+    # The marks become tags in pairs, whatever the text held: a stray mark
+    # (stored before input was cleaned) opens nothing that is not closed.
+    html, is_open = [], False
+    for part in _MARKS.split(xml_safe(text)):
+        if part == START:
+            if not is_open:
+                html.append("<mark>")
+                is_open = True
+        elif part == STOP:
+            if is_open:
+                html.append("</mark>")
+                is_open = False
+        else:
+            html.append(escape(part))
+    if is_open:
+        html.append("</mark>")
+    return mark_safe("".join(html))  # escaped above: only <mark> is real HTML
 
 
 def _highlight(text: str, terms: list[str]) -> str:
+    """The text with marks around each term (it cannot hold marks of its own)."""
+    text = clean_text(text)
+    terms = [term for term in map(clean_text, terms) if term]
     if not terms:
         return text
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F
 
+from mlqa_site.text import clean_text
 from questions import pagecache
 from questions.collection import (
     SOURCE_NAME_MAX_LENGTH,
@@ -54,7 +55,8 @@ def import_collection(
     summary = ImportSummary(dry_run=dry_run)
     sources = _SourceBook()
     known = _known_questions()
-    model_override = (ai_model or "").strip()
+    model_override = clean_text(ai_model or "").strip()
+    default_source = clean_text(default_source) if default_source else default_source
 
     # 1. Decide, in memory, what each entry means.
     planned: list[tuple[ParsedCollection, Entry, str, str]] = []
