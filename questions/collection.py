@@ -11,6 +11,10 @@ The format is the one of the ChatGPT MLE-interview collection
   under a heading that is exactly the name of a listed source belongs to it
   (this is how an export keeps the source of such questions).
 
+Questions and source names are plain text: the writer puts ``&``, ``<`` and
+``>`` in them as character references, so that no title is read as HTML by a
+markdown viewer, and the reader turns references back into characters.
+
 ``parse_document`` turns text into a ``ParsedCollection`` (structure from
 markdown-it-py's tokens, every entry and problem with its line number) and
 ``render_document`` turns ``ExportItem`` rows back into text; both are plain
@@ -20,6 +24,7 @@ the writes of an import are ``questions.services.import_collection``.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -456,7 +461,7 @@ def parse_document(text: str, path: str = "<text>") -> ParsedCollection:
         begin, end = opener.map
         if opener.type == "heading_open":
             close_prompt(begin)
-            heading = strip_symbols(tokens[1].content)
+            heading = strip_symbols(html.unescape(tokens[1].content))
             after_table = False
         elif opener.type == "blockquote_open":
             close_prompt(begin)
@@ -508,7 +513,7 @@ def _top_level_blocks(tokens: list[Token]) -> Iterator[tuple[Token, list[Token]]
 def _quote_text(tokens: list[Token]) -> str:
     parts = [t.content for t in tokens if t.type == "inline"]
     parts += [t.content for t in tokens if t.type in {"fence", "code_block", "math_block"}]
-    return tidy_question("\n\n".join(parts))
+    return tidy_question(html.unescape("\n\n".join(parts)))
 
 
 def _collection_model(tokens: list[Token]) -> str | None:
@@ -579,12 +584,14 @@ def _read_row(
         )
         return
     question, source, answer = cells
-    question = tidy_question(cell_to_markdown(question))
+    question = tidy_question(html.unescape(cell_to_markdown(question)))
     if "](" in source and (link := next(_links(source, line), None)):
         # A link in the Source cell is a source of its own: [Name](url).
         if not any((s.name, s.url) == (link.name, link.url) for s in collection.sources):
             collection.sources.append(link)
         source = link.name or link.url
+    else:
+        source = html.unescape(source)
     _add_entry(
         collection,
         Entry(
@@ -682,7 +689,7 @@ def render_document(
     table_rows: dict[str, list[ExportItem]] = {model: [] for model in models}
     prompts: dict[ExportSource | None, list[ExportItem]] = {}
     for item in items:
-        if fits_in_cell(item.question) and fits_in_cell(item.answer):
+        if fits_in_cell(plain_text(item.question)) and fits_in_cell(item.answer):
             table_rows[item.ai_model or primary].append(item)
         else:
             prompts.setdefault(item.source, []).append(item)
@@ -694,9 +701,9 @@ def render_document(
         out += [f"* [{_link_text(s.name)}]({s.url})" for s in sorted(used, key=_source_order)]
         out.append("")
     for source in sorted(prompts, key=lambda s: (s is not None, _source_order(s))):
-        out += [f"### {source.name if source else 'Prompts'}", ""]
+        out += [f"### {plain_text(source.name) if source else 'Prompts'}", ""]
         for item in prompts[source]:
-            out += [_quote(item.question), "", _section_safe(item.answer), ""]
+            out += [_quote(plain_text(item.question)), "", _section_safe(item.answer), ""]
     for model in models:
         rows = table_rows[model]
         if not rows and model != primary:
@@ -705,8 +712,8 @@ def render_document(
         out += [f"### {model} answers", "", f"| Question | Source | {cell_model} |"]
         out.append("|:---------|:------:|:--------|")
         for item in rows:
-            source = markdown_to_cell(item.source.name) if item.source else ""
-            question = markdown_to_cell(item.question)
+            source = markdown_to_cell(plain_text(item.source.name)) if item.source else ""
+            question = markdown_to_cell(plain_text(item.question))
             out.append(f"| {question} | {source} | {markdown_to_cell(item.answer)} |")
         out.append("")
     # In the document's order (prompt sections, then tables), which an import
@@ -734,7 +741,14 @@ def _source_order(source: ExportSource | None) -> str:
     return source.name.casefold() if source else ""
 
 
+def plain_text(text: str) -> str:
+    """Text that a markdown viewer shows as written, never as HTML: ``&``, ``<``
+    and ``>`` as character references (the reader turns them back)."""
+    return html.escape(text, quote=False)
+
+
 def _link_text(name: str) -> str:
+    name = plain_text(name)
     return name.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 

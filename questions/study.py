@@ -800,18 +800,24 @@ CSV_COLUMNS = [
     "practice_state",
     "due",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A part of a cell that a spreadsheet may run as a formula: one starting (after
+# spaces) with = + - @ or a tab, at the start of the cell or after a comma, a
+# semicolon or a line break, where a spreadsheet splitting the file otherwise
+# than on commas (or a cell pasted elsewhere) starts a new cell.
+_FORMULA_PART = re.compile(r"(^|[,;\n])( *)(?=[=+\-@\t])")
 
 
 def _csv_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (a leading ' is added if needed)."""
+    """Text no spreadsheet runs as a formula: each risky part gets a leading '."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _FORMULA_PART.sub(r"\1\2'", text)
 
 
 def build_csv(bookmarks: list[Bookmark], *, base_url: str) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Every cell quoted: a separator or a line break inside one stays inside it.
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for bookmark in bookmarks:
         question = bookmark.question
@@ -864,7 +870,7 @@ def build_markdown(bookmarks: list[Bookmark], *, now: datetime | None = None) ->
         for bookmark in noted:
             note = bookmark.note.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
             fence = "`" * max([3, *(len(run) + 1 for run in _BACKTICK_RUN.findall(note))])
-            title = " ".join(bookmark.question.title.split())
+            title = collection.plain_text(" ".join(bookmark.question.title.split()))
             lines += [f"#### {title}", "", f"{fence}markdown", note, fence, ""]
     return "\n".join(lines)
 

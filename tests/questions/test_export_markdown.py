@@ -195,9 +195,39 @@ def test_pipes_paragraphs_code_and_long_questions_survive_the_round_trip(tmp_pat
     )
     assert "### Deep Learning Book\n\n> Show a softmax in NumPy" in text  # source kept by heading
     assert "> List two optimisers\n\n- SGD\n- Adam" in text  # a list cannot live in a cell
-    assert "> Explain <br> in HTML" in text  # a literal <br> would turn into a break in a cell
+    assert "> Explain &lt;br&gt; in HTML" in text  # plain text, never HTML
     assert "* [Team | wiki]()" in text  # a source with no URL is listed all the same
 
+    wipe()
+    import_text(text, tmp_path)
+    assert snapshot() == before
+
+
+def test_html_in_titles_and_source_names_is_written_as_text_and_read_back(tmp_path):
+    """A markdown viewer must not run a title as HTML; the import reads it back."""
+    shady = SourceFactory(name="<b>Shady</b> & co", slug="shady", url="https://shady.example/")
+    questions = [
+        ("<script>alert(1)</script> in a table?", shady, "Plain answer."),
+        ("<img src=x onerror=alert(1)> in a section?", shady, "Code:\n\n```\nx = 1\n```"),
+        ("Is &lt; already an entity?", None, "It stays as typed."),
+    ]
+    for title, source, answer in questions:
+        AIAnswerFactory(question=QuestionFactory(title=title, source=source), body=answer)
+    before = snapshot()
+    text = export()
+
+    assert "<script>" not in text
+    assert "<img" not in text
+    assert "<b>" not in text
+    assert "| &lt;script&gt;alert(1)&lt;/script&gt; in a table? | &lt;b&gt;Shady" in text
+    assert "> &lt;img src=x onerror=alert(1)&gt; in a section?" in text
+    assert "### &lt;b&gt;Shady&lt;/b&gt; &amp; co\n" in text
+    assert "* [&lt;b&gt;Shady&lt;/b&gt; &amp; co](https://shady.example/)" in text
+    assert "| Is &amp;lt; already an entity? |" in text
+
+    parsed = parse_document(text)
+    assert parsed.problems == []
+    assert {entry.question for entry in parsed.entries} == {title for title, *_ in questions}
     wipe()
     import_text(text, tmp_path)
     assert snapshot() == before

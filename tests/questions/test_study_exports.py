@@ -4,6 +4,7 @@ database it is, the CSV parsed back, and the collection-format markdown."""
 import csv
 import io
 import json
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -150,6 +151,37 @@ def test_csv_export_parses_back_with_answers_and_notes(client, bookmarks):
     assert "bob's secret" not in response.content.decode()
 
 
+def test_csv_export_quotes_every_cell_and_defuses_every_formula_part(client, alice):
+    """A spreadsheet splitting on semicolons, or a cell pasted elsewhere, starts a new
+    cell after a comma, a semicolon or a line break: no part of a cell may start a
+    formula there either."""
+    question = QuestionFactory(title="Sum;=1+1", source=SourceFactory(name=" @SUM(A1)"))
+    AIAnswerFactory(
+        question=question,
+        ai_model="ChatGPT",
+        body='Fine,=HYPERLINK("http://x")\r\n+1 and\n-2;\t=3\r=4',
+    )
+    bookmark = BookmarkFactory(user=alice, question=question)
+    study.save_note(user=alice, bookmark=bookmark, note="a, =cmd|' /C calc'!A0;@x")
+
+    text = client.get("/bookmarks/export.csv").text
+
+    # Every cell is quoted: writing the rows back quoting all gives the same file.
+    rows = list(csv.reader(io.StringIO(text)))
+    again = io.StringIO()
+    csv.writer(again, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    assert again.getvalue() == text
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    for column, cell in row.items():
+        for part in re.split(r"[,;\n]", cell):
+            assert not part.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r")), (column, part)
+    assert row["question"] == "Sum;'=1+1"
+    assert row["source"] == " '@SUM(A1)"
+    assert row["answer"] == "Fine,'=HYPERLINK(\"http://x\")\n'+1 and\n'-2;'\t=3\n'=4"
+    assert row["note"] == "a, '=cmd|' /C calc'!A0;'@x"
+    assert ',"medium",' in text  # quoted, although nothing in it needs quoting
+
+
 def test_exports_follow_the_bookmark_filters(client, bookmarks):
     rows = list(
         csv.DictReader(io.StringIO(client.get("/bookmarks/export.csv?topic=statistics").text))
@@ -184,6 +216,31 @@ def test_markdown_export_is_in_the_collection_format(client, bookmarks):
         "```",
     ]
     assert "bob's secret" not in text
+
+
+def test_markdown_export_writes_html_in_titles_as_text_and_reads_them_back(client, alice):
+    title = "<script>alert(1)</script>"
+    question = QuestionFactory(title=title, source=SourceFactory(name="<b>x</b>"))
+    AIAnswerFactory(question=question, ai_model="ChatGPT", body="Never run it.")
+    study.save_note(
+        user=alice, bookmark=BookmarkFactory(user=alice, question=question), note="Remember."
+    )
+
+    text = client.get("/bookmarks/export.md").content.decode()
+
+    assert "<script>" not in text
+    assert "<b>" not in text
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert f"| {escaped} | &lt;b&gt;x&lt;/b&gt; | Never run it. |" in text.splitlines()
+    assert f"#### {escaped}" in text.splitlines()  # the heading of the note
+    parsed = parse_document(text)
+    assert parsed.problems == []
+    [entry] = parsed.entries
+    assert (entry.question, entry.answer, parsed.source_for(entry).name) == (
+        title,
+        "Never run it.",
+        "<b>x</b>",
+    )
 
 
 def test_an_empty_export_is_still_valid(client, alice, tmp_path):
