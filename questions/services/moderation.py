@@ -3,11 +3,11 @@ queues, merge duplicates, suspend members. Every action leaves an audit record
 (ModerationAction); nothing a member wrote is deleted.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,6 +22,7 @@ from questions.models import (
     InterviewReport,
     ModerationAction,
     Question,
+    Review,
     Status,
 )
 from questions.search import index_questions
@@ -164,8 +165,9 @@ def merge_questions(
     """Fold a duplicate into the question that stays.
 
     Answers (with their votes, comments and history), comments on the
-    question, bookmarks, interview reports and topics move; the duplicate is
-    hidden and its address redirects to the kept question.
+    question, bookmarks (with their notes and practice cards: ``_merge_bookmarks``),
+    interview reports and topics move; the duplicate is hidden and its address
+    redirects to the kept question.
     """
     require_moderator(moderator)
     if duplicate.pk == into.pk:
@@ -183,10 +185,9 @@ def merge_questions(
     duplicate.answers.update(question=into)
     duplicate.comments.update(question=into)
 
-    # Bookmarks and interview reports move unless the member already has one on
-    # the kept question; those stay with the (hidden) duplicate, nothing is lost.
-    has_kept = Bookmark.objects.filter(question=into).values("user_id")
-    Bookmark.objects.filter(question=duplicate).exclude(user_id__in=has_kept).update(question=into)
+    _merge_bookmarks(duplicate=duplicate, into=into)
+    # Interview reports move unless the member already reported the kept question
+    # that year; those stay with the (hidden) duplicate, nothing is lost.
     for year in duplicate.interview_reports.values_list("year", flat=True).distinct():
         reported = InterviewReport.objects.filter(question=into, year=year).values("user_id")
         duplicate.interview_reports.filter(year=year).exclude(user_id__in=reported).update(
@@ -215,6 +216,59 @@ def merge_questions(
     )
     into.refresh_from_db()
     return into
+
+
+# A member who bookmarked both questions: the notes are joined with a rule.
+NOTE_SEPARATOR = "\n\n---\n\n"
+_CARD_FIELDS = ("due", "state", "step", "stability", "difficulty", "last_review", "last_rating")
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _merge_bookmarks(*, duplicate: Question, into: Question) -> None:
+    """Move the duplicate's bookmarks to the kept question, each with its private
+    note, its practice card and its review log.
+
+    A member who bookmarked both keeps one bookmark, the kept question's, which
+    takes everything of the other: the notes are joined (the kept question's
+    first, then ``NOTE_SEPARATOR``, then the duplicate's; the result may run past
+    the note's usual length: nothing is cut), the review logs are joined, the
+    practice card is the one reviewed more often (on a tie the one reviewed
+    last, else the kept question's), and the earlier bookmarking date stays.
+    The duplicate's bookmark, emptied, is then removed.
+    """
+    members = Bookmark.objects.filter(question=duplicate).values("user_id")
+    kept = {
+        bookmark.user_id: bookmark
+        for bookmark in Bookmark.objects.select_for_update().filter(
+            question=into, user_id__in=members
+        )
+    }
+    folded = list(
+        Bookmark.objects.select_for_update().filter(question=duplicate, user_id__in=list(kept))
+    )
+    reviews = dict(
+        Review.objects.filter(bookmark__in=[*kept.values(), *folded])
+        .order_by()
+        .values("bookmark")
+        .annotate(n=Count("pk"))
+        .values_list("bookmark", "n")
+    )
+
+    def weight(bookmark: Bookmark) -> tuple[int, datetime]:
+        return reviews.get(bookmark.pk, 0), bookmark.last_review or _NEVER
+
+    for old in folded:
+        new = kept[old.user_id]
+        new.note = NOTE_SEPARATOR.join(note for note in (new.note, old.note) if note.strip())
+        new.render()
+        if weight(old) > weight(new):
+            for name in _CARD_FIELDS:
+                setattr(new, name, getattr(old, name))
+        new.created_at = min(new.created_at, old.created_at)
+        new.save(update_fields=["note", "note_html", "created_at", *_CARD_FIELDS])
+        Review.objects.filter(bookmark=old).update(bookmark=new)
+    Bookmark.objects.filter(pk__in=[bookmark.pk for bookmark in folded]).delete()
+    Bookmark.objects.filter(question=duplicate).update(question=into)
 
 
 # --- Members -------------------------------------------------------------------------

@@ -432,11 +432,83 @@ def test_merging_a_duplicate_moves_everything_and_redirects(mod_client, client):
     assert Bookmark.objects.filter(question=kept).count() == 2
     assert kept.bookmark_count == 2
     assert (duplicate.status, duplicate.merged_into) == (Status.HIDDEN, kept)
-    # The member who had both keeps that bookmark (and its note) on the duplicate.
-    assert duplicate.bookmark_count == 1
+    # The member who had both keeps one bookmark, on the kept question.
+    assert duplicate.bookmark_count == 0
+    assert Bookmark.objects.filter(user=both).count() == 1
     response = client.get(duplicate.get_absolute_url())
     assert response.status_code == 301
     assert response["Location"] == kept.get_absolute_url()
+
+
+def _reviewed(user, question, *, note: str, ratings: list[int], start) -> Bookmark:
+    bookmark = BookmarkFactory(user=user, question=question)
+    study.save_note(user=user, bookmark=bookmark, note=note)
+    for day, rating in enumerate(ratings):
+        study.review(user=user, bookmark=bookmark, rating=rating, now=start + timedelta(days=day))
+    bookmark.refresh_from_db()
+    return bookmark
+
+
+def _bookmarks_page(member) -> str:
+    client = Client()
+    client.force_login(member)
+    return client.get("/bookmarks/").content.decode()
+
+
+def test_merging_moves_a_bookmark_with_its_note_and_practice_card(moderator, member):
+    kept = QuestionFactory(title="What is dropout?")
+    duplicate = QuestionFactory(title="Explain dropout regularisation")
+    start = timezone.now() - timedelta(days=30)
+    before = _reviewed(member, duplicate, note="Off at *test* time.", ratings=[3, 3], start=start)
+
+    services.merge_questions(moderator=moderator, duplicate=duplicate, into=kept)
+
+    bookmark = Bookmark.objects.get(user=member)
+    assert bookmark.pk == before.pk
+    assert bookmark.question == kept
+    assert (bookmark.note, bookmark.state, bookmark.due) == (before.note, before.state, before.due)
+    assert bookmark.reviews.count() == 2
+    page = _bookmarks_page(member)
+    assert "<em>test</em>" in page
+    assert kept.get_absolute_url() in page
+
+
+def test_merging_when_a_member_bookmarked_both_joins_the_notes_and_keeps_the_busier_card(
+    moderator, member, other_member
+):
+    kept = QuestionFactory(title="What is dropout?")
+    duplicate = QuestionFactory(title="Explain dropout regularisation")
+    start = timezone.now() - timedelta(days=30)
+    # The member practised the duplicate more: its card wins, the logs are joined.
+    mine = _reviewed(member, kept, note="Kept note.", ratings=[3], start=start)
+    theirs = _reviewed(member, duplicate, note="Duplicate note.", ratings=[1, 3, 4], start=start)
+    # Another member practised the kept question more: that card stays.
+    other_kept = _reviewed(other_member, kept, note="", ratings=[3, 3], start=start)
+    _reviewed(other_member, duplicate, note="Only here.", ratings=[], start=start)
+
+    services.merge_questions(moderator=moderator, duplicate=duplicate, into=kept)
+
+    bookmark = Bookmark.objects.get(user=member)
+    assert (bookmark.pk, bookmark.question) == (mine.pk, kept)
+    assert bookmark.note == "Kept note.\n\n---\n\nDuplicate note."
+    assert "<hr" in bookmark.note_html
+    assert (bookmark.state, bookmark.due, bookmark.stability, bookmark.last_rating) == (
+        theirs.state,
+        theirs.due,
+        theirs.stability,
+        4,
+    )
+    assert bookmark.reviews.count() == 4
+    other = Bookmark.objects.get(user=other_member)
+    assert (other.pk, other.note, other.due) == (other_kept.pk, "Only here.", other_kept.due)
+    assert other.reviews.count() == 2
+    assert not Bookmark.objects.filter(question=duplicate).exists()
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert (kept.bookmark_count, duplicate.bookmark_count) == (2, 0)
+    page = _bookmarks_page(member)
+    assert "Kept note." in page
+    assert "Duplicate note." in page
 
 
 def test_a_question_cannot_be_merged_into_a_hidden_one(mod_client, moderator):
