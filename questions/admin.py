@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -462,7 +463,11 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @admin.display(description="changes against the current answer")
     def changes(self, obj):
-        return format_html('<pre class="diff">{}</pre>', diff.word_diff(obj.answer.body, obj.body))
+        changes = diff.compare(obj.answer.body, obj.body)
+        if changes.coarse:
+            note = render_to_string("questions/includes/diff_note.html")
+            return format_html('{}<pre class="diff">{}</pre>', note, changes)
+        return format_html('<pre class="diff">{}</pre>', changes)
 
     def _review(self, request, proposals, service, done: str):
         count = 0

@@ -20,6 +20,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "post": (5, 3600),  # answers and proposals together
     "flag": (10, 86400),
     "question": (5, 86400),
+    "preview": (60, 60),  # markdown previews and proposal diffs, as members type
 }
 ACTION_WORDS = {
     "vote": "votes",
@@ -28,6 +29,7 @@ ACTION_WORDS = {
     "post": "answers or proposals",
     "flag": "flags",
     "question": "questions",
+    "preview": "previews",
 }
 
 

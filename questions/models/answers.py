@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 
+from questions.diff import compare
 from questions.markdown import render_markdown
 
 from .catalog import Question, Status
@@ -211,6 +212,24 @@ class AnswerRevision(models.Model):
         help_text="The accepted proposal this revision came from, if any.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The history page prints these instead of comparing texts on every view.
+    diff_html = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="This revision's changes against diff_base, as HTML (questions.diff).",
+    )
+    diff_base = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The number of the revision diff_html compares with: 0 for none "
+        "(a first revision), empty if not computed yet.",
+    )
+    diff_coarse = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Some change was too large to compare word by word and is shown whole.",
+    )
 
     class Meta:
         ordering = ["answer", "number"]
@@ -223,6 +242,13 @@ class AnswerRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision {self.number} of answer #{self.answer_id}"
+
+    def compare_with(self, previous: "AnswerRevision | None") -> None:
+        """Store this revision's diff against ``previous`` (None: against nothing)."""
+        diff = compare(previous.body if previous else "", self.body)
+        self.diff_html = diff.html
+        self.diff_coarse = diff.coarse
+        self.diff_base = previous.number if previous else 0
 
 
 class ProposalStatus(models.TextChoices):

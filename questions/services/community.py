@@ -82,6 +82,34 @@ def current_revision(answer: Answer) -> AnswerRevision | None:
     return answer.revisions.order_by("-number").first()
 
 
+def revision_history(answer: Answer) -> list[AnswerRevision]:
+    """The answer's revisions, oldest first, each with its diff against the one before.
+
+    Diffs are stored when a revision is made. A revision without one (made
+    before diffs were stored, or imported) or whose stored diff is against a
+    revision deleted since is compared here, once, and saved. Bodies are only
+    read for those.
+    """
+    revisions = list(answer.revisions.select_related("author", "proposal__author").defer("body"))
+    stale = [
+        (revision, revisions[index - 1] if index else None)
+        for index, revision in enumerate(revisions)
+        if revision.diff_base != (revisions[index - 1].number if index else 0)
+    ]
+    if stale:
+        wanted = {revision.pk for pair in stale for revision in pair if revision is not None}
+        bodies = dict(AnswerRevision.objects.filter(pk__in=wanted).values_list("pk", "body"))
+        for revision, previous in stale:
+            revision.body = bodies[revision.pk]
+            if previous is not None:
+                previous.body = bodies[previous.pk]
+            revision.compare_with(previous)
+        AnswerRevision.objects.bulk_update(
+            [revision for revision, _ in stale], ["diff_html", "diff_base", "diff_coarse"]
+        )
+    return revisions
+
+
 @transaction.atomic
 def answer_question(*, user: User, question: Question, body: str) -> Answer:
     """A member's own answer to a published question."""

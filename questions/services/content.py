@@ -11,7 +11,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -97,9 +97,11 @@ def create_answer(
     )
     answer.render()
     answer.save()
-    AnswerRevision.objects.create(
+    first = AnswerRevision(
         answer=answer, number=1, body=body, author=author, summary="Original answer"
     )
+    first.compare_with(None)
+    first.save()
     if status == Status.PUBLISHED:
         Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
         index_questions([question.pk])
@@ -202,6 +204,7 @@ def _revise_answers(
         ):
             locked[pk] = (count, status)
             states[pk] = (origin, state, corrected is not None)
+    previous = latest_revisions(list(locked))
     max_summary = AnswerRevision._meta.get_field("summary").max_length
     revisions = []
     for answer, body, summary in changes:
@@ -209,15 +212,15 @@ def _revise_answers(
         answer.body = body
         answer.render()
         answer.revision_count = count + 1
-        revisions.append(
-            AnswerRevision(
-                answer=answer,
-                number=count + 1,
-                body=body,
-                author=author,
-                summary=summary[:max_summary],
-            )
+        revision = AnswerRevision(
+            answer=answer,
+            number=count + 1,
+            body=body,
+            author=author,
+            summary=summary[:max_summary],
         )
+        revision.compare_with(previous.get(answer.pk))
+        revisions.append(revision)
     answers = [answer for answer, _, _ in changes]
     Answer.objects.bulk_update(answers, ["body", "body_html"], batch_size=500)
     now = timezone.now()
@@ -278,6 +281,18 @@ def _restart_verification(
     for state, pks in corrected.items():
         if pks:
             Answer.objects.filter(pk__in=pks).update(corrected_at=now, corrected_from=state)
+
+
+def latest_revisions(answer_ids: list[int]) -> dict[int, AnswerRevision]:
+    """The newest revision of each answer (number and body), by answer id."""
+    newer = AnswerRevision.objects.filter(
+        answer_id=OuterRef("answer_id"), number__gt=OuterRef("number")
+    )
+    found: dict[int, AnswerRevision] = {}
+    for chunk in _chunks(answer_ids):
+        rows = AnswerRevision.objects.filter(~Exists(newer), answer_id__in=chunk)
+        found.update((row.answer_id, row) for row in rows.only("answer_id", "number", "body"))
+    return found
 
 
 def _chunks(items: list, size: int = 900) -> Iterable[list]:

@@ -165,12 +165,34 @@ def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render_question_page(request, question, status=status, answer_form=form)
 
 
+def _too_long(text: str, limit: int = ANSWER_MAX) -> str:
+    """The refusal for a text to preview past the limit of the field it previews."""
+    length = len(text.strip())  # as the form counts it
+    if length <= limit:
+        return ""
+    return (
+        f"Too long to preview: at most {limit:,} characters, and this has {length:,}. "
+        "Shorten it to see the preview (it could not be saved as it is either)."
+    )
+
+
+def _preview_refusal(request: HttpRequest, text: str) -> tuple[str, int]:
+    """Why a preview of ``text`` is not made, with its status; ("", 200) if it may be."""
+    if message := _too_long(text):
+        return message, 400
+    if message := _over_limit(request, "preview"):
+        return message, 429
+    return "", 200
+
+
 @require_POST
 @member_required
 def preview(request: HttpRequest) -> HttpResponse:
     """Live preview of markdown, through the same pipeline as saved content."""
-    html = render_markdown(request.POST.get("body", "")[:ANSWER_MAX])
-    return render(request, "questions/preview.html", {"html": html})
+    body = request.POST.get("body", "")
+    error, status = _preview_refusal(request, body)
+    context = {"html": "" if error else render_markdown(body), "error": error}
+    return render(request, "questions/preview.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,19 +224,14 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _published_answer(pk)
-    revisions = list(answer.revisions.select_related("author", "proposal__author"))
-    entries = []
-    previous = ""
-    for revision in revisions:
-        entries.append({"revision": revision, "diff": diff.word_diff(previous, revision.body)})
-        previous = revision.body
-    entries.reverse()
+    revisions = services.revision_history(answer)  # diffs stored, not computed per view
+    revisions.reverse()
     return render(
         request,
         "questions/answer_history.html",
         {
             "answer": answer,
-            "entries": entries,
+            "revisions": revisions,
             "can_roll_back": services.can_edit(request.user, answer.author_id),
         },
     )
@@ -253,10 +270,9 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"answer": answer, "form": form}
     if request.method == "POST" and "preview" in request.POST:
         # Show the diff before sending; with htmx only the diff panel is redrawn.
-        body = request.POST.get("body", "")[:ANSWER_MAX]
-        context["diff"] = diff.word_diff(answer.body, body)
+        status = _proposal_diff(request, answer, context)
         template = "questions/propose.html" + ("#diff" if request.htmx else "")
-        return render(request, template, context)
+        return render(request, template, context, status=status)
     status = 200
     if form.is_valid():
         if message := _over_limit(request, "post"):
@@ -280,9 +296,20 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
                 )
     if form.is_bound:
         status = max(status, 400)
-        context["diff"] = diff.word_diff(answer.body, request.POST.get("body", ""))
+        _proposal_diff(request, answer, context)
     template = "questions/propose.html" + ("#proposal-form" if request.htmx else "")
     return render(request, template, context, status=status)
+
+
+def _proposal_diff(request: HttpRequest, answer: Answer, context: dict) -> int:
+    """Put the diff of the posted text in ``context``, or why it is not shown; the status."""
+    body = request.POST.get("body", "")
+    error, status = _preview_refusal(request, body)
+    if error:
+        context["diff_error"] = error
+    else:
+        context["diff"] = diff.compare(answer.body, body)
+    return status
 
 
 def _can_view_proposal(user, proposal: Proposal) -> bool:
@@ -324,10 +351,10 @@ def _proposal_page(
         "answer": answer,
         "current": current,
         "conflict": conflict,
-        "diff": diff.word_diff(answer.body, proposal.body),
+        "diff": diff.compare(answer.body, proposal.body),
         "base_diff": (
-            diff.word_diff(proposal.base_revision.body, answer.body)
-            if conflict and proposal.base_revision
+            diff.compare(proposal.base_revision.body, answer.body)
+            if conflict and proposal.base_revision and proposal.status == ProposalStatus.PENDING
             else ""
         ),
         "can_review": services.can_review(request.user, answer),

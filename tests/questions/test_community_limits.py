@@ -1,13 +1,17 @@
-"""Rate limits on answers, proposals and flags: 429, a readable message, nothing stored.
+"""Rate limits on answers, proposals, flags and previews: 429, a readable message, nothing stored.
 
 Votes and comments are covered in test_community.py. Each refused request is
 tried both as a plain form post (a full page) and with htmx (the message
 shown inline, in the fragment the form swaps).
 """
 
+import time
+
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
+from questions.forms import ANSWER_MAX
 from questions.models import Answer, Flag, Proposal
 from tests.factories import AIAnswerFactory, QuestionFactory
 
@@ -16,6 +20,8 @@ HTMX = {"HX-Request": "true"}
 BODY = "Validation loss is lower because dropout is only active while training."
 POST_LIMIT = "You have reached the limit of 1 answers or proposals per hour."
 FLAG_LIMIT = "You have reached the limit of 2 flags per day."
+PREVIEW_LIMIT = "You have reached the limit of 60 previews per minute."
+TOO_LONG = "Too long to preview: at most 20,000 characters, and this has 20,001."
 
 
 @pytest.fixture
@@ -146,3 +152,97 @@ def test_moderators_are_not_limited(client, moderator, questions, settings):
         assert client.post(reverse("flag"), data).status_code == 302
     assert Answer.objects.filter(author=moderator).count() == 3
     assert Flag.objects.filter(reporter=moderator).count() == 3
+
+
+# --- Previews: the markdown preview and the proposal's diff -----------------------
+
+
+def test_markdown_previews_past_the_field_length_are_400_with_a_message(client, member):
+    client.force_login(member)
+    for headers in ({}, HTMX):
+        response = client.post(
+            reverse("preview"), {"body": "x" * (ANSWER_MAX + 1)}, headers=headers
+        )
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert TOO_LONG in html
+        assert 'role="alert"' in html
+        assert "<p>xxx" not in html  # not rendered
+    # Surrounding blank space is not counted, as the answer form does not count it.
+    response = client.post(reverse("preview"), {"body": f"  {'x' * ANSWER_MAX}\n\n"})
+    assert response.status_code == 200
+    assert f"<p>{'x' * ANSWER_MAX}</p>" in response.content.decode()
+
+
+def test_proposal_previews_past_the_field_length_are_400_with_the_text_kept(client, member):
+    answer = AIAnswerFactory()
+    client.force_login(member)
+    url = reverse("propose", args=[answer.pk])
+    body = "x" * (ANSWER_MAX + 1)
+
+    inline = client.post(url, {"body": body, "preview": "1"}, headers=HTMX)
+    assert inline.status_code == 400
+    html = inline.content.decode()
+    assert html.lstrip().startswith('<div id="proposal-diff"')
+    assert TOO_LONG in html
+    assert '<pre class="diff">' not in html
+
+    plain = client.post(url, {"body": body, "preview": "1"})
+    assert plain.status_code == 400
+    html = plain.content.decode()
+    assert "<html" in html
+    assert TOO_LONG in html
+    assert f"{body}</textarea>" in html
+    assert '<pre class="diff">' not in html
+
+    # Sending it is refused by the form, and its diff is not computed either.
+    sent = client.post(url, {"body": body, "reason": "Longer", "send": "1"})
+    assert sent.status_code == 400
+    assert TOO_LONG in sent.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_the_61st_preview_in_a_minute_is_429_shown_inline(client, member):
+    answer = AIAnswerFactory()
+    client.force_login(member)
+    preview, propose = reverse("preview"), reverse("propose", args=[answer.pk])
+    for _ in range(2):  # if the minute's window turned over meanwhile, once more
+        cache.clear()
+        window = time.time() // 60
+        statuses = [
+            client.post(preview, {"body": f"Try *{i}*"}, headers=HTMX).status_code
+            for i in range(40)
+        ]
+        statuses += [
+            client.post(propose, {"body": f"{BODY} {i}", "preview": "1"}, headers=HTMX).status_code
+            for i in range(20)
+        ]
+        markdown = client.post(preview, {"body": "Try *61*"}, headers=HTMX)
+        changes = client.post(propose, {"body": f"{BODY} 61", "preview": "1"}, headers=HTMX)
+        page = client.post(propose, {"body": f"{BODY} 62", "preview": "1"})
+        if time.time() // 60 == window:
+            break
+    assert statuses == [200] * 60
+
+    assert markdown.status_code == 429
+    html = markdown.content.decode()
+    assert PREVIEW_LIMIT in html
+    assert "<em>61</em>" not in html
+
+    assert changes.status_code == 429
+    html = changes.content.decode()
+    assert html.lstrip().startswith('<div id="proposal-diff"')
+    assert PREVIEW_LIMIT in html
+    assert "<ins>" not in html
+
+    assert page.status_code == 429
+    html = page.content.decode()
+    assert "<html" in html
+    assert PREVIEW_LIMIT in html
+    assert f"{BODY} 62</textarea>" in html  # what they typed is not lost
+
+
+def test_moderators_previews_are_not_limited(client, moderator):
+    client.force_login(moderator)
+    for i in range(65):
+        assert client.post(reverse("preview"), {"body": f"*{i}*"}).status_code == 200

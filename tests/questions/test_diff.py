@@ -1,0 +1,262 @@
+"""Diffs between versions of an answer: as before on ordinary edits, bounded on any input.
+
+Speed is measured in benchmarks, not here: these tests count the work of
+difflib's searches instead, with their own count (not questions.diff's), and
+stop a runaway comparison at once rather than waiting for it.
+"""
+
+import bisect
+import difflib
+import html
+import random
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from questions import diff, services
+from questions.models import AnswerRevision
+from tests.factories import AIAnswerFactory, AnswerFactory
+
+BOMB_OLD, BOMB_NEW = "a b " * 5000, "b a " * 5000
+STEP_CAP = 2 * diff.WORK_BUDGET
+
+
+class TooMuchWork(AssertionError):
+    pass
+
+
+@pytest.fixture
+def search_steps(monkeypatch):
+    """Steps of SequenceMatcher's longest-match searches, counted as its loop runs them.
+
+    For each token of ``a`` in the range, the loop visits that token's
+    positions in ``b`` up to ``bhi``. Past STEP_CAP the comparison is stopped.
+    """
+    steps = []
+    original = difflib.SequenceMatcher.find_longest_match
+
+    def counted(self, alo=0, ahi=None, blo=0, bhi=None):
+        ahi = len(self.a) if ahi is None else ahi
+        bhi = len(self.b) if bhi is None else bhi
+        positions = self.b2j
+        steps.append(
+            sum(1 + bisect.bisect_left(positions.get(self.a[i], ()), bhi) for i in range(alo, ahi))
+        )
+        if sum(steps) > STEP_CAP:
+            raise TooMuchWork(f"more than {STEP_CAP:,} steps of SequenceMatcher searches")
+        return original(self, alo, ahi, blo, bhi)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "find_longest_match", counted)
+    return steps
+
+
+def _reference_word_diff(old: str, new: str) -> str:
+    """The word diff as it was before diffs had a budget: plain SequenceMatcher."""
+    a = re.findall(r"\s+|[^\s]+", old.replace("\r\n", "\n"))
+    b = re.findall(r"\s+|[^\s]+", new.replace("\r\n", "\n"))
+    parts = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(html.escape("".join(a[a1:a2])))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{html.escape(''.join(a[a1:a2]))}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{html.escape(''.join(b[b1:b2]))}</ins>")
+    return "".join(parts)
+
+
+def _reference_counts(old: str, new: str) -> tuple[int, int]:
+    a, b = old.split(), new.split()
+    added = removed = 0
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        removed += (a2 - a1) if op in ("delete", "replace") else 0
+        added += (b2 - b1) if op in ("insert", "replace") else 0
+    return added, removed
+
+
+def _sides(diff_html: str) -> tuple[str, str]:
+    """The old and the new text, read back from a diff's HTML."""
+    old = re.sub(r"<ins>.*?</ins>", "", diff_html, flags=re.DOTALL)
+    new = re.sub(r"<del>.*?</del>", "", diff_html, flags=re.DOTALL)
+    strip = re.compile(r"</?(?:ins|del)>")
+    return html.unescape(strip.sub("", old)), html.unescape(strip.sub("", new))
+
+
+# Few distinct words, so that texts repeat themselves as the hard cases do.
+small_text = st.lists(
+    st.sampled_from(["a", "b", "loss", "<b>", "&", " ", "  ", "\n", "\r\n", "\n\n"]), max_size=40
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=small_text, new=small_text)
+def test_ordinary_edits_diff_exactly_as_before(old, new):
+    result = diff.compare(old, new)
+    assert result.html == _reference_word_diff(old, new)
+    assert not result.coarse
+    assert diff.change_counts(old, new) == _reference_counts(old, new)
+
+
+def test_a_small_edit_shows_the_words_that_changed():
+    result = diff.compare("Use L2 regularisation.", "Use L1 regularisation for sparsity.")
+    assert result.html == (
+        "Use <del>L2</del><ins>L1</ins> <del>regularisation.</del>"
+        "<ins>regularisation for sparsity.</ins>"
+    )
+    assert diff.change_counts("Use L2 regularisation.", "Use L1 regularisation.") == (1, 1)
+    assert diff.compare("x < y", "x > y").html == "x <del>&lt;</del><ins>&gt;</ins> y"
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=small_text, new=small_text, budget=st.integers(min_value=0, max_value=60))
+def test_every_fallback_still_shows_both_versions_exactly(old, new, budget):
+    """However little may be compared, removed + kept reads as the old text and
+    added + kept as the new one; the counts add up the same way."""
+    result = diff.compare(old, new, budget=budget)
+    assert _sides(result.html) == (old.replace("\r\n", "\n"), new.replace("\r\n", "\n"))
+    added, removed = diff.change_counts(old, new, budget=budget)
+    assert 0 <= added <= len(new.split())
+    assert 0 <= removed <= len(old.split())
+    assert len(old.split()) - removed == len(new.split()) - added  # the words kept
+
+
+def _prose(chars: int, seed: int) -> str:
+    rng = random.Random(seed)
+    words = [
+        "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 9))) for _ in range(900)
+    ]
+    out, size, index = [], 0, 0
+    while size < chars:
+        index += 1
+        word = rng.choice(words) + (".\n\n" if index % 40 == 0 else " ")
+        out.append(word)
+        size += len(word)
+    return "".join(out)[:chars]
+
+
+PROSE = _prose(100_000, seed=1)
+ADVERSARIAL = {
+    "alternating words swapped": (BOMB_OLD, BOMB_NEW),
+    "100 kB of alternating words swapped": ("a b " * 25_000, "b a " * 25_000),
+    "one word repeated, one changed": ("a " * 50_000, "a " * 25_000 + "b " + "a " * 24_999),
+    "one 100 kB line, words reversed": (
+        PROSE.replace("\n", " "),
+        " ".join(reversed(PROSE.replace("\n", " ").split(" "))),
+    ),
+    "50,000 equal lines": ("a\n" * 50_000, "b\na\n" * 25_000),
+    "100 kB of prose, a word changed every 40": (
+        PROSE,
+        " ".join("CHANGED" if i % 40 == 0 else w for i, w in enumerate(PROSE.split(" "))),
+    ),
+    "100 kB of prose, rewritten": (PROSE, _prose(100_000, seed=2)),
+}
+
+
+@pytest.mark.parametrize("name", ADVERSARIAL)
+def test_work_is_bounded_whatever_the_texts(name, search_steps):
+    old, new = ADVERSARIAL[name]
+    result = diff.compare(old, new)
+    assert sum(search_steps) <= STEP_CAP
+    assert _sides(result.html) == (old, new)  # what changed is still all there
+    search_steps.clear()
+    added, removed = diff.change_counts(old, new)
+    assert sum(search_steps) <= STEP_CAP
+    assert added >= 1
+    assert removed >= 1
+
+
+def test_the_bomb_is_shown_whole_and_marked_as_too_large(search_steps):
+    result = diff.compare(BOMB_OLD, BOMB_NEW)
+    assert result.coarse
+    # Only the final space is common: everything else removed, then added.
+    assert result.html == f"<del>{BOMB_OLD[:-1]}</del><ins>{BOMB_NEW[:-1]}</ins> "
+
+
+def test_a_long_answer_edited_in_places_is_still_compared_word_by_word(search_steps):
+    """Past what one word-by-word pass can afford, lines are compared first, then the
+    words of each changed line: the reader still sees exactly which words changed."""
+    old = _prose(20_000, seed=3)
+    paragraphs = old.split("\n\n")
+    edited = list(paragraphs)
+    for index in (2, 9, 20):
+        words = edited[index].split(" ")
+        words[5] = "EDITED"
+        edited[index] = " ".join(words)
+    new = "\n\n".join(edited)
+    result = diff.compare(old, new)
+    assert sum(search_steps) <= STEP_CAP
+    assert not result.coarse
+    assert result.html.count("<ins>EDITED</ins>") == 3
+    assert result.html.count("<del>") == 3
+    assert diff.change_counts(old, new) == (3, 3)
+
+
+# --- The history page ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_history_of_the_bomb_answer_compares_nothing_and_shows_the_change(client, search_steps):
+    answer = AIAnswerFactory(body=BOMB_OLD)
+    services.revise_answer(answer=answer, body=BOMB_NEW)  # the diff is stored here, bounded
+    assert sum(search_steps) <= STEP_CAP
+    search_steps.clear()
+
+    response = client.get(f"/answers/{answer.pk}/history/")
+    assert response.status_code == 200
+    assert search_steps == []  # nothing compared on a visitor's view
+    page = response.content.decode()
+    assert "Too large to compare word by word" in page
+    assert f"<del>{BOMB_OLD[:-1]}</del><ins>{BOMB_NEW[:-1]}</ins> " in page
+
+
+@pytest.mark.django_db
+def test_history_computes_missing_diffs_once_and_stores_them(client, search_steps):
+    answer = AnswerFactory(body="Use L2 regularisation.")
+    services.revise_answer(answer=answer, body="Use L1 regularisation.")
+    services.revise_answer(answer=answer, body="Use L1 regularisation for sparsity.")
+    # As rows made before diffs were stored.
+    AnswerRevision.objects.update(diff_html="", diff_base=None)
+    search_steps.clear()
+
+    page = client.get(f"/answers/{answer.pk}/history/").content.decode()
+    assert "Use <del>L2</del><ins>L1</ins> regularisation." in page
+    assert "Use L1 <del>regularisation.</del><ins>regularisation for sparsity.</ins>" in page
+    assert search_steps
+    stored = dict(AnswerRevision.objects.values_list("number", "diff_base"))
+    assert stored == {1: 0, 2: 1, 3: 2}
+
+    search_steps.clear()
+    again = client.get(f"/answers/{answer.pk}/history/").content.decode()
+    assert search_steps == []
+    assert "Use L1 <del>regularisation.</del><ins>regularisation for sparsity.</ins>" in again
+
+    # A revision deleted (say, by a moderator in the admin): the next one is
+    # compared again, with the revision now before it.
+    AnswerRevision.objects.filter(answer=answer, number=2).delete()
+    page = client.get(f"/answers/{answer.pk}/history/").content.decode()
+    assert (
+        "Use <del>L2</del><ins>L1</ins> <del>regularisation.</del>"
+        "<ins>regularisation for sparsity.</ins>"
+    ) in page
+    assert AnswerRevision.objects.get(answer=answer, number=3).diff_base == 1
+
+
+@pytest.mark.django_db
+def test_edits_store_their_diff_against_the_revision_before(member):
+    answer = AnswerFactory(author=member, body="Use L2 regularisation.")
+    first = answer.revisions.get()
+    assert (first.diff_base, first.diff_html) == (0, "<ins>Use L2 regularisation.</ins>")
+    revision = services.edit_answer(user=member, answer=answer, body="Use L1 regularisation.")
+    revision.refresh_from_db()
+    assert revision.diff_base == 1
+    assert revision.diff_html == "Use <del>L2</del><ins>L1</ins> regularisation."
+    assert not revision.diff_coarse
+    rollback = services.rollback_answer(user=member, answer=answer, number=1)
+    rollback.refresh_from_db()
+    assert (rollback.diff_base, rollback.diff_html) == (
+        2,
+        "Use <del>L1</del><ins>L2</ins> regularisation.",
+    )
