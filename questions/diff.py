@@ -3,19 +3,25 @@
 difflib's SequenceMatcher finds the longest common run by scanning, for each
 token of the old text, every position of that token in the new text: on
 repetitive text (``'a b ' * 5000`` against ``'b a ' * 5000``) that is billions
-of steps. So every comparison here runs on a work budget, counted before each
-search SequenceMatcher starts, and gives up before the budget would be passed:
+of steps, and every space is the same token. So every comparison here runs on
+a work budget, charged before each search SequenceMatcher starts, and stops
+before the budget would be overspent:
 
-1. the whole texts word by word, exactly as SequenceMatcher sees them, when
-   that is affordable (every ordinary edit of an ordinary answer);
-2. otherwise line by line (lines are mostly unique, so this is cheap), then
-   word by word inside each changed block of lines;
-3. what still cannot be afforded (past the common start and end, which cost
-   one pass) is shown whole, removed then added, and the diff is marked
-   ``coarse`` so that pages can say it was too large to compare word by word.
+1. the whole texts token by token, exactly as before there was a budget,
+   when that is affordable (ordinary edits of answers up to a few hundred
+   words);
+2. otherwise, on a second budget, line by line (a line with the blank lines
+   after it: paragraphs rarely repeat); a changed block with as many lines on
+   both sides is taken line by line, as edited in place; each changed block
+   is compared by words-with-their-space (far fewer repeats than tokens),
+   then each changed run of those by tokens;
+3. what still cannot be afforded, past the common start and end (one cheap
+   pass), is shown whole, removed then added, and the diff is marked
+   ``coarse`` so that pages say it was too large to compare word by word.
 
-The cost of one diff is therefore at most ``2 * WORK_BUDGET`` steps plus a
-few linear passes over the texts, whatever they contain.
+One diff thus costs at most ``2 * WORK_BUDGET`` search steps plus a few
+linear passes over the texts, whatever they contain (``bench/diff.py``
+measures it).
 """
 
 import difflib
@@ -33,13 +39,20 @@ from django.utils.safestring import SafeString, mark_safe
 WORK_BUDGET = 200_000
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
-_LINES = re.compile(r"[^\n]*\n|[^\n]+")
+# A word with the blank space after it (or blank space alone, at the start).
+_CHUNKS = re.compile(r"\s+|[^\s]+\s*")
+# A line with the blank lines after it.
+_LINES = re.compile(r"[^\n]*\n(?:[ \t]*\n)*|[^\n]+")
 
 Opcode = tuple[str, int, int, int, int]
 
 
 def _tokens(text: str) -> list[str]:
     return _TOKENS.findall(text.replace("\r\n", "\n"))
+
+
+def _chunks(text: str) -> list[str]:
+    return _CHUNKS.findall(text)
 
 
 def _lines(text: str) -> list[str]:
@@ -51,31 +64,35 @@ class _OverBudget(Exception):
 
 
 class Budget:
-    """Steps left for SequenceMatcher searches; ``spent`` says how many were used."""
+    """Steps left for SequenceMatcher searches."""
 
     def __init__(self, steps: int = WORK_BUDGET):
         self.left = steps
-        self.spent = 0
+
+    def afford(self, steps: int) -> bool:
+        """Spend ``steps`` if that many are left."""
+        if steps > self.left:
+            return False
+        self.left -= steps
+        return True
 
     def spend(self, steps: int) -> None:
-        if steps > self.left:
+        if not self.afford(steps):
             raise _OverBudget
-        self.left -= steps
-        self.spent += steps
 
 
 class _BudgetedMatcher(difflib.SequenceMatcher):
     """A SequenceMatcher that refuses to start a search its budget cannot pay for.
 
     A search over ``a[alo:ahi]`` takes one step per token of ``a`` plus, at
-    most, one per position in ``b`` of each of those tokens; prefix sums of
-    the second part make each charge two lookups.
+    most, one per position in ``b`` of each of those tokens: ``seen`` holds
+    the running sums of the second part, so each charge is two lookups.
     """
 
-    def __init__(self, a: Sequence[str], b: Sequence[str], budget: Budget, b_counts: Counter):
+    def __init__(self, a: Sequence[str], b: Sequence[str], budget: Budget, seen: list[int]):
         super().__init__(a=a, b=b, autojunk=False)
         self.budget = budget
-        self._seen = list(accumulate(map(b_counts.get, a, repeat(0)), initial=0))
+        self._seen = seen
 
     def find_longest_match(self, alo=0, ahi=None, blo=0, bhi=None):
         ahi = len(self.a) if ahi is None else ahi
@@ -87,18 +104,28 @@ def _opcodes(a: Sequence[str], b: Sequence[str], budget: Budget) -> list[Opcode]
     """SequenceMatcher's opcodes for ``a`` -> ``b``, or None if they cost too much."""
     if a == b:
         return [("equal", 0, len(a), 0, len(b))] if a else []
-    if not a or not b:
-        return [("insert" if b else "delete", 0, len(a), 0, len(b))]
-    a_counts, b_counts = Counter(a), Counter(b)
+    if not a or not b or len(a) == len(b) == 1:
+        return _whole(a, b)
+    if len(a) > budget.left:
+        return None
+    seen = list(accumulate(map(Counter(b).get, a, repeat(0)), initial=0))
     # The first search spans everything: when it alone is too dear, stop
     # before SequenceMatcher indexes ``b``.
-    first = len(a) + sum(n * b_counts[x] for x, n in a_counts.items() if x in b_counts)
-    if first > budget.left:
+    if len(a) + seen[-1] > budget.left:
         return None
     try:
-        return _BudgetedMatcher(a, b, budget, b_counts).get_opcodes()
+        return _BudgetedMatcher(a, b, budget, seen).get_opcodes()
     except _OverBudget:
         return None
+
+
+def _whole(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
+    """``a`` removed and ``b`` added, as one opcode (none if both are empty)."""
+    if a and b:
+        return [("replace", 0, len(a), 0, len(b))]
+    if a or b:
+        return [("delete" if a else "insert", 0, len(a), 0, len(b))]
+    return []
 
 
 def _trimmed_opcodes(
@@ -119,8 +146,8 @@ def _trimmed_opcodes(
     a_mid, b_mid = a[start : len(a) - end], b[start : len(b) - end]
     middle = _opcodes(a_mid, b_mid, budget)
     whole = middle is None
-    if middle is None:  # both sides are non-empty here
-        middle = [("replace", 0, len(a_mid), 0, len(b_mid))]
+    if middle is None:
+        middle = _whole(a_mid, b_mid)
     ops: list[Opcode] = [("equal", 0, start, 0, start)] if start else []
     ops += [(op, a1 + start, a2 + start, b1 + start, b2 + start) for op, a1, a2, b1, b2 in middle]
     if end:
@@ -149,14 +176,25 @@ class Diff:
         return bool(self.html)
 
 
+Piece = tuple[Sequence[str], Sequence[str], list[Opcode]]
+
+# Charged for each block of lines or run of words compared apart (tokenising
+# it, a SequenceMatcher), so that thousands of tiny ones stay bounded too.
+_BLOCK_STEPS = 150
+
+
 def _segments(
-    old: str, new: str, tokenize: Callable[[str], list[str]], budget: int
-) -> tuple[list[tuple[list[str], list[str], list[Opcode]]], bool]:
-    """``old`` -> ``new`` as (old tokens, new tokens, opcodes) pieces, and whether coarse.
+    old: str,
+    new: str,
+    tokenize: Callable[[str], list[str]],
+    budget: int,
+    chunk: Callable[[str], list[str]] | None = None,
+) -> tuple[list[Piece], bool]:
+    """``old`` -> ``new`` as pieces (old tokens, new tokens, opcodes), and whether coarse.
 
     One piece when the whole texts can be compared token by token within the
-    budget; otherwise one per block of lines, a changed block compared token
-    by token (past its common start and end) while a second budget lasts.
+    budget; otherwise, on a second budget, lines first, then each changed
+    block (steps 1 and 2 of the module's docstring).
     """
     a, b = tokenize(old), tokenize(new)
     ops = _opcodes(a, b, Budget(budget))
@@ -164,21 +202,57 @@ def _segments(
         return [(a, b, ops)], False
     rest = Budget(budget)
     old_lines, new_lines = _lines(old), _lines(new)
-    line_ops, _ = _trimmed_opcodes(old_lines, new_lines, rest)
-    pieces = []
-    coarse = False
+    line_ops, coarse = _trimmed_opcodes(old_lines, new_lines, rest)
+    pieces: list[Piece] = []
     for op, a1, a2, b1, b2 in line_ops:
-        if op == "equal":
-            same = old_lines[a1:a2]
-            pieces.append((same, same, [("equal", 0, len(same), 0, len(same))]))
+        if op == "equal" or coarse:
+            # Lines too repetitive to compare would be more so word by word.
+            pieces.append((old_lines, new_lines, [(op, a1, a2, b1, b2)]))
             continue
-        everything = (a1, a2, b1, b2) == (0, len(old_lines), 0, len(new_lines))
-        block_a = a if everything else tokenize("".join(old_lines[a1:a2]))
-        block_b = b if everything else tokenize("".join(new_lines[b1:b2]))
-        block_ops, whole = _trimmed_opcodes(block_a, block_b, rest)
-        coarse = coarse or whole
-        pieces.append((block_a, block_b, block_ops))
+        if a2 - a1 == b2 - b1:  # edited in place, most likely
+            blocks = ((a1 + i, a1 + i + 1, b1 + i, b1 + i + 1) for i in range(a2 - a1))
+        else:
+            blocks = iter([(a1, a2, b1, b2)])
+        for c1, c2, d1, d2 in blocks:
+            if not rest.afford(_BLOCK_STEPS):
+                left_a, left_b = old_lines[c1:a2], new_lines[d1:b2]
+                pieces.append((left_a, left_b, _whole(left_a, left_b)))
+                coarse = True
+                break
+            block_a, block_b = "".join(old_lines[c1:c2]), "".join(new_lines[d1:d2])
+            whole = _block(block_a, block_b, tokenize, chunk, rest, pieces)
+            coarse = coarse or whole
     return pieces, coarse
+
+
+def _block(
+    old: str,
+    new: str,
+    tokenize: Callable[[str], list[str]],
+    chunk: Callable[[str], list[str]] | None,
+    budget: Budget,
+    pieces: list[Piece],
+) -> bool:
+    """Add the pieces of one changed block of lines; True if it is shown whole."""
+    if chunk is None:
+        tokens_a, tokens_b = tokenize(old), tokenize(new)
+        ops, whole = _trimmed_opcodes(tokens_a, tokens_b, budget)
+        pieces.append((tokens_a, tokens_b, ops))
+        return whole
+    chunks_a, chunks_b = chunk(old), chunk(new)
+    chunk_ops, whole = _trimmed_opcodes(chunks_a, chunks_b, budget)
+    for run in chunk_ops:
+        # Out of budget, a changed run stays as words with their spaces.
+        if run[0] == "equal" or whole or not budget.afford(_BLOCK_STEPS):
+            pieces.append((chunks_a, chunks_b, [run]))
+            continue
+        _, a1, a2, b1, b2 = run
+        tokens_a = tokenize("".join(chunks_a[a1:a2]))
+        tokens_b = tokenize("".join(chunks_b[b1:b2]))
+        ops, run_whole = _trimmed_opcodes(tokens_a, tokens_b, budget)
+        whole = whole or run_whole
+        pieces.append((tokens_a, tokens_b, ops))
+    return whole
 
 
 def compare(old: str, new: str, *, budget: int = WORK_BUDGET) -> Diff:
@@ -187,7 +261,7 @@ def compare(old: str, new: str, *, budget: int = WORK_BUDGET) -> Diff:
     The markdown source is compared, not the rendered HTML, so that what a
     reviewer sees is exactly what changes. Everything is escaped.
     """
-    pieces, coarse = _segments(old, new, _tokens, budget)
+    pieces, coarse = _segments(old, new, _tokens, budget, chunk=_chunks)
     parts: list[str] = []
     for a, b, ops in pieces:
         for op, a1, a2, b1, b2 in ops:
@@ -210,18 +284,18 @@ def _words(text: str) -> list[str]:
     return [token for token in _tokens(text) if not token.isspace()]
 
 
-def change_counts(old: str, new: str, *, budget: int = WORK_BUDGET) -> tuple[int, int]:
-    """How many words were added and removed.
+def change_counts(old: str, new: str, *, budget: int = WORK_BUDGET // 2) -> tuple[int, int]:
+    """How many words were added and removed, for a badge: half the budget of a diff.
 
     Exact when the texts can be compared word by word within the budget;
     otherwise counted per changed block of lines (an upper bound where a
     block was too large to compare).
     """
     added = removed = 0
-    for _, _, ops in _segments(old, new, _words, budget)[0]:
-        for op, a1, a2, b1, b2 in ops:
+    for a, b, ops in _segments(old, new, _words, budget)[0]:
+        for op, a1, a2, b1, b2 in ops:  # pieces shown whole hold lines, not words
             if op in ("delete", "replace"):
-                removed += a2 - a1
+                removed += len(" ".join(a[a1:a2]).split())
             if op in ("insert", "replace"):
-                added += b2 - b1
+                added += len(" ".join(b[b1:b2]).split())
     return added, removed

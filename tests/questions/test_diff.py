@@ -10,6 +10,7 @@ import difflib
 import html
 import random
 import re
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -110,14 +111,42 @@ def test_a_small_edit_shows_the_words_that_changed():
     assert diff.compare("x < y", "x > y").html == "x <del>&lt;</del><ins>&gt;</ins> y"
 
 
-@settings(max_examples=300, deadline=None)
-@given(old=small_text, new=small_text, budget=st.integers(min_value=0, max_value=60))
-def test_every_fallback_still_shows_both_versions_exactly(old, new, budget):
+line = st.lists(st.sampled_from(["a", "b", "loss", "<b>", "&", " ", "  ", "\t"]), max_size=12)
+
+
+@st.composite
+def edited_texts(draw) -> tuple[str, str]:
+    """A text of lines and a copy with a few lines changed, added or removed."""
+    old = draw(st.lists(line.map("".join), max_size=25))
+    new = list(old)
+    for _ in range(draw(st.integers(min_value=0, max_value=6))):
+        at = draw(st.integers(min_value=0, max_value=len(new)))
+        kind = draw(st.sampled_from(["change", "add", "remove"]))
+        if kind == "add" or not new:
+            new.insert(at, draw(line.map("".join)))
+        elif kind == "change":
+            new[min(at, len(new) - 1)] = draw(line.map("".join))
+        else:
+            del new[min(at, len(new) - 1)]
+    separator = draw(st.sampled_from(["\n", "\r\n", "\n\n", " "]))
+    return separator.join(old), separator.join(new)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    texts=st.one_of(st.tuples(small_text, small_text), edited_texts()),
+    budget=st.integers(min_value=0, max_value=12).map(lambda k: (1 << k) - 1),
+    block_steps=st.sampled_from([1, diff._BLOCK_STEPS]),
+)
+def test_every_fallback_still_shows_both_versions_exactly(texts, budget, block_steps):
     """However little may be compared, removed + kept reads as the old text and
-    added + kept as the new one; the counts add up the same way."""
-    result = diff.compare(old, new, budget=budget)
+    added + kept as the new one; the counts add up the same way. (Blocks made
+    cheap, so that small texts reach the line-by-line fallback too.)"""
+    old, new = texts
+    with mock.patch.object(diff, "_BLOCK_STEPS", block_steps):
+        result = diff.compare(old, new, budget=budget)
+        added, removed = diff.change_counts(old, new, budget=budget)
     assert _sides(result.html) == (old.replace("\r\n", "\n"), new.replace("\r\n", "\n"))
-    added, removed = diff.change_counts(old, new, budget=budget)
     assert 0 <= added <= len(new.split())
     assert 0 <= removed <= len(old.split())
     assert len(old.split()) - removed == len(new.split()) - added  # the words kept
@@ -147,9 +176,14 @@ ADVERSARIAL = {
         " ".join(reversed(PROSE.replace("\n", " ").split(" "))),
     ),
     "50,000 equal lines": ("a\n" * 50_000, "b\na\n" * 25_000),
+    "50,000 lines each changed": ("a\n" * 50_000, "b\n" * 50_000),
+    "12,000 words each changed": (
+        " ".join(f"w{i} x" for i in range(12_000)),
+        " ".join(f"w{i} y" for i in range(12_000)),
+    ),
     "100 kB of prose, a word changed every 40": (
         PROSE,
-        " ".join("CHANGED" if i % 40 == 0 else w for i, w in enumerate(PROSE.split(" "))),
+        " ".join("CHANGED" if i % 40 == 7 else w for i, w in enumerate(PROSE.split(" "))),
     ),
     "100 kB of prose, rewritten": (PROSE, _prose(100_000, seed=2)),
 }
@@ -171,8 +205,8 @@ def test_work_is_bounded_whatever_the_texts(name, search_steps):
 def test_the_bomb_is_shown_whole_and_marked_as_too_large(search_steps):
     result = diff.compare(BOMB_OLD, BOMB_NEW)
     assert result.coarse
-    # Only the final space is common: everything else removed, then added.
-    assert result.html == f"<del>{BOMB_OLD[:-1]}</del><ins>{BOMB_NEW[:-1]}</ins> "
+    # Nothing in common: everything removed, then added.
+    assert result.html == f"<del>{BOMB_OLD}</del><ins>{BOMB_NEW}</ins>"
 
 
 def test_a_long_answer_edited_in_places_is_still_compared_word_by_word(search_steps):
@@ -209,7 +243,7 @@ def test_history_of_the_bomb_answer_compares_nothing_and_shows_the_change(client
     assert search_steps == []  # nothing compared on a visitor's view
     page = response.content.decode()
     assert "Too large to compare word by word" in page
-    assert f"<del>{BOMB_OLD[:-1]}</del><ins>{BOMB_NEW[:-1]}</ins> " in page
+    assert f"<del>{BOMB_OLD}</del><ins>{BOMB_NEW}</ins>" in page
 
 
 @pytest.mark.django_db
