@@ -185,13 +185,19 @@ def revise_answer(
 
 
 def _revise_answers(
-    changes: list[tuple[Answer, str, str]], *, author: User | None = None, reindex: bool = True
+    changes: list[tuple[Answer, str, str]],
+    *,
+    author: User | None = None,
+    reindex: bool = True,
+    diffs: bool = True,
 ) -> list[AnswerRevision]:
     """New text for many answers at once: each gets its next numbered revision.
 
     The answer rows are locked first, so the revision numbers (and
     ``revision_count``) stay exact when two edits race. Call inside a
-    transaction.
+    transaction. Each revision stores its diff against the one before, unless
+    ``diffs`` is false (a bulk import: the history page computes it when first
+    shown).
     """
     if len({answer.pk for answer, _, _ in changes}) != len(changes):
         raise ValueError("Each answer can be revised once per call.")
@@ -204,7 +210,7 @@ def _revise_answers(
         ):
             locked[pk] = (count, status)
             states[pk] = (origin, state, corrected is not None)
-    previous = latest_revisions(list(locked))
+    previous = latest_revisions(list(locked)) if diffs else {}
     max_summary = AnswerRevision._meta.get_field("summary").max_length
     revisions = []
     for answer, body, summary in changes:
@@ -219,7 +225,8 @@ def _revise_answers(
             author=author,
             summary=summary[:max_summary],
         )
-        revision.compare_with(previous.get(answer.pk))
+        if diffs:
+            revision.compare_with(previous.get(answer.pk))
         revisions.append(revision)
     answers = [answer for answer, _, _ in changes]
     Answer.objects.bulk_update(answers, ["body", "body_html"], batch_size=500)

@@ -173,7 +173,7 @@ def import_collection(
                 f"answer #{current.pk} was edited on the site after it was imported; "
                 "kept the site's text, not the file's new one",
             )
-    _revise_answers(to_revise, reindex=False)
+    _revise_answers(to_revise, reindex=False, diffs=False)  # diffs when first shown
     summary.answers["updated"] += len(to_revise)
 
     touched = {q.pk for q in new_questions.values()} | set(answered_before)

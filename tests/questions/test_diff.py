@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from questions import diff, services
-from questions.models import AnswerRevision
+from questions.collection import parse_document
+from questions.models import Answer, AnswerRevision
 from tests.factories import AIAnswerFactory, AnswerFactory
 
 BOMB_OLD, BOMB_NEW = "a b " * 5000, "b a " * 5000
@@ -276,6 +277,28 @@ def test_history_computes_missing_diffs_once_and_stores_them(client, search_step
         "<ins>regularisation for sparsity.</ins>"
     ) in page
     assert AnswerRevision.objects.get(answer=answer, number=3).diff_base == 1
+
+
+@pytest.mark.django_db
+def test_imports_leave_diffs_to_the_first_view_of_the_history(client):
+    """A bulk import does not compare thousands of answers: each history page
+    compares its new revisions once, when first shown."""
+
+    def collection(answer: str):
+        text = (
+            "| Question | Source | ChatGPT |\n|---|---|---|\n"
+            f"| What does L1 regularisation do to the weights? | | {answer} |\n"
+        )
+        return parse_document(text, "collection.md")
+
+    services.import_collection(collections=[collection("L1 makes weights sparse.")])
+    services.import_collection(collections=[collection("L1 makes many weights zero.")])
+    answer = Answer.objects.get()
+    assert list(answer.revisions.values_list("number", "diff_base")) == [(1, None), (2, None)]
+
+    page = client.get(f"/answers/{answer.pk}/history/").content.decode()
+    assert "L1 makes <ins>many </ins>weights <del>sparse.</del><ins>zero.</ins>" in page
+    assert list(answer.revisions.values_list("number", "diff_base")) == [(1, 0), (2, 1)]
 
 
 @pytest.mark.django_db
