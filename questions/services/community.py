@@ -90,7 +90,11 @@ def revision_history(answer: Answer) -> list[AnswerRevision]:
     revision deleted since is compared here, once, and saved. Bodies are only
     read for those.
     """
-    revisions = list(answer.revisions.select_related("author", "proposal__author").defer("body"))
+    revisions = list(
+        answer.revisions.select_related("author", "proposal__author").defer(
+            "body", "proposal__body"
+        )
+    )
     stale = [
         (revision, revisions[index - 1] if index else None)
         for index, revision in enumerate(revisions)

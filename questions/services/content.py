@@ -210,7 +210,7 @@ def _revise_answers(
         ):
             locked[pk] = (count, status)
             states[pk] = (origin, state, corrected is not None)
-    previous = latest_revisions(list(locked)) if diffs else {}
+    previous = _latest_revisions(list(locked)) if diffs else {}
     max_summary = AnswerRevision._meta.get_field("summary").max_length
     revisions = []
     for answer, body, summary in changes:
@@ -290,7 +290,7 @@ def _restart_verification(
             Answer.objects.filter(pk__in=pks).update(corrected_at=now, corrected_from=state)
 
 
-def latest_revisions(answer_ids: list[int]) -> dict[int, AnswerRevision]:
+def _latest_revisions(answer_ids: list[int]) -> dict[int, AnswerRevision]:
     """The newest revision of each answer (number and body), by answer id."""
     newer = AnswerRevision.objects.filter(
         answer_id=OuterRef("answer_id"), number__gt=OuterRef("number")
