@@ -533,6 +533,7 @@ def practice_session(user: User, *, now: datetime | None = None) -> PracticeSess
         if card.best_answer is not None:
             # After the reveal the candidate can judge the answer in one click.
             selectors.attach_verdicts([card.best_answer], user)
+            card.best_answer.read_by_author = card.best_answer.author_id == user.pk
         session.card = card
         session.previews = next_intervals(card, now)
     return session

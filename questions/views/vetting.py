@@ -42,7 +42,14 @@ def _safe_next(request: HttpRequest) -> str:
 def _box(request: HttpRequest, answer: Answer, *, status: int = 200, **extra) -> HttpResponse:
     answer = Answer.objects.select_related("question", "author").get(pk=answer.pk)
     selectors.attach_verdicts([answer], request.user)
-    context = {"answer": answer, "verdict_next": _safe_next(request), **extra}
+    context = {
+        "answer": answer,
+        "my": answer.my_verdict,
+        "member": True,  # the view needs a member
+        "own": answer.author_id == request.user.pk,
+        "verdict_next": _safe_next(request),
+        **extra,
+    }
     return render(request, BOX, context, status=status)
 
 

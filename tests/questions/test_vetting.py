@@ -543,3 +543,20 @@ def test_review_page_query_count_does_not_grow(client, member):
     for _ in range(4):
         AIAnswerFactory()
     assert count() == small
+
+
+def test_practice_offers_a_verdict_on_the_revealed_answer(client, member):
+    from questions import study
+
+    answer = judge(AIAnswerFactory(), "wrong", "wrong", "wrong")
+    study.toggle_bookmark(user=member, question=answer.question)
+    client.force_login(member)
+    page = client.get(reverse("practice")).content.decode()
+    assert f'id="verdict-form-{answer.pk}"' in page
+    assert "Judged wrong" in page
+    assert "may be wrong" not in page
+    response = client.post(
+        reverse("verdict", args=[answer.pk]), {"value": "correct"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert Verdict.objects.get(user=member).value == "correct"
