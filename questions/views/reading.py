@@ -1,4 +1,5 @@
 from functools import partial
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import caches
@@ -140,7 +141,9 @@ def render_question_page(
         authors = selectors.comment_authors([answer.pk for answer in answers])
     else:
         authors = {a.pk: [comment.author_id for comment in a.comments.all()] for a in answers}
+    selectors.attach_verdicts(answers, user)
     for answer in answers:
+        answer.read_by_author = user.is_authenticated and answer.author_id == user.pk
         comment_authors = authors.get(answer.pk, [])
         total = len(comment_authors)
         answer.shown_count = total if show_all else min(total, COMMENTS_SHOWN)
@@ -162,6 +165,7 @@ def render_question_page(
         "related": selectors.related_questions(question),
         "answer_form": AnswerForm(),
         "comment_form": CommentForm(),
+        "login_url": f"{reverse('account_login')}?next={quote(request.path)}",
         **study.question_page_context(question, user),
         **fragments,
         "csrf_token": pagecache.CSRF_PLACEHOLDER,
@@ -192,7 +196,7 @@ def _not_cached(answers: list, generation: str) -> list:
 def _viewer_key(user, answer, comment_authors: list[int | None]) -> str:
     """What an answer's fragment looks like to this reader: everything in it that
     is not the same for every reader (their vote, whether it is their answer or
-    their comment, moderation links, proposals they may see)."""
+    their comment, moderation links, proposals they may see, their verdict)."""
     if not user.is_authenticated:
         return "visitor"
     role = "moderator" if user.is_moderator else "member"
@@ -203,6 +207,13 @@ def _viewer_key(user, answer, comment_authors: list[int | None]) -> str:
         role != "member" or proposal.author_id == user.pk for proposal in answer.pending_proposals
     ):
         role = f"{role}-{user.pk}"
+    # Their verdict (the box shows it, and its note): theirs alone too.
+    if answer.my_verdict is not None:
+        verdict = answer.my_verdict
+        current = "now" if verdict.is_current else "earlier"
+        return (
+            f"{role}-{user.pk}-vote{answer.my_vote}-verdict-{verdict.pk}-{verdict.value}-{current}"
+        )
     return f"{role}-vote{answer.my_vote}"
 
 

@@ -10,16 +10,14 @@ from tests.browser.test_community import log_in
 from tests.factories import AIAnswerFactory, ModeratorFactory, QuestionFactory, UserFactory
 
 WRONG = "ReLU is a linear function, so a deep ReLU network is a linear model."
-NOTE = "ReLU is piecewise linear: max(0, x) bends at zero, which is where the non-linearity comes from."
+NOTE = "ReLU is piecewise linear: max(0, x) bends at zero, the source of its non-linearity."
 FIXED = (
     "ReLU, max(0, x), is linear on each side of zero but not linear overall: "
     "stacking ReLU layers gives piecewise-linear functions that can fit curves."
 )
 
 
-def test_judge_from_the_review_queue_then_correct_and_see_it_on_the_models_board(
-    page: Page, site
-):
+def test_judge_from_the_review_queue_then_correct_and_see_it_on_the_models_board(page: Page, site):
     UserFactory(username="alice", display_name="Alice Liddell")
     others = [UserFactory(username="bob"), UserFactory(username="carol")]
     ModeratorFactory(username="mod")
@@ -64,7 +62,7 @@ def test_judge_from_the_review_queue_then_correct_and_see_it_on_the_models_board
     expect(card.locator(".ai-note")).to_contain_text("AI draft by ChatGPT")
     expect(card.locator(".ai-note")).to_contain_text("corrected by Alice Liddell")
     expect(card.locator(".badge-state")).to_have_text("Unreviewed")
-    expect(card.locator(".verdict-note")).to_contain_text("on an earlier version")
+    expect(card.locator(".verdict-note").first).to_contain_text("on an earlier version")
 
     page.goto(site + "/models/")
     row = page.locator("table.models-table").first.get_by_role("row", name=re.compile("ChatGPT"))

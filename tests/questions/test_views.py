@@ -229,9 +229,12 @@ def _build(member, questions: int, answers_each: int, comments_each: int):
         first = first or question
         ai = AIAnswerFactory(question=question)
         services.cast_vote(user=member, answer=ai, choice="down")
+        services.give_verdict(user=member, answer=ai, value="wrong", note="Off by one.")
         for _ in range(answers_each):
             answer = AnswerFactory(question=question)
             services.cast_vote(user=member, answer=answer, choice="up")
+            services.give_verdict(user=UserFactory(), answer=answer, value="partly", note="Half.")
+            services.give_verdict(user=member, answer=answer, value="correct")
             services.cast_vote(user=UserFactory(), answer=answer, choice="up")
             for _ in range(comments_each):
                 CommentFactory(answer=answer)
@@ -242,9 +245,10 @@ def _build(member, questions: int, answers_each: int, comments_each: int):
 
 
 # Exact queries per page, the same on small and large data. A member adds the
-# session and the user; on the question page also their votes, bookmark and reports.
-VISITOR_LIST, VISITOR_QUESTION = 5, 8
-MEMBER_LIST, MEMBER_QUESTION = 7, 11
+# session and the user; on the question page also their votes, bookmark, reports
+# and verdicts. The question page reads verdict notes and correctors (two more).
+VISITOR_LIST, VISITOR_QUESTION = 5, 10
+MEMBER_LIST, MEMBER_QUESTION = 7, 14
 
 
 def member_search_queries() -> int:
