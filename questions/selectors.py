@@ -46,6 +46,14 @@ SORTS = {
     "asked": "Most asked in the last 12 months",
 }
 ANSWER_FILTERS = {"community": "Has a community answer", "ai-only": "AI answer only"}
+# ?verdict=: the state of each question's best answer.
+VERDICT_FILTERS = {
+    "unreviewed": "Best answer unreviewed",
+    "verified": "Best answer verified",
+    "disputed": "Best answer disputed",
+    "wrong": "Best answer judged wrong",
+    "corrected": "Best answer: a corrected AI draft",
+}
 
 
 @dataclass(frozen=True)
@@ -56,10 +64,13 @@ class QuestionFilters:
     difficulty: str = ""
     answers: str = ""
     sort: str = ""
+    verdict: str = ""
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.source or self.topic or self.difficulty or self.answers)
+        return bool(
+            self.q or self.source or self.topic or self.difficulty or self.answers or self.verdict
+        )
 
     @property
     def effective_sort(self) -> str:
@@ -98,7 +109,13 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
         best_score=Subquery(top.values("score")[:1]),
         top_origin=Subquery(top.values("origin")[:1]),
         top_ai_model=Subquery(top.values("ai_model")[:1]),
+        top_verification=Subquery(top.values("verification")[:1]),
+        top_corrected_at=Subquery(top.values("corrected_at")[:1]),
     )
+    if filters.verdict == "corrected":
+        qs = qs.filter(top_corrected_at__isnull=False)
+    elif filters.verdict in Verification.values:
+        qs = qs.filter(top_verification=filters.verdict)
     newest = (F("created_at").desc(), F("id").desc())
     match filters.effective_sort:
         case "relevance" if search.is_postgres(qs.db):

@@ -21,7 +21,7 @@ from questions.forms import AnswerForm, CommentForm
 from questions.models import Difficulty, Question, Source, Status, Topic
 
 COMMENTS_SHOWN = 5
-LIST_PARAMS = ("q", "source", "topic", "difficulty", "answers", "sort", "page")
+LIST_PARAMS = ("q", "source", "topic", "difficulty", "answers", "verdict", "sort", "page")
 # How long /healthz waits for the database before answering 503.
 HEALTHZ_DB_TIMEOUT_MS = 1000
 
@@ -47,6 +47,7 @@ def _question_list_page(
         difficulty=params.get("difficulty", ""),
         answers=params.get("answers", ""),
         sort=params.get("sort", ""),
+        verdict=params.get("verdict", ""),
     )
     questions = study.with_study_state(selectors.question_list(filters), request.user)
     paginator = Paginator(questions, settings.MLQA_QUESTIONS_PER_PAGE)
@@ -73,6 +74,7 @@ def _question_list_page(
             "difficulties": Difficulty.choices,
             "sorts": selectors.SORTS,
             "answer_filters": selectors.ANSWER_FILTERS,
+            "verdict_filters": selectors.VERDICT_FILTERS,
         },
     )
 

@@ -560,3 +560,36 @@ def test_practice_offers_a_verdict_on_the_revealed_answer(client, member):
     )
     assert response.status_code == 200
     assert Verdict.objects.get(user=member).value == "correct"
+
+
+# --- The question list -------------------------------------------------------------
+
+
+def test_the_list_shows_the_best_answers_state_and_filters_by_it(client):
+    verified = judge(AIAnswerFactory(), "correct", "correct", "correct")
+    wrong = judge(AIAnswerFactory(), "wrong", "wrong", "wrong")
+    fixed = judge(AIAnswerFactory(), "wrong", "wrong", "wrong")
+    services.edit_answer(user=ModeratorFactory(), answer=fixed, body="A corrected text.")
+    unreviewed = AIAnswerFactory()
+    everything = client.get("/").content.decode()
+    assert "Judged wrong" in everything
+    assert "Corrected · Unreviewed" in everything
+    titles = {
+        state: answer.question.title
+        for state, answer in (
+            ("verified", verified),
+            ("wrong", wrong),
+            ("corrected", fixed),
+            ("unreviewed", unreviewed),
+        )
+    }
+    for state, title in titles.items():
+        page = client.get("/", {"verdict": state}).content.decode()
+        assert title in page, state
+        others = [other for key, other in titles.items() if key != state]
+        if state == "unreviewed":  # the corrected one's new text is unreviewed too
+            others.remove(titles["corrected"])
+        for other in others:
+            assert other not in page, (state, other)
+    # An unknown value filters nothing.
+    assert all(t in client.get("/", {"verdict": "bogus"}).content.decode() for t in titles.values())
