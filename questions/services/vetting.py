@@ -56,15 +56,17 @@ def _counts(answer_id: int, revision_id: int) -> dict[str, int]:
     return {value: found.get(value, 0) for value in VerdictValue.values}
 
 
-def _refresh(answer: Answer, revision: AnswerRevision) -> Answer:
-    """Recount the current revision's verdicts and store the state. The caller
-    holds the answer's row lock. A moderator's confirmation fixes the state
+def _refresh(answer: Answer, revision: AnswerRevision, *, previous: str | None = None) -> Answer:
+    """Recount the current revision's verdicts and store the state (and who
+    confirmed it). The caller holds the answer's row lock and loaded ``answer``
+    under it; ``previous`` is the stored state when the caller changed
+    ``answer.verification`` itself. A moderator's confirmation fixes the state
     until the text changes; the counts still follow the verdicts."""
+    previous = answer.verification if previous is None else previous
     counts = _counts(answer.pk, revision.pk)
     answer.verdicts_correct = counts["correct"]
     answer.verdicts_partly = counts["partly"]
     answer.verdicts_wrong = counts["wrong"]
-    previous = Answer.objects.filter(pk=answer.pk).values_list("verification", flat=True).get()
     if answer.verification_confirmed_by_id is None:
         answer.verification = state_for(counts["correct"], counts["partly"], counts["wrong"])
     if answer.verification != previous:
@@ -72,6 +74,7 @@ def _refresh(answer: Answer, revision: AnswerRevision) -> Answer:
     Answer.objects.filter(pk=answer.pk).update(
         verification=answer.verification,
         verification_changed_at=answer.verification_changed_at,
+        verification_confirmed_by=answer.verification_confirmed_by_id,
         verdicts_correct=answer.verdicts_correct,
         verdicts_partly=answer.verdicts_partly,
         verdicts_wrong=answer.verdicts_wrong,
@@ -140,15 +143,13 @@ def set_verification(*, moderator: User, answer: Answer, state: str, reason: str
         raise ValidationError("Give the reason for the state: it is shown in the audit log.")
     answer = _locked(answer)
     revision = _current_revision(answer)
+    previous = answer.verification
     if state:
         answer.verification = state
         answer.verification_confirmed_by = moderator
     else:
         answer.verification_confirmed_by = None
-    Answer.objects.filter(pk=answer.pk).update(
-        verification_confirmed_by=answer.verification_confirmed_by
-    )
-    _refresh(answer, revision)
+    _refresh(answer, revision, previous=previous)
     label = Verification(answer.verification).label.lower() if state else "members' verdicts"
     log(moderator=moderator, action=Kind.VERIFY, target=answer, reason=f"{label}: {reason}")
     pagecache.question_changed(answer.question_id)
