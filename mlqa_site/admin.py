@@ -1,8 +1,10 @@
 """The admin site: its index opens on what needs a moderator's attention."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 
 from questions.models import (
     Answer,
@@ -47,6 +49,13 @@ class MLQAAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "attention": self.attention(request)}
         return super().index(request, extra_context)
+
+    @method_decorator(secure_admin_login)
+    def login(self, request, extra_context=None):
+        """Staff sign in where every member does: the site's log-in page, with its
+        rate limits, lock-out protection and suspension checks. The admin's own
+        form, which has none of them, is never shown."""
+        return super().login(request, extra_context)
 
     def password_change(self, request, extra_context=None):
         """A moderator changes their own password where every member does (which
