@@ -50,10 +50,11 @@ def manage(*args: str, env: dict) -> str:
     return result.stdout
 
 
-def production_env(redis_url: str, pages: bool = False) -> dict:
-    """The environment of a production server. ``pages``: static files in plain
-    storage (tests/security/production_settings.py), so pages render without
-    collectstatic."""
+def production_env(redis_url: str | None, pages: bool = False) -> dict:
+    """The environment of a production server (``redis_url`` None: no Redis, each
+    process its own memory cache). ``pages``: static files in plain storage
+    (tests/security/production_settings.py), so pages render without
+    collectstatic. The caller adds ``DATABASE_URL``."""
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -66,7 +67,7 @@ def production_env(redis_url: str, pages: bool = False) -> dict:
         "DJANGO_SSL_REDIRECT": "0",  # plain HTTP on the loopback
         "DJANGO_EMAIL_CONSOLE": "1",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "REDIS_URL": redis_url,
+        **({"REDIS_URL": redis_url} if redis_url else {}),
         "PYTHONUNBUFFERED": "1",
         **({"DJANGO_SETTINGS_MODULE": "tests.security.production_settings"} if pages else {}),
     }
