@@ -59,6 +59,7 @@ migrations-check: $(RUNTIME_STAMP)
 ## check-deploy: Django's deployment checklist against the production settings
 check-deploy: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=0 EMAIL_HOST=$${EMAIL_HOST:-localhost} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-mlqa.example.org} DATABASE_URL=$${DATABASE_URL:-postgres://localhost/mlqa} \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 		$(PY) manage.py check --deploy --fail-level WARNING
 

@@ -16,4 +16,4 @@ from mlqa_site.settings import prod
 from mlqa_site.settings.prod import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
-MLQA_RATE_LIMITS = {**getattr(prod, "MLQA_RATE_LIMITS", {}), "vote": (1_000_000, 60)}
+MLQA_RATE_LIMITS = {**prod.MLQA_RATE_LIMITS, "vote": (1_000_000, 60)}

@@ -54,7 +54,7 @@ def _question_key(question_id: int) -> str:
 
 
 def enabled() -> bool:
-    return getattr(settings, "MLQA_PAGE_CACHE_SECONDS", 0) > 0
+    return settings.MLQA_PAGE_CACHE_SECONDS > 0
 
 
 # --- Invalidation ------------------------------------------------------------------

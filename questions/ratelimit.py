@@ -59,7 +59,7 @@ def _duration(seconds: int) -> str:
 
 
 def limits() -> dict[str, tuple[int, int]]:
-    return {**DEFAULT_LIMITS, **getattr(settings, "MLQA_RATE_LIMITS", {})}
+    return {**DEFAULT_LIMITS, **settings.MLQA_RATE_LIMITS}
 
 
 def check(user: User, action: str) -> None:

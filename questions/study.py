@@ -101,7 +101,7 @@ def _day_bounds(now: datetime) -> tuple[datetime, datetime]:
 
 
 def new_cards_per_day() -> int:
-    return getattr(settings, "MLQA_NEW_CARDS_PER_DAY", 20)
+    return settings.MLQA_NEW_CARDS_PER_DAY
 
 
 # --- Hooks for the reading pages -------------------------------------------------------

@@ -23,7 +23,7 @@ class Thresholds:
 
     @classmethod
     def from_settings(cls) -> "Thresholds":
-        return cls(**getattr(settings, "MLQA_VERIFICATION", {}))
+        return cls(**settings.MLQA_VERIFICATION)
 
     @property
     def verified_percent(self) -> int:

@@ -9,11 +9,22 @@ from pathlib import Path
 
 import pytest
 
+# Independent of the database: CI runs it once, with PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# What a production host must say about itself (prod.py refuses to guess).
+SERVER = {"ALLOWED_HOSTS": "mlqa.example.org", "DATABASE_URL": "sqlite://:memory:"}
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "EMAIL_", "ALLOWED_HOSTS", "DATABASE_URL", "MLQA_"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -28,7 +39,7 @@ def test_check_deploy_is_clean_in_production_mode():
     result = manage(
         "check", "--deploy", "--fail-level", "WARNING",
         DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        EMAIL_HOST="smtp.example.org",
+        EMAIL_HOST="smtp.example.org", **SERVER,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -41,7 +52,8 @@ SHOW_MAILER = "from django.conf import settings as s; print(s.MAILERS['default']
 def test_production_refuses_to_start_without_a_mail_server():
     """Otherwise sign-ups and password resets fail (or mail vanishes) for everyone."""
     result = manage(
-        "shell", "-c", SHOW_MAILER, DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50)
+        "shell", "-c", SHOW_MAILER,
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), **SERVER,
     )  # fmt: skip
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -59,7 +71,7 @@ def test_production_refuses_to_start_without_a_mail_server():
 def test_production_mails_over_smtp_or_to_the_console_when_told_so(env, backend):
     result = manage(
         "shell", "-c", SHOW_MAILER,
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), **env,
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), **SERVER, **env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == backend
@@ -67,9 +79,32 @@ def test_production_mails_over_smtp_or_to_the_console_when_told_so(env, backend)
 
 @pytest.mark.parametrize("key", ["", "short-and-weak"])
 def test_production_refuses_to_start_without_a_strong_secret_key(key):
-    result = manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=key)
+    result = manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=key, **SERVER)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_hosts_or_a_database(missing):
+    """The local defaults (localhost, db.sqlite3 in the project folder) would
+    otherwise serve a server's traffic from a file nobody backs up."""
+    env = {**SERVER, "EMAIL_HOST": "smtp.example.org"}
+    del env[missing]
+    result = manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), **env)
+    assert result.returncode != 0
+    assert f"{missing} must be set in production" in result.stderr
+
+
+def test_email_verification_is_mandatory_unless_in_local_development():
+    show = "from django.conf import settings as s; print(s.ACCOUNT_EMAIL_VERIFICATION)"
+    local = manage("shell", "-c", show)
+    assert local.stdout.split()[-1] == "optional", local.stderr
+    # Production settings chosen by name, even with DJANGO_DEBUG left unset.
+    prod = manage(
+        "shell", "-c", show, DJANGO_SETTINGS_MODULE="mlqa_site.settings.prod",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50), EMAIL_HOST="smtp.example.org", **SERVER,
+    )  # fmt: skip
+    assert prod.stdout.split()[-1] == "mandatory", prod.stderr
 
 
 def test_local_default_is_debug_on_sqlite():

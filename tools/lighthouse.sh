@@ -39,7 +39,7 @@ trap cleanup EXIT
 
 echo "Preparing a production-like site in $work ..."
 $PY manage.py migrate --noinput -v0
-$PY manage.py load_demo >/dev/null
+$PY manage.py load_demo --force >/dev/null  # a throw-away site with DEBUG off
 $PY manage.py collectstatic --noinput -v0
 question=$($PY manage.py shell -v0 -c "from questions.models import Question; print(Question.objects.published().order_by('pk').first().get_absolute_url())" | tail -n1)
 

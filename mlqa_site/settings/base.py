@@ -153,6 +153,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     # Options given in DATABASE_URL come after, so they win.
     _options["options"] = f"{_timeouts} {_options.get('options', '')}".strip()
+    # A database host that accepts connections but never answers (overloaded,
+    # half-dead network) costs a request this many seconds, not the TCP timeout.
+    _options.setdefault("connect_timeout", env_int("MLQA_DB_CONNECT_TIMEOUT_S", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
@@ -207,7 +210,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "optional" if DEBUG else "mandatory"
+# Mandatory everywhere but local development (dev.py), which has no mail server.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed sign-ins count per address and per account *from one address* (the key
@@ -310,6 +314,10 @@ LOGGING = {
 # --- MLQA ----------------------------------------------------------------------
 
 MLQA_QUESTIONS_PER_PAGE = 20
+# New practice cards a member is introduced to per day (questions/study.py).
+MLQA_NEW_CARDS_PER_DAY = env_int("MLQA_NEW_CARDS_PER_DAY", 20)
+# Overrides of questions/ratelimit.py's DEFAULT_LIMITS: {"vote": (count, seconds), ...}.
+MLQA_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 # Visitors' pages kept whole in the cache (questions/pagecache.py), for this many
 # seconds at most; writes invalidate them at once. Off without a shared cache:
 # one process's memory cache would not see another's invalidations.

@@ -5,6 +5,8 @@ from .base import SECRET_KEY
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"
+# No mail server locally: the console shows the mail, and nobody has to click it.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
 # Django's own static handler in debug: no collectstatic needed for `make run`.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

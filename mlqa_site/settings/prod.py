@@ -1,4 +1,5 @@
-"""Production: debug off, HTTPS-only cookies, refuses to start without a secret key."""
+"""Production: debug off, HTTPS-only cookies; refuses to start without a secret key, hosts,
+a database or a mail server."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -6,7 +7,15 @@ from .base import *  # noqa: F403
 from .base import SECRET_KEY, env_bool, env_int, env_str
 
 DEBUG = False
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+# Nothing falls back silently: base.py's defaults (localhost, SQLite in the
+# project folder) suit a laptop, never a server.
+for _name in ("ALLOWED_HOSTS", "DATABASE_URL"):
+    if not env_str(_name):
+        raise ImproperlyConfigured(
+            f"{_name} must be set in production (DJANGO_DEBUG=0): see the README's "
+            "'Production' section."
+        )
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production (DJANGO_DEBUG=0).")

@@ -40,7 +40,9 @@ def settings_for(**env: str) -> dict:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "GITHUB_", "GOOGLE_", "EMAIL_"))
+        if not k.startswith(
+            ("DJANGO_", "GITHUB_", "GOOGLE_", "EMAIL_", "ALLOWED_HOSTS", "DATABASE_URL")
+        )
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", SHOW_SETTINGS],
@@ -54,11 +56,14 @@ def settings_for(**env: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.once
 def test_production_requires_verification_secures_cookies_and_mails_over_smtp():
     prod = settings_for(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         EMAIL_HOST="smtp.example.org",
+        ALLOWED_HOSTS="mlqa.example.org",
+        DATABASE_URL="sqlite://:memory:",
         GITHUB_CLIENT_ID="id",
         GITHUB_CLIENT_SECRET="secret",
     )
@@ -74,11 +79,13 @@ def test_production_requires_verification_secures_cookies_and_mails_over_smtp():
     assert {"login", "login_failed", "signup", "reset_password"} <= set(prod["rate_limits"])
 
 
+@pytest.mark.once
 def test_x_forwarded_for_is_trusted_only_behind_the_configured_proxies():
     assert settings_for()["trusted_proxies"] == 0
     assert settings_for(DJANGO_TRUSTED_PROXY_COUNT="1")["trusted_proxies"] == 1
 
 
+@pytest.mark.once
 def test_locally_verification_is_optional_mail_goes_to_the_console_and_no_provider():
     local = settings_for()
     assert local["debug"] is True

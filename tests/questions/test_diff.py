@@ -93,6 +93,7 @@ small_text = st.lists(
 ).map("".join)
 
 
+@pytest.mark.once
 @settings(max_examples=300, deadline=None)
 @given(old=small_text, new=small_text)
 def test_ordinary_edits_diff_exactly_as_before(old, new):
@@ -133,6 +134,7 @@ def edited_texts(draw) -> tuple[str, str]:
     return separator.join(old), separator.join(new)
 
 
+@pytest.mark.once
 @settings(max_examples=400, deadline=None)
 @given(
     texts=st.one_of(st.tuples(small_text, small_text), edited_texts()),

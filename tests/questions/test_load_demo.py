@@ -2,7 +2,7 @@ import tomllib
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count, Q, Sum
 
 from accounts.models import User
@@ -151,7 +151,7 @@ def test_demo_gives_the_moderator_a_queue(demo_data):
 def test_load_demo_is_idempotent(demo_data):
     before, states = counts(), vetting()
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", force=True, stdout=out)
     assert counts() == before
     assert vetting() == states
     assert "0 new questions" in out.getvalue()
@@ -256,7 +256,7 @@ def test_load_demo_adds_the_vetting_to_a_demo_loaded_before_it_existed(db):
     assert not Verdict.objects.exists()
     assert set(ai_answers().values_list("ai_model", flat=True)) == {"ChatGPT"}
 
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
 
     assert set(ai_answers().values_list("ai_model", flat=True)) == {"ChatGPT", "Gemini"}
     assert Verdict.objects.count() == verdicts
@@ -269,3 +269,15 @@ def test_demo_pages_render(demo_data, client):
     assert client.get("/").status_code == 200
     for question in Question.objects.published():
         assert client.get(question.get_absolute_url()).status_code == 200
+
+
+def test_load_demo_refuses_to_run_with_debug_off_unless_forced(db, settings):
+    """It creates a staff account whose password is in the README."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to load the demo data with DEBUG off"):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.filter(username="moderator").exists()
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    assert User.objects.get(username="moderator").is_staff

@@ -54,6 +54,7 @@ def test_state_at_each_threshold(correct, partly, wrong, state):
     assert state_for(correct, partly, wrong, Thresholds()) == state
 
 
+@pytest.mark.once
 @given(st.integers(0, 50), st.integers(0, 50), st.integers(0, 50))
 def test_states_follow_their_definitions(correct, partly, wrong):
     state = state_for(correct, partly, wrong, Thresholds())

@@ -7,6 +7,7 @@ manage.py commands get the (by default absent) limits for commands.
 """
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -164,3 +165,36 @@ def test_a_timeout_outside_any_view_is_a_503_too():
     except OperationalError:
         response = server_error(request)
     assert response.status_code == 500
+
+
+def test_a_database_that_accepts_but_never_answers_fails_within_the_connect_timeout():
+    """An overloaded or half-dead database host: the TCP connection opens (the
+    kernel accepts it) but the server never speaks. The process gives up after
+    MLQA_DB_CONNECT_TIMEOUT_S instead of hanging on the socket."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLQA_DB_", "DJANGO_"))}
+    connect = "from django.db import connection\nconnection.ensure_connection()\n"
+    started = time.monotonic()
+    try:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", connect],
+            cwd=ROOT,
+            env={
+                **env,
+                "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/mlqa",
+                "MLQA_DB_CONNECT_TIMEOUT_S": "2",
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        silent.close()
+    elapsed = time.monotonic() - started
+    assert result.returncode != 0
+    assert "timeout expired" in result.stderr
+    # Python and Django start-up included; without the limit it waits for minutes.
+    assert elapsed < 20

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# Independent of the database: CI runs it once, with PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = r"""
@@ -71,6 +74,7 @@ def production(requests: list, migrate: bool = False, **env: str) -> list[dict]:
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_EMAIL_CONSOLE": "1",
             "DATABASE_URL": "sqlite://:memory:",
+            "ALLOWED_HOSTS": "testserver",
             "PROBE_REQUESTS": json.dumps(requests),
             "PROBE_MIGRATE": "1" if migrate else "",
             **env,

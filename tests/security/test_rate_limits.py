@@ -32,6 +32,9 @@ from tests.security.servers import (
     production_env,
 )
 
+# Independent of the database: CI runs it once, with PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 # A database number of its own, so other users of the local Redis are left alone.
 REDIS_DB = int(os.environ.get("MLQA_TEST_REDIS_DB", "13"))

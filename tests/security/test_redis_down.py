@@ -29,6 +29,9 @@ from tests.security.servers import (
     production_env,
 )
 
+# Independent of the database: CI runs it once, with PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 MEMBERS = 6
 RETRY_SECONDS = 5  # the default of REDIS_RETRY_SECONDS
 SEED = """

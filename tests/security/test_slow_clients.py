@@ -21,6 +21,9 @@ import requests
 from tests.redis_server import free_port
 from tests.security.servers import gunicorn, production_env
 
+# Independent of the database: CI runs it once, with PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 SLOW_CLIENTS = 12
 HEAD = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Padding: a\r\n" * 40
 

@@ -13,7 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -59,7 +60,20 @@ DEMO_ACCOUNTS = {
 class Command(BaseCommand):
     help = "Load the demo questions, answers, votes, verdicts and the demo log-ins (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even with DEBUG off (it creates a moderator with a published password).",
+        )
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "Refusing to load the demo data with DEBUG off: it creates the accounts "
+                "demo / mlqa-demo and moderator / mlqa-moderator (a staff account with a "
+                "published password). Use --force on a throw-away site only."
+            )
         content = tomllib.loads(CONTENT.read_text(encoding="utf-8"))
         with transaction.atomic():
             counts = self.load(content)
