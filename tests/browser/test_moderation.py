@@ -12,10 +12,10 @@ def test_a_moderator_hides_a_flagged_answer_from_the_admin(page: Page, site):
     answer = AIAnswerFactory(question=question, body="Buy cheap followers at example dot com.")
     Flag.objects.create(reporter=UserFactory(), answer=answer, reason=FlagReason.SPAM, note="ad")
 
-    page.goto(site + "/admin/")
-    page.get_by_label("Username").fill("mod")
+    page.goto(site + "/admin/")  # staff sign in on the site's own log-in page
+    page.get_by_label("Username or email").fill("mod")
     page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign In").click()
     page.get_by_role("link", name="Open flags").click()
 
     row = page.locator("#result_list tbody tr", has_text="Spam")
