@@ -5,17 +5,22 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from accounts.permissions import grant_moderator_permissions
-
 
 def regrant_moderator_permissions(apps, schema_editor):
-    """Moderators may now read the audit log."""
+    """Moderators may now read the audit log and see interview reports (this
+    migration's own list: it does not follow later changes to the live one)."""
     app_config = apps.get_app_config("questions")
     app_config.models_module = True  # a migration stub has none; permissions need one
     create_permissions(app_config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name="Moderators")
-    grant_moderator_permissions(group, apps.get_model("auth", "Permission"))
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="questions",
+            codename__in=["view_moderationaction", "view_interviewreport", "change_interviewreport"],
+        )
+    )
 
 
 class Migration(migrations.Migration):

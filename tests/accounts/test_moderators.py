@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from accounts.models import MODERATORS_GROUP
+from accounts.permissions import MODERATOR_PERMISSIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,19 @@ def test_make_moderator_twice_changes_nothing_more(member):
 def test_make_moderator_refuses_an_unknown_username(db):
     with pytest.raises(CommandError, match="No member is called 'nobody'"):
         call_command("make_moderator", "nobody", stdout=StringIO())
+
+
+def test_the_migrations_give_the_moderators_exactly_the_live_list():
+    """Each migration grants from its own frozen copy; together they must add up
+    to accounts/permissions.py, or a fresh site and a repaired group would differ."""
+    granted = set(
+        Group.objects.get(name=MODERATORS_GROUP).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    expected = {
+        (app, f"{action}_{model}")
+        for app, model, actions in MODERATOR_PERMISSIONS
+        for action in actions
+    }
+    assert granted == expected
