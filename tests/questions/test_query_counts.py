@@ -1,0 +1,112 @@
+"""Query counts of the source, topic, history and proposal pages: pinned, and
+the same on small and large data (the list and question pages are pinned in
+test_views.py)."""
+
+import pytest
+from django.urls import reverse
+
+from questions import services, study
+from tests.factories import (
+    AIAnswerFactory,
+    AnswerFactory,
+    CommentFactory,
+    QuestionFactory,
+    SourceFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# A member adds the session and the user; a moderator's proposal page also
+# reads the group that makes them one.
+SOURCE_PAGE = {"visitor": 5, "member": 7}
+TOPIC_PAGE = {"visitor": 5, "member": 7}
+HISTORY_PAGE = {"visitor": 2, "member": 4}
+PROPOSAL_PAGE = {"author": 4, "moderator": 5}
+
+
+def build(source, topic, member, moderator, *, questions: int, edits: int, proposals: int):
+    """Questions of one source and topic, each with an AI answer edited
+    ``edits`` times (revisions with diffs), ``proposals`` proposals on it,
+    votes, comments and bookmarks; the member wrote the first proposal on each.
+    Returns the last AI answer."""
+    answer = None
+    for _ in range(questions):
+        question = QuestionFactory(source=source, topics=[topic])
+        answer = AIAnswerFactory(question=question)
+        community = AnswerFactory(question=question)
+        for n in range(edits):
+            services.edit_answer(
+                user=moderator, answer=answer, body=f"{answer.body}\n\nEdit number {n}."
+            )
+        for n in range(proposals):
+            services.propose_answer(
+                user=member if n == 0 else UserFactory(),
+                answer=answer,
+                body=f"{answer.body}\n\nA better last line, take {n}.",
+                reason="Clearer.",
+            )
+        services.cast_vote(user=member, answer=community, choice="up")
+        services.cast_vote(user=UserFactory(), answer=answer, choice="down")
+        CommentFactory(answer=answer)
+        CommentFactory(answer=None, question=question)
+        study.toggle_bookmark(user=member, question=question)
+    return answer
+
+
+def assert_queries(client, url, expected, django_assert_num_queries):
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response.text
+
+
+@pytest.mark.parametrize("reader", ["visitor", "member"])
+def test_source_topic_and_history_pages_do_not_grow_with_data(
+    client, member, moderator, reader, django_assert_num_queries
+):
+    source, topic = SourceFactory(), TopicFactory()
+    if reader == "member":
+        client.force_login(member)
+    for size in [
+        {"questions": 2, "edits": 1, "proposals": 1},
+        {"questions": 25, "edits": 6, "proposals": 3},
+    ]:
+        answer = build(source, topic, member, moderator, **size)
+        html = assert_queries(
+            client, source.get_absolute_url(), SOURCE_PAGE[reader], django_assert_num_queries
+        )
+        assert answer.question.title in html
+        html = assert_queries(
+            client, topic.get_absolute_url(), TOPIC_PAGE[reader], django_assert_num_queries
+        )
+        assert answer.question.title in html
+        html = assert_queries(
+            client,
+            reverse("answer_history", args=[answer.pk]),
+            HISTORY_PAGE[reader],
+            django_assert_num_queries,
+        )
+        assert f"Edit number {size['edits'] - 1}." in html
+
+
+@pytest.mark.parametrize("reader", ["author", "moderator"])
+def test_proposal_page_does_not_grow_with_data(
+    client, member, moderator, reader, django_assert_num_queries
+):
+    source, topic = SourceFactory(), TopicFactory()
+    client.force_login(member if reader == "author" else moderator)
+    for size in [
+        {"questions": 1, "edits": 1, "proposals": 1},
+        {"questions": 3, "edits": 8, "proposals": 6},
+    ]:
+        answer = build(source, topic, member, moderator, **size)
+        mine = answer.proposals.get(author=member)
+        html = assert_queries(
+            client,
+            reverse("proposal_detail", args=[mine.pk]),
+            PROPOSAL_PAGE[reader],
+            django_assert_num_queries,
+        )
+        assert "A better last line, take 0." in html
