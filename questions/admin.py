@@ -115,6 +115,22 @@ class ChangesPagesMixin:
         return super().log_deletions(request, queryset)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the site keeps exact through its services (votes behind scores,
+    revisions behind history, bookmarks and reviews behind practice): shown, never
+    written here, by a superuser either, since a hand-made row would skew the
+    counters that depend on it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ModerationActionsMixin:
     """hide / restore (and publish) through the moderation services, one log each,
     with the reason typed next to the action."""
@@ -403,14 +419,11 @@ class AnswerAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(AnswerRevision)
-class AnswerRevisionAdmin(admin.ModelAdmin):
+class AnswerRevisionAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "author", "summary", "created_at"]
     search_fields = ["body", "summary", "answer__question__title", "author__username"]
     list_select_related = ["author"]
     raw_id_fields = ["answer", "author", "proposal"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ProposalStatusFilter(DefaultStatusFilter):
@@ -505,7 +518,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(ReadOnlyAdmin):
     list_display = ["user", "answer", "value", "created_at"]
     list_filter = ["value"]
     search_fields = ["user__username", "answer__question__title"]
@@ -733,8 +746,9 @@ class ReviewInline(admin.TabularInline):
 
 
 @admin.register(Bookmark)
-class BookmarkAdmin(admin.ModelAdmin):
-    """Bookmarks are private; the admin shows them to superusers for support only."""
+class BookmarkAdmin(ReadOnlyAdmin):
+    """Bookmarks are private; the admin shows them to superusers for support only
+    (moderators have no permission on them at all)."""
 
     list_display = ["user", "question", "due", "state", "created_at"]
     list_filter = ["state"]
@@ -745,7 +759,7 @@ class BookmarkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["bookmark", "rating", "reviewed_at", "due_after"]
     list_filter = ["rating"]
     search_fields = ["bookmark__user__username", "bookmark__question__title"]

@@ -423,3 +423,29 @@ def test_a_moderator_still_suspends_and_lifts_through_the_service(mod_client, me
         "suspend",
         "lift",
     ]
+
+
+# What the site keeps exact through its services: read-only in the admin for
+# everyone, superusers included (a hand-made vote would not move the score).
+SUPERUSER_READ_ONLY = ["questions.Vote", "questions.AnswerRevision", "questions.Bookmark"]
+SUPERUSER_READ_ONLY += ["questions.Review", "questions.ModerationAction"]
+
+
+@pytest.mark.parametrize("label", SUPERUSER_READ_ONLY)
+def test_a_superuser_reads_but_cannot_write_counted_records(client, root, objects, label):
+    client.force_login(root)
+    model = next(m for m in admin.site._registry if m._meta.label == label)
+    obj = objects[label][0]
+    base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+    before = model.objects.values().get(pk=obj.pk)
+
+    assert outcome(client.get(base)) == OK
+    assert outcome(client.get(f"{base}{obj.pk}/change/")) == VIEW_ONLY
+    assert outcome(client.get(f"{base}add/")) == REFUSED
+    assert outcome(client.post(f"{base}add/", {})) == REFUSED
+    assert outcome(client.post(f"{base}{obj.pk}/change/", {"value": -1})) == REFUSED
+    assert outcome(client.post(f"{base}{obj.pk}/delete/", {"post": "yes"})) == REFUSED
+    assert "delete_selected" not in admin.site._registry[model].get_actions(
+        client.get(base).wsgi_request
+    )
+    assert model.objects.values().get(pk=obj.pk) == before
