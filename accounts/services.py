@@ -85,11 +85,12 @@ def delete_account(*, user: User) -> None:
     remove_votes(user=user)
     remove_verdicts(user=user)
 
-    # Bookmarks carry the practice state; their reviews go with them.
-    Question.objects.filter(bookmarks__user=user).update(
+    # Bookmarks carry the practice state; their reviews go with them, and so do
+    # removed bookmarks (only the ones still bookmarked were counted).
+    Question.objects.filter(bookmarks__user=user, bookmarks__removed_at__isnull=True).update(
         bookmark_count=Greatest(F("bookmark_count") - 1, 0)
     )
-    Bookmark.objects.filter(user=user).delete()
+    Bookmark.all_objects.filter(user=user).delete()
 
     Proposal.objects.filter(author=user, status=ProposalStatus.PENDING).update(
         status=ProposalStatus.WITHDRAWN

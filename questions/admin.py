@@ -747,15 +747,19 @@ class ReviewInline(admin.TabularInline):
 
 @admin.register(Bookmark)
 class BookmarkAdmin(ReadOnlyAdmin):
-    """Bookmarks are private; the admin shows them to superusers for support only
-    (moderators have no permission on them at all)."""
+    """Bookmarks are private; the admin shows them to superusers for support only,
+    removed ones too (their note waits for the member to bookmark again).
+    Moderators have no permission on them at all."""
 
-    list_display = ["user", "question", "due", "state", "created_at"]
-    list_filter = ["state"]
+    list_display = ["user", "question", "due", "state", "created_at", "removed_at"]
+    list_filter = ["state", ("removed_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "question__title"]
     list_select_related = ["user", "question"]
     raw_id_fields = ["user", "question"]
     inlines = [ReviewInline]
+
+    def get_queryset(self, request):
+        return Bookmark.all_objects.select_related("user", "question")
 
 
 @admin.register(Review)

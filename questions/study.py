@@ -178,17 +178,21 @@ def _lock_member(user: User) -> None:
 
 
 @transaction.atomic
-def toggle_bookmark(*, user: User, question: Question) -> Bookmark | None:
+def toggle_bookmark(
+    *, user: User, question: Question, now: datetime | None = None
+) -> Bookmark | None:
     """Bookmark the question, or remove the bookmark; returns the new bookmark or None.
 
-    Removing forgets the note and the practice history with it. Only a
-    published question can be bookmarked; a bookmark on a question hidden
-    since can still be removed. ``question.bookmark_count`` is refreshed.
+    Removing keeps the note and the practice history, out of sight: bookmarking
+    the question again brings them back. Only a published question can be
+    bookmarked; a bookmark on a question hidden since can still be removed.
+    ``question.bookmark_count`` is refreshed.
     """
     _lock_member(user)
-    existing = Bookmark.objects.filter(user=user, question=question).first()
-    if existing is not None:
-        existing.delete()
+    existing = Bookmark.all_objects.filter(user=user, question=question).first()
+    if existing is not None and existing.removed_at is None:
+        existing.removed_at = _now(now)
+        existing.save(update_fields=["removed_at"])
         Question.objects.filter(pk=question.pk).update(
             bookmark_count=Greatest(F("bookmark_count") - 1, 0)
         )
@@ -196,25 +200,45 @@ def toggle_bookmark(*, user: User, question: Question) -> Bookmark | None:
     else:
         if question.status != Status.PUBLISHED:
             raise PermissionDenied("Only published questions can be bookmarked.")
-        result = Bookmark.objects.create(user=user, question=question)
+        if existing is not None:
+            existing.removed_at = None
+            existing.save(update_fields=["removed_at"])
+            result = existing
+        else:
+            result = Bookmark.objects.create(user=user, question=question)
         Question.objects.filter(pk=question.pk).update(bookmark_count=F("bookmark_count") + 1)
     question.refresh_from_db(fields=["bookmark_count"])
     pagecache.question_changed(question.pk)
     return result
 
 
+def removed_bookmark(*, user: User, question: Question) -> Bookmark | None:
+    """The member's removed bookmark of the question (its note waits there), if any."""
+    return Bookmark.all_objects.filter(
+        user=user, question=question, removed_at__isnull=False
+    ).first()
+
+
 @transaction.atomic
 def bookmark_topic(*, user: User, topic: Topic) -> int:
-    """Bookmark every published question of a topic; returns how many were new."""
+    """Bookmark every published question of a topic; returns how many were new.
+
+    Questions the member had bookmarked and removed come back with their note
+    and practice history.
+    """
     _lock_member(user)
     wanted = set(Question.objects.published().filter(topics=topic).values_list("pk", flat=True))
-    have = set(
-        Bookmark.objects.filter(user=user, question_id__in=wanted).values_list(
-            "question_id", flat=True
+    rows = dict(
+        Bookmark.all_objects.filter(user=user, question_id__in=wanted).values_list(
+            "question_id", "removed_at"
         )
     )
-    added = sorted(wanted - have)
-    Bookmark.objects.bulk_create([Bookmark(user=user, question_id=pk) for pk in added])
+    added = sorted(pk for pk in wanted if pk not in rows or rows[pk] is not None)
+    restored = [pk for pk in added if pk in rows]
+    Bookmark.all_objects.filter(user=user, question_id__in=restored).update(removed_at=None)
+    Bookmark.objects.bulk_create(
+        [Bookmark(user=user, question_id=pk) for pk in added if pk not in rows]
+    )
     Question.objects.filter(pk__in=added).update(bookmark_count=F("bookmark_count") + 1)
     pagecache.question_changed(*added)
     return len(added)
@@ -483,6 +507,11 @@ def next_intervals(bookmark: Bookmark, now: datetime) -> list[tuple[int, str, st
     return out
 
 
+def _member_reviews(user: User) -> QuerySet[Review]:
+    """The member's reviews of cards still bookmarked (a removed one's log waits)."""
+    return Review.objects.filter(bookmark__user=user, bookmark__removed_at__isnull=True)
+
+
 def practice_session(user: User, *, now: datetime | None = None) -> PracticeSession:
     """Counts for today and the next card: due cards first (oldest due first),
     then new ones (first bookmarked first, up to the daily limit of new cards)."""
@@ -502,7 +531,7 @@ def practice_session(user: User, *, now: datetime | None = None) -> PracticeSess
         next_due=Min("due", filter=practised & Q(due__gt=now)),
         introduced_today=Count("pk", filter=Q(first_review__gte=start)),
     )
-    done_today = Review.objects.filter(bookmark__user=user, reviewed_at__gte=start).count()
+    done_today = _member_reviews(user).filter(reviewed_at__gte=start).count()
     introduced_today = counts.pop("introduced_today")
     new_left = min(counts["new_total"], max(0, new_cards_per_day() - introduced_today))
     counts["due"] = counts.pop("due_now")  # "due" is also the field aggregated above
@@ -627,7 +656,8 @@ def review_chart(user: User, *, now: datetime | None = None, days: int = CHART_D
     first = today - timedelta(days=days - 1)
     start, _ = _day_bounds(now - timedelta(days=days - 1))
     per_day = dict(
-        Review.objects.filter(bookmark__user=user, reviewed_at__gte=start)
+        _member_reviews(user)
+        .filter(reviewed_at__gte=start)
         .annotate(day=TruncDate("reviewed_at"))
         .values("day")
         .annotate(n=Count("pk"))

@@ -14,8 +14,21 @@ from questions.markdown import render_markdown
 from .catalog import Question
 
 
+class ActiveBookmarkManager(models.Manager):
+    """Bookmarks the member has not removed: what every page, count and export sees."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Bookmark(models.Model):
-    """A saved question with a private note and its practice card (FSRS state)."""
+    """A saved question with a private note and its practice card (FSRS state).
+
+    Removing a bookmark only sets ``removed_at``: the note, the card and the
+    review log stay, hidden everywhere (``objects`` leaves removed bookmarks
+    out), and come back when the member bookmarks the question again.
+    ``all_objects`` sees every row; deleting the account deletes them for real.
+    """
 
     class CardState(models.IntegerChoices):
         # Values follow fsrs.State; a card that was never reviewed has none.
@@ -40,8 +53,17 @@ class Bookmark(models.Model):
     difficulty = models.FloatField(null=True, blank=True)
     last_review = models.DateTimeField(null=True, blank=True)
     last_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    removed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the member removed it; kept to restore the note."
+    )
+
+    all_objects = models.Manager()
+    objects = ActiveBookmarkManager()
 
     class Meta:
+        default_manager_name = "objects"
+        # Related lookups (review.bookmark) and deletions see removed bookmarks too.
+        base_manager_name = "all_objects"
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "due"], name="bookmark_due_idx"),

@@ -234,17 +234,19 @@ def _merge_bookmarks(*, duplicate: Question, into: Question) -> None:
     the note's usual length: nothing is cut), the review logs are joined, the
     practice card is the one reviewed more often (on a tie the one reviewed
     last, else the kept question's), and the earlier bookmarking date stays.
-    The duplicate's bookmark, emptied, is then removed.
+    The duplicate's bookmark, emptied, is then deleted. Removed bookmarks move
+    and join too (their notes stay recoverable); the joined one is removed only
+    if both were.
     """
-    members = Bookmark.objects.filter(question=duplicate).values("user_id")
+    members = Bookmark.all_objects.filter(question=duplicate).values("user_id")
     kept = {
         bookmark.user_id: bookmark
-        for bookmark in Bookmark.objects.select_for_update().filter(
+        for bookmark in Bookmark.all_objects.select_for_update().filter(
             question=into, user_id__in=members
         )
     }
     folded = list(
-        Bookmark.objects.select_for_update().filter(question=duplicate, user_id__in=list(kept))
+        Bookmark.all_objects.select_for_update().filter(question=duplicate, user_id__in=list(kept))
     )
     reviews = dict(
         Review.objects.filter(bookmark__in=[*kept.values(), *folded])
@@ -265,10 +267,12 @@ def _merge_bookmarks(*, duplicate: Question, into: Question) -> None:
             for name in _CARD_FIELDS:
                 setattr(new, name, getattr(old, name))
         new.created_at = min(new.created_at, old.created_at)
-        new.save(update_fields=["note", "note_html", "created_at", *_CARD_FIELDS])
+        if new.removed_at is not None:
+            new.removed_at = None if old.removed_at is None else max(new.removed_at, old.removed_at)
+        new.save(update_fields=["note", "note_html", "created_at", "removed_at", *_CARD_FIELDS])
         Review.objects.filter(bookmark=old).update(bookmark=new)
-    Bookmark.objects.filter(pk__in=[bookmark.pk for bookmark in folded]).delete()
-    Bookmark.objects.filter(question=duplicate).update(question=into)
+    Bookmark.all_objects.filter(pk__in=[bookmark.pk for bookmark in folded]).delete()
+    Bookmark.all_objects.filter(question=duplicate).update(question=into)
 
 
 # --- Members -------------------------------------------------------------------------

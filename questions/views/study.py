@@ -121,11 +121,24 @@ def bookmark_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         raise Http404("No such question.") from exc
     if request.htmx:
+        if request.POST.get("row"):
+            # A row of the bookmarks page: removed, it becomes a notice with a way
+            # back; bookmarked again, the row returns with its note.
+            if bookmark is None:
+                bookmark = study.removed_bookmark(user=request.user, question=question)
+            context = {"question": question, "bookmark": bookmark, "now": timezone.now()}
+            return render(request, BOOKMARKS_PAGE + "#row", context)
         return render(request, TOGGLE, {"question": question, "bookmarked": bookmark is not None})
-    if bookmark is not None:
-        messages.success(request, "Bookmarked. Practise it from your practice page.")
+    if bookmark is None:
+        messages.success(
+            request,
+            "Removed from your bookmarks. Your note and practice history are kept: "
+            "bookmark it again to get them back.",
+        )
+    elif bookmark.note or bookmark.state is not None:
+        messages.success(request, "Bookmarked again, with your note and practice history.")
     else:
-        messages.success(request, "Removed from your bookmarks.")
+        messages.success(request, "Bookmarked. Practise it from your practice page.")
     return redirect(_back(request, question.get_absolute_url()))
 
 

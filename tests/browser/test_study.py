@@ -91,3 +91,47 @@ def test_bookmark_two_questions_practise_with_keys_and_download_the_deck(
     guids = {guid for (guid,) in db.execute("SELECT guid FROM notes")}
     assert guids == {study.anki_guid(question.pk) for question in questions}
     assert errors == []
+
+
+def test_un_bookmarking_and_bookmarking_again_keeps_the_note(page: Page, site):
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("dialog", lambda dialog: errors.append(f"unexpected dialog: {dialog.message}"))
+    UserFactory(username="dora")
+    question = QuestionFactory(title="Why is dropout scaled during training?")
+    log_in(page, site, "dora")
+
+    # Bookmark from the list, write a note on the bookmarks page.
+    page.goto(site + "/")
+    row = page.locator(".question-row", has_text=question.title)
+    row.get_by_role("button", name=re.compile("Bookmark")).click()
+    expect(row.locator(".bookmark-button")).to_contain_text("Bookmarked")
+    page.goto(site + "/bookmarks/")
+    page.get_by_text("Add a private note").click()
+    page.get_by_label(re.compile("Private note on")).fill("Inverted dropout: divide by *p*.")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.locator(".bookmark-note .note-body em")).to_have_text("p")
+
+    # Un-bookmark and bookmark again from the list: the count follows at once.
+    page.goto(site + "/")
+    row = page.locator(".question-row", has_text=question.title)
+    row.get_by_role("button", name=re.compile("Bookmarked")).click()
+    expect(row.locator(".bookmark-button")).not_to_contain_text("Bookmarked")
+    expect(row.locator(".bookmark-count")).to_contain_text("0")
+    row.get_by_role("button", name=re.compile("Bookmark")).click()
+    expect(row.locator(".bookmark-button")).to_contain_text("Bookmarked")
+    expect(row.locator(".bookmark-count")).to_contain_text("1")
+
+    # The note is still there; removing from the bookmarks page offers the way back.
+    page.goto(site + "/bookmarks/")
+    bookmark_row = page.locator(".bookmark-row")
+    expect(bookmark_row.locator(".note-body")).to_contain_text("Inverted dropout")
+    bookmark_row.get_by_role("button", name=re.compile("Bookmarked")).click()
+    expect(bookmark_row).to_contain_text("Your note and practice history are kept")
+    expect(bookmark_row.locator(".note-body")).to_have_count(0)
+    bookmark_row.get_by_role("button", name=re.compile("Bookmark")).click()
+    expect(bookmark_row.locator(".note-body")).to_contain_text("Inverted dropout")
+    expect(bookmark_row.locator(".bookmark-count")).to_contain_text("1")
+    page.reload()
+    expect(page.locator(".bookmark-row .note-body")).to_contain_text("Inverted dropout")
+    assert errors == []

@@ -511,6 +511,33 @@ def test_merging_when_a_member_bookmarked_both_joins_the_notes_and_keeps_the_bus
     assert "Duplicate note." in page
 
 
+def test_merging_moves_removed_bookmarks_too_and_they_stay_recoverable(
+    moderator, member, other_member
+):
+    kept = QuestionFactory(title="What is dropout?")
+    duplicate = QuestionFactory(title="Explain dropout regularisation")
+    start = timezone.now() - timedelta(days=30)
+    # The member removed the kept question's bookmark and still has the duplicate's.
+    _reviewed(member, kept, note="Removed note.", ratings=[3], start=start)
+    study.toggle_bookmark(user=member, question=kept)
+    _reviewed(member, duplicate, note="Active note.", ratings=[], start=start)
+    # The other member removed their only one, on the duplicate.
+    _reviewed(other_member, duplicate, note="Waiting.", ratings=[2], start=start)
+    study.toggle_bookmark(user=other_member, question=duplicate)
+
+    services.merge_questions(moderator=moderator, duplicate=duplicate, into=kept)
+
+    mine = Bookmark.objects.get(user=member)
+    assert (mine.question, mine.note) == (kept, "Removed note.\n\n---\n\nActive note.")
+    assert not Bookmark.objects.filter(user=other_member).exists()
+    kept.refresh_from_db()
+    assert kept.bookmark_count == 1
+    assert not Bookmark.all_objects.filter(question=duplicate).exists()
+    restored = study.toggle_bookmark(user=other_member, question=kept)
+    assert (restored.note, restored.reviews.count()) == ("Waiting.", 1)
+    assert kept.bookmark_count == 2
+
+
 def test_a_question_cannot_be_merged_into_a_hidden_one(mod_client, moderator):
     hidden = QuestionFactory(title="A hidden question", status=Status.HIDDEN)
     duplicate = QuestionFactory(title="Its duplicate")

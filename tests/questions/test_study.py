@@ -73,12 +73,40 @@ def test_a_hidden_question_cannot_be_bookmarked_but_an_old_bookmark_can_be_remov
     assert not Bookmark.objects.exists()
 
 
-def test_removing_a_bookmark_forgets_its_reviews(member):
-    question = QuestionFactory()
+def test_removing_a_bookmark_hides_it_everywhere_and_bookmarking_again_restores_it(
+    member, other_member
+):
+    question = QuestionFactory(topics=[TopicFactory(name="Statistics", slug="statistics")])
     bookmark = study.toggle_bookmark(user=member, question=question)
+    study.save_note(user=member, bookmark=bookmark, note="Scale by **1/(1-p)**.")
     study.review(user=member, bookmark=bookmark, rating=3, now=T0)
-    study.toggle_bookmark(user=member, question=question)
-    assert not Review.objects.exists()
+    study.toggle_bookmark(user=other_member, question=question)
+    bookmark.refresh_from_db()
+    card = (bookmark.state, bookmark.due, bookmark.stability)
+
+    assert study.toggle_bookmark(user=member, question=question, now=T0) is None
+    assert count(question) == 1  # bob's
+    # Out of every list, count and export the member sees.
+    assert not study.member_bookmarks(member).exists()
+    assert study.export_bookmarks(member) == []
+    assert study.topic_progress(member) == []
+    session = study.practice_session(member, now=T0 + timedelta(days=30))
+    assert (session.total, session.due, session.done_today, session.card) == (0, 0, 0, None)
+    assert study.review_chart(member, now=T0).total == 0
+    assert study.question_page_context(question, member)["study_bookmark"] is None
+    rows = study.with_study_state(Question.objects.filter(pk=question.pk), member)
+    assert rows.get().is_bookmarked is False
+    assert Bookmark.objects.filter(user=member).count() == 0
+
+    restored = study.toggle_bookmark(user=member, question=question)
+    assert restored.pk == bookmark.pk
+    assert count(question) == 2
+    assert restored.note == "Scale by **1/(1-p)**."
+    assert "<strong>" in restored.note_html
+    assert (restored.state, restored.due, restored.stability) == card
+    assert list(restored.reviews.values_list("rating", flat=True)) == [3]
+    assert study.review_chart(member, now=T0).total == 1
+    assert study.practice_session(member, now=T0 + timedelta(days=30)).due == 1
 
 
 def test_bookmark_topic_adds_only_what_is_missing_and_keeps_notes(member):
@@ -117,6 +145,32 @@ def test_account_deletion_takes_the_bookmarks_and_their_counts(member):
     assert count(question) == 0
     assert not Bookmark.objects.exists()
     assert not Review.objects.exists()
+
+
+def test_account_deletion_deletes_removed_bookmarks_for_real(member, other_member):
+    kept, removed = QuestionFactory(), QuestionFactory()
+    study.toggle_bookmark(user=other_member, question=removed)
+    for question in (kept, removed):
+        bookmark = study.toggle_bookmark(user=member, question=question)
+        study.save_note(user=member, bookmark=bookmark, note="private")
+        study.review(user=member, bookmark=bookmark, rating=2, now=T0)
+    study.toggle_bookmark(user=member, question=removed)
+    delete_account(user=member)
+    assert (count(kept), count(removed)) == (0, 1)  # bob's bookmark still counts
+    assert list(Bookmark.all_objects.values_list("user__username", flat=True)) == ["bob"]
+    assert not Review.objects.exists()
+
+
+def test_bookmark_topic_restores_removed_bookmarks_with_their_notes(member):
+    stats = TopicFactory(name="Statistics", slug="statistics")
+    first, second = QuestionFactory(topics=[stats]), QuestionFactory(topics=[stats])
+    bookmark = study.toggle_bookmark(user=member, question=first)
+    study.save_note(user=member, bookmark=bookmark, note="keep me")
+    study.toggle_bookmark(user=member, question=first)
+
+    assert study.bookmark_topic(user=member, topic=stats) == 2
+    assert Bookmark.objects.get(question=first).note == "keep me"
+    assert [count(q) for q in (first, second)] == [1, 1]
 
 
 # --- Scheduling (FSRS) --------------------------------------------------------------------

@@ -140,6 +140,63 @@ def test_toggle_with_htmx_returns_the_button_with_the_exact_count(client, alice,
     assert re.search(r'class="bookmark-count"[^>]*>1<', body)
 
 
+def _row_toggle(body: str, question) -> tuple[str, dict]:
+    """The bookmark toggle form of a bookmarks page row: its action and fields."""
+    form = re.search(
+        rf'<form class="bookmark-toggle"[^>]*action="(/questions/{question.pk}/bookmark/)"'
+        r"(.*?)</form>",
+        body,
+        re.S,
+    )
+    assert form, "no toggle for this question"
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form[2]))
+    fields.pop("csrfmiddlewaretoken", None)
+    return form[1], {name: unescape(value) for name, value in fields.items()}
+
+
+def test_removing_from_the_bookmarks_page_keeps_the_note_for_bookmarking_again(client, alice):
+    question = QuestionFactory(title="Why scale dropout?")
+    bookmark = study.toggle_bookmark(user=alice, question=question)
+    study.save_note(user=alice, bookmark=bookmark, note="Divide by *keep probability*.")
+    study.review(user=alice, bookmark=bookmark, rating=3)
+
+    action, fields = _row_toggle(html(client.get("/bookmarks/")), question)
+    response = client.post(action, fields, headers=HTMX)
+    body = html(response)
+    assert (response.status_code, is_fragment(response)) == (200, True)
+    assert f'id="bookmark-{bookmark.pk}"' in body
+    assert "Your note and practice history are kept" in body
+    assert "Divide by" not in body
+    assert re.search(r'class="bookmark-count"[^>]*>0<', body)
+    assert "No bookmarks yet." in html(client.get("/bookmarks/"))
+    # A removed bookmark's note cannot be edited until it is back.
+    assert client.post(f"/bookmarks/{bookmark.pk}/note/", {"note": "x"}).status_code == 404
+
+    # The notice's own button brings the whole row back, note and card included.
+    action, fields = _row_toggle(body, question)
+    body = html(client.post(action, fields, headers=HTMX))
+    assert "<em>keep probability</em>" in body
+    assert "Learning" in body
+    assert re.search(r'class="bookmark-count"[^>]*>1<', body)
+    assert "<em>keep probability</em>" in html(client.get("/bookmarks/"))
+
+
+def test_removing_from_the_question_page_says_the_note_is_kept(client, alice):
+    question = QuestionFactory()
+    bookmark = study.toggle_bookmark(user=alice, question=question)
+    study.save_note(user=alice, bookmark=bookmark, note="My note.")
+    url = f"/questions/{question.pk}/bookmark/"
+    response = client.post(url, {"next": question.get_absolute_url()}, follow=True)
+    body = html(response)
+    assert "Your note and practice history are kept" in body
+    assert "Your note</a>" not in body
+    question.refresh_from_db()
+    assert question.bookmark_count == 0
+    body = html(client.post(url, {"next": question.get_absolute_url()}, follow=True))
+    assert "Bookmarked again, with your note and practice history." in body
+    assert "Your note</a>" in body
+
+
 def test_toggle_unknown_or_unpublished_question_is_a_404(client, alice):
     assert client.post("/questions/999999/bookmark/").status_code == 404
     pending = QuestionFactory(status=Status.PENDING)
