@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -234,6 +236,22 @@ def related_questions(question: Question, *, limit: int = 5) -> QuerySet[Questio
         .filter(pk__in=sharing.values("question_id"))
         .exclude(pk=question.pk)
         .order_by("-bookmark_count", "-created_at")[:limit]
+    )
+
+
+def topics_index() -> QuerySet[Topic]:
+    """Every topic with ``question_total``, its published questions, in one query."""
+    published = Q(questions__status=Status.PUBLISHED)
+    return Topic.objects.annotate(question_total=Count("questions", filter=published)).order_by(
+        "name"
+    )
+
+
+def sources_index() -> QuerySet[Source]:
+    """Every source with ``question_total``, its published questions, in one query."""
+    published = Q(questions__status=Status.PUBLISHED)
+    return Source.objects.annotate(question_total=Count("questions", filter=published)).order_by(
+        "name"
     )
 
 

@@ -43,8 +43,19 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
 
+class IndexSitemap(HomeSitemap):
+    """The pages listing every topic and every source."""
+
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return ["topic_index", "source_index"]
+
+
 SITEMAPS = {
     "home": HomeSitemap,
+    "indexes": IndexSitemap,
     "questions": QuestionSitemap,
     "sources": SourceSitemap,
     "topics": TopicSitemap,

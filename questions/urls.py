@@ -35,6 +35,8 @@ urlpatterns = [
     # After the fixed paths above: a slug could otherwise shadow them.
     path("questions/<int:pk>/", reading.question_detail, name="question_detail_noslug"),
     path("questions/<int:pk>/<str:slug>/", reading.question_detail, name="question_detail"),
+    path("sources/", reading.source_index, name="source_index"),
+    path("topics/", reading.topic_index, name="topic_index"),
     path("sources/<slug:slug>/", reading.source_detail, name="source_detail"),
     path("topics/<slug:slug>/", reading.topic_detail, name="topic_detail"),
     # Feeds and the sitemap answer any method unless told: a PUT gets a 405.

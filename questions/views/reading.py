@@ -87,6 +87,18 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@pagecache.for_visitors(params=())
+def source_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "questions/source_index.html", {"sources": selectors.sources_index()})
+
+
+@require_GET
+@pagecache.for_visitors(params=())
+def topic_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "questions/topic_index.html", {"topics": selectors.topics_index()})
+
+
+@require_GET
 @vary_on_headers("HX-Request")
 @pagecache.for_visitors(params=LIST_PARAMS)
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -100,6 +100,8 @@ def test_pages_a_visitor_sees_have_no_serious_accessibility_problem(page: Page, 
             "home": "/",
             "question": question.get_absolute_url(),
             "log-in": "/accounts/login/",
+            "topics": "/topics/",
+            "sources": "/sources/",
             # Visitors are sent to log in from here: the log-in page with ?next=.
             "bookmarks": "/bookmarks/",
             "practice (visitor)": "/practice/",
