@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
-from . import search
+from . import search, similar
 from .models import (
     Answer,
     AnswerRevision,
@@ -203,26 +203,9 @@ def votes_by(user, answer_ids) -> dict[int, int]:
     )
 
 
-# Words too common in interview questions to say two questions are alike.
-_COMMON_WORDS = frozenset({
-    "what", "when", "where", "which", "does", "with", "that", "this",
-    "from", "have", "your", "would", "there", "their", "about", "into",
-    "between", "explain", "describe", "difference", "how", "why", "should", "could"
-})  # fmt: skip
-
-
 def similar_questions(title: str, *, limit: int = 5) -> list[Question]:
-    """Published questions that look like ``title`` (for the ask form)."""
-    words = [
-        word
-        for word in (w.strip("?.,;:!()\"'").lower() for w in title.split())
-        if len(word) > 3 and word not in _COMMON_WORDS
-    ][:8]
-    if len(words) < 2:
-        return []
-    matches = search.search(Question.objects.published(), " or ".join(words))
-    order = "-rank" if search.is_postgres(matches.db) else "-created_at"
-    return list(matches.order_by(order)[:limit])
+    """Published questions that look like ``title`` (for the ask form), best first."""
+    return similar.similar_questions(title, limit=limit)
 
 
 def related_questions(question: Question, *, limit: int = 5) -> QuerySet[Question]:
