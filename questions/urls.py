@@ -21,6 +21,7 @@ urlpatterns = [
     path("answers/<int:pk>/comments/", community.answer_comments, name="answer_comments"),
     path("answers/<int:pk>/edit/", community.answer_edit, name="answer_edit"),
     path("answers/<int:pk>/propose/", community.propose, name="propose"),
+    path("answers/<int:pk>/delete/", community.answer_delete, name="answer_delete"),
     path("answers/<int:pk>/history/", community.answer_history, name="answer_history"),
     path("answers/<int:pk>/rollback/", community.answer_rollback, name="answer_rollback"),
     path("proposals/<int:pk>/", community.proposal_detail, name="proposal_detail"),

@@ -1,4 +1,12 @@
-from .answers import Answer, AnswerRevision, Origin, Proposal, ProposalStatus, Verification
+from .answers import (
+    Answer,
+    AnswerRevision,
+    AnswerStatus,
+    Origin,
+    Proposal,
+    ProposalStatus,
+    Verification,
+)
 from .catalog import Difficulty, Question, Source, SourceKind, Status, Topic
 from .community import Comment, CommentStatus, Flag, FlagReason, FlagStatus, Vote
 from .moderation import ModerationAction
@@ -8,6 +16,7 @@ from .vetting import Verdict, VerdictNoteStatus, VerdictValue
 __all__ = [
     "Answer",
     "AnswerRevision",
+    "AnswerStatus",
     "Bookmark",
     "Comment",
     "CommentStatus",

@@ -18,6 +18,17 @@ class Origin(models.TextChoices):
     IMPORTED = "imported", "Imported"
 
 
+class AnswerStatus(models.TextChoices):
+    """An answer's visibility: a question's (``Status``), and one more: its
+    author deleted it. Deleted answers are kept for moderators, who can
+    restore them; everywhere else they count as hidden."""
+
+    PUBLISHED = Status.PUBLISHED.value, Status.PUBLISHED.label
+    PENDING = Status.PENDING.value, Status.PENDING.label
+    HIDDEN = Status.HIDDEN.value, Status.HIDDEN.label
+    DELETED = "deleted", "Deleted by its author"
+
+
 class Verification(models.TextChoices):
     """Where an answer's current text stands, by its members' verdicts."""
 
@@ -67,7 +78,9 @@ class Answer(models.Model):
         blank=True,
         help_text='The model that wrote an AI answer, e.g. "ChatGPT".',
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    status = models.CharField(
+        max_length=10, choices=AnswerStatus.choices, default=AnswerStatus.PUBLISHED
+    )
     is_featured = models.BooleanField(default=False, help_text="A moderator's pick: shown first.")
     # Denormalised from Vote rows by questions.services.cast_vote.
     score = models.IntegerField(default=0, editable=False)

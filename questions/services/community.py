@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -11,6 +12,7 @@ from questions import pagecache
 from questions.models import (
     Answer,
     AnswerRevision,
+    AnswerStatus,
     Comment,
     CommentStatus,
     Flag,
@@ -23,9 +25,10 @@ from questions.models import (
     Status,
     Topic,
 )
+from questions.search import index_questions
 
 from .content import _require_member, create_answer, create_question, revise_answer
-from .moderation import Kind, log_if_moderating
+from .moderation import Kind, log, log_if_moderating
 
 
 class Conflict(Exception):
@@ -150,6 +153,59 @@ def rollback_answer(*, user: User, answer: Answer, number: int) -> AnswerRevisio
     )
     log_if_moderating(user, answer.author_id, Kind.ROLLBACK, answer)
     return revision
+
+
+def deletion_refusal(answer: Answer) -> str:
+    """Why the author may not delete this answer, or "" if they may.
+
+    An answer that took in other members' accepted proposals is partly their
+    work (and their reputation): it stays; the author can still edit it.
+    """
+    others = (
+        answer.proposals.filter(status=ProposalStatus.ACCEPTED)
+        .exclude(author_id=answer.author_id)
+        .values("author_id")
+        .distinct()
+        .count()
+    )
+    if not others:
+        return ""
+    who = "another member" if others == 1 else f"{others} other members"
+    return (
+        f"This answer includes accepted improvements by {who}, so it cannot be deleted. "
+        "You can still edit it, or flag it for a moderator."
+    )
+
+
+@transaction.atomic
+def delete_answer(*, user: User, answer: Answer) -> Answer:
+    """The author deletes their own published answer.
+
+    A soft delete with the same consequences as a moderator hiding it: it
+    leaves the question page, its votes and the proposals accepted into it stop
+    counting towards reputation, the question's answer count and search text
+    drop it. The answer, its revisions, votes and comments are kept; a
+    moderator can restore it in the admin (``moderation.restore``), which
+    brings all of that back. Recorded in the audit log with the author as actor.
+    Deleting an answer already deleted changes nothing.
+    """
+    _require_member(user)
+    answer = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
+    if answer.author_id is None or answer.author_id != user.pk:
+        raise PermissionDenied("Only the author of this answer can delete it.")
+    if answer.status == AnswerStatus.DELETED:
+        return answer
+    if answer.status != AnswerStatus.PUBLISHED:
+        raise PermissionDenied("This answer is not published: a moderator looks after it now.")
+    if refusal := deletion_refusal(answer):
+        raise ValidationError(refusal)
+    answer.status = AnswerStatus.DELETED
+    answer.save(update_fields=["status", "updated_at"])
+    Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") - 1)
+    index_questions([answer.question_id])
+    pagecache.question_changed(answer.question_id)
+    log(moderator=user, action=Kind.DELETE, target=answer, reason="deleted by its author")
+    return answer
 
 
 @transaction.atomic

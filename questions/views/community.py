@@ -255,6 +255,29 @@ def answer_rollback(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, f"Rolled back to revision {number}.", answer)
 
 
+@require_http_methods(["GET", "POST"])
+@_htmx_errors
+@member_required
+def answer_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author deletes their answer: a page that asks first (GET), then the post."""
+    answer = _published_answer(pk)
+    if answer.author_id != request.user.pk:
+        return _refuse(request, 403, "Only the author of this answer can delete it.")
+    refusal, status = services.deletion_refusal(answer), 200
+    if request.method == "POST":
+        try:
+            services.delete_answer(user=request.user, answer=answer)
+        except PermissionDenied as exc:
+            return _refuse(request, 403, _message(exc))
+        except ValidationError as exc:
+            refusal, status = _message(exc), 409
+        else:
+            text = "Your answer was deleted. A moderator can restore it if you ask."
+            return _done(request, text, answer.question)
+    context = {"answer": answer, "refusal": refusal}
+    return render(request, "questions/answer_delete.html", context, status=status)
+
+
 # --- Proposals -----------------------------------------------------------------------
 
 
