@@ -21,6 +21,10 @@ from .names import DELETED_USERNAME_PREFIX  # noqa: F401 (accounts.services impo
 
 logger = logging.getLogger(__name__)
 
+# The member whose suspension the "account inactive" page explains: set only
+# after their password was checked, so only they see the reason.
+SUSPENDED_SESSION_KEY = "mlqa_suspended_member"
+
 
 def user_display(user: User) -> str:
     """How allauth names a member in its pages and messages."""
@@ -57,6 +61,13 @@ class AccountAdapter(DefaultAccountAdapter):
             ("login_failed_known_browser", login),
         ]:
             ratelimit.clear(request, app="allauth.account", action=action, key=key)
+
+    def respond_user_inactive(self, request, user):
+        """A suspended member who gave the right password is told why and until
+        when (``accounts.views.account_inactive``), not just "inactive"."""
+        if getattr(user, "is_suspended", False):
+            request.session[SUSPENDED_SESSION_KEY] = user.pk
+        return super().respond_user_inactive(request, user)
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)

@@ -17,6 +17,7 @@ from questions.models import (
     Status,
 )
 
+from .adapters import SUSPENDED_SESSION_KEY
 from .models import User
 from .reputation import with_reputation
 
@@ -148,3 +149,13 @@ def user_profile(request: HttpRequest, username: str) -> HttpResponse:
             "is_self": is_self,
         },
     )
+
+
+@require_GET
+def account_inactive(request: HttpRequest) -> HttpResponse:
+    """Where allauth sends a log-in to an inactive account. A suspended member
+    (``AccountAdapter.respond_user_inactive``) reads why and until when."""
+    member = None
+    if pk := request.session.get(SUSPENDED_SESSION_KEY):
+        member = User.objects.filter(pk=pk, is_active=False, suspended_until__isnull=False).first()
+    return render(request, "account/account_inactive.html", {"suspended": member})

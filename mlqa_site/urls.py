@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before allauth's own: this page explains a suspension.
+    path("accounts/inactive/", account_views.account_inactive, name="account_inactive"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("questions.urls")),
