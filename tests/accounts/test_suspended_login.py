@@ -47,7 +47,7 @@ def test_a_wrong_password_reveals_nothing_about_the_suspension(client, suspended
     # Nor does opening the page directly.
     html = client.get(reverse("account_inactive")).content.decode()
     assert "Posted the same link" not in html
-    assert "Account inactive" in html
+    assert "Account Inactive" in html
 
 
 def test_after_the_suspension_is_lifted_the_page_stops_explaining_it(client, suspended, moderator):
