@@ -8,6 +8,7 @@ only: they hide and restore, never delete.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, OuterRef, Subquery, When
@@ -178,11 +179,46 @@ class TopicAdmin(ChangesPagesMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class QuestionSearch(AutocompleteSelect):
+    """Django's autocomplete, which also shows the form again after a posted
+    value that is not an id (Django's own looks it up and fails with a 500)."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if str(v).isdecimal()], attr)
+
+
 class MergeForm(forms.Form):
-    into = forms.IntegerField(
-        label="Merge into question #", min_value=1, help_text="The id of the question that stays."
+    """The question the duplicates fold into, picked by searching its title."""
+
+    into = forms.ModelChoiceField(
+        label="Merge into",
+        queryset=Question.objects.none(),  # set in __init__: published, not merged away
+        help_text="Type a few words of the title of the question that stays.",
+        error_messages={
+            "required": "Choose the question that stays.",
+            "invalid_choice": "That question is not published, or was itself merged away: "
+            "choose a published question.",
+        },
     )
     reason = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, duplicates, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        into = self.fields["into"]
+        # merged_into's choices are exactly the questions one may merge into.
+        target = Question._meta.get_field("merged_into")
+        into.widget = QuestionSearch(target, admin_site)
+        into.queryset = Question.objects.complex_filter(target.get_limit_choices_to())
+        self.duplicate_ids = {question.pk for question in duplicates}
+
+    def clean_into(self):
+        into = self.cleaned_data["into"]
+        if into.pk in self.duplicate_ids:
+            raise ValidationError(
+                f"“{into}” is one of the questions being merged, and a question cannot be "
+                "merged into itself: choose the question that stays."
+            )
+        return into
 
 
 @admin.register(Question)
@@ -209,6 +245,9 @@ class QuestionAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin)
                        "created_at", "updated_at"]  # fmt: skip
     date_hierarchy = "created_at"
     actions = ["publish_selected", "hide_selected", "restore_selected", "merge_selected"]
+    # The merge form searches questions through the admin's autocomplete view
+    # for this field (tests/accounts/test_admin_security.py walks these too).
+    intermediate_autocomplete_fields = ["merged_into"]
 
     def save_model(self, request, obj, form, change):
         obj.render()
@@ -234,24 +273,22 @@ class QuestionAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin)
         form = MergeForm(
             request.POST if "apply" in request.POST else None,
             initial={"reason": action_reason(request)},
+            duplicates=queryset,
+            admin_site=self.admin_site,
         )
         if form.is_valid():
-            into = Question.objects.filter(pk=form.cleaned_data["into"]).first()
-            if into is None:
-                form.add_error("into", "There is no question with that id.")
-            else:
-                merged = 0
-                for duplicate in queryset:
-                    try:
-                        services.merge_questions(
-                            moderator=request.user, duplicate=duplicate, into=into,
-                            reason=form.cleaned_data["reason"],
-                        )  # fmt: skip
-                        merged += 1
-                    except ValidationError as exc:
-                        self.message_user(request, " ".join(exc.messages), messages.ERROR)
-                self.message_user(request, f"{_plural(merged, 'question')} merged into “{into}”.")
-                return None
+            into, merged = form.cleaned_data["into"], 0
+            for duplicate in queryset:
+                try:
+                    services.merge_questions(
+                        moderator=request.user, duplicate=duplicate, into=into,
+                        reason=form.cleaned_data["reason"],
+                    )  # fmt: skip
+                    merged += 1
+                except ValidationError as exc:
+                    self.message_user(request, f"{duplicate}: {_reason(exc)}", messages.ERROR)
+            self.message_user(request, f"{_plural(merged, 'question')} merged into “{into}”.")
+            return None
         return TemplateResponse(
             request,
             "admin/questions/question/merge.html",
@@ -261,6 +298,7 @@ class QuestionAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin)
                 "opts": self.model._meta,
                 "questions": queryset,
                 "form": form,
+                "media": self.media + form.media,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )

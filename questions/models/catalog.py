@@ -115,6 +115,8 @@ class Question(models.Model):
         blank=True,
         related_name="merged_duplicates",
         editable=False,
+        # What a duplicate may be merged into (the admin's merge form searches these).
+        limit_choices_to={"status": "published", "merged_into__isnull": True},
         help_text="The question this duplicate was merged into; its URL redirects there.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
