@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from . import diff, pagecache, services
 from .models import (
@@ -490,6 +491,10 @@ class ProposalAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["accept_selected", "reject_selected"]
     change_form_template = "admin/questions/proposal/change_form.html"
+
+    class Media:
+        css = {"all": ["css/admin-diff.css"]}
+
     ordering = ["created_at"]
 
     def has_add_permission(self, request):
@@ -512,13 +517,21 @@ class ProposalAdmin(admin.ModelAdmin):
         days = (timezone.now() - obj.created_at).days
         return "today" if days == 0 else _plural(days, "day")
 
-    @admin.display(description="changes against the current answer")
+    @admin.display(description="changes")
     def changes(self, obj):
-        changes = diff.compare(obj.answer.body, obj.body)
-        if changes.coarse:
-            note = render_to_string("questions/includes/diff_note.html")
-            return format_html('{}<pre class="diff">{}</pre>', note, changes)
-        return format_html('<pre class="diff">{}</pre>', changes)
+        """As the site's proposal page shows them: words removed and added, wrapped
+        and coloured (css/admin-diff.css). An accepted proposal shows what it
+        changed, the diff stored with its revision; any other, its changes
+        against the current answer (questions.diff, bounded)."""
+        revision = obj.revisions.order_by("number").first() if obj.status == "accepted" else None
+        if revision is not None and revision.diff_base is not None:
+            changes = diff.Diff(mark_safe(revision.diff_html), revision.diff_coarse)
+            what = f"What it changed (revision {revision.number} of the answer):"
+        else:
+            changes = diff.compare(obj.answer.body, obj.body)
+            what = "Against the current answer:"
+        note = render_to_string("questions/includes/diff_note.html") if changes.coarse else ""
+        return format_html('<p>{}</p>{}<pre class="diff">{}</pre>', what, mark_safe(note), changes)
 
     def _review(self, request, proposals, service, done: str):
         count = 0
