@@ -35,7 +35,7 @@ $(NODE_STAMP): package.json package-lock.json
 		echo "npm not found: the accessibility tests will be skipped (apt-get install nodejs npm)"; \
 	fi
 
-## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite by default)
+## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite by default; PORT=8001, HOST=0.0.0.0 to change)
 run: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

@@ -17,3 +17,5 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Mail is printed decoded, links whole (Django's console prints quoted-printable).
+MAILERS = {"default": {"BACKEND": "mlqa_site.mail.ReadableConsoleBackend"}}
