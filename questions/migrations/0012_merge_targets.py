@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0009_answer_deleted_by_author'),
+        ('questions', '0011_answer_deleted_by_author'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0008_answer_revision_diff'),
+        ("questions", "0010_title_trigram"),
     ]
 
     operations = [
