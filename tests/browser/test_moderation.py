@@ -38,10 +38,10 @@ def test_a_moderator_merges_by_searching_for_the_question_that_stays(page: Page,
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
 
-    page.goto(site + "/admin/questions/question/")
-    page.get_by_label("Username").fill("mod")
+    page.goto(site + "/admin/questions/question/")  # signs in on the site's page
+    page.get_by_label("Username or email").fill("mod")
     page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign In").click()
     row = page.locator("#result_list tbody tr", has_text="Explain dropout")
     row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option("merge_selected")
