@@ -121,8 +121,11 @@ def _image(renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
 
 @cache
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight})
-    md.enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight, "linkify": True})
+    md.enable(["table", "strikethrough", "linkify"])
+    # A bare http(s) address becomes a link (comments are mostly such), but not
+    # a word that merely ends like a domain: "train.py" or "model.ai" stay text.
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     # Like pandoc: "$5 and $10" is money, not math (no digit or space inside the $).
     md.use(
         dollarmath_plugin,

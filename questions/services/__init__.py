@@ -27,6 +27,8 @@ from .community import (
     withdraw_proposal,
 )
 from .content import (
+    REPEAT_WINDOW,
+    Repeated,
     add_comment,
     cast_vote,
     create_answer,
@@ -54,8 +56,10 @@ from .vetting import (
 )
 
 __all__ = [
+    "REPEAT_WINDOW",
     "VERDICT_CHOICES",
     "Conflict",
+    "Repeated",
     "accept_proposal",
     "add_comment",
     "answer_question",

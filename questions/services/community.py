@@ -27,7 +27,15 @@ from questions.models import (
 )
 from questions.search import index_questions
 
-from .content import _require_member, create_answer, create_question, revise_answer
+from .content import (
+    Repeated,
+    _require_member,
+    create_answer,
+    create_question,
+    lock_member,
+    recent_repeat,
+    revise_answer,
+)
 from .moderation import Kind, log, log_if_moderating
 
 
@@ -118,11 +126,20 @@ def revision_history(answer: Answer) -> list[AnswerRevision]:
 
 
 @transaction.atomic
+@transaction.atomic
 def answer_question(*, user: User, question: Question, body: str) -> Answer:
-    """A member's own answer to a published question."""
+    """A member's own answer to a published question.
+
+    The same text from the same member on the same question within a minute
+    raises Repeated with the first answer: a double click posts once.
+    """
     _require_member(user)
     if question.status != Status.PUBLISHED:
         raise PermissionDenied("This question is not open for answers.")
+    lock_member(user)
+    mine = Answer.objects.filter(question=question, author=user, status=Status.PUBLISHED)
+    if earlier := recent_repeat(mine, body=body):
+        raise Repeated(earlier)
     return create_answer(question=question, body=body, author=user, origin=Origin.COMMUNITY)
 
 

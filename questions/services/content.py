@@ -6,7 +6,7 @@ never write counters or revisions themselves.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +20,7 @@ from questions.models import (
     Answer,
     AnswerRevision,
     Comment,
+    CommentStatus,
     Difficulty,
     Origin,
     Question,
@@ -35,6 +36,35 @@ from questions.search import index_questions
 def _require_member(user: User) -> None:
     if not (user.is_authenticated and user.is_active):
         raise PermissionDenied("Log in to do that.")
+
+
+# A member who sends the same text to the same place within this time gets the
+# first one back instead of a copy: a double click, or a post sent again.
+REPEAT_WINDOW = timedelta(minutes=1)
+
+
+class Repeated(Exception):
+    """Nothing new was stored: ``existing`` is the same text, posted a moment ago."""
+
+    def __init__(self, existing: "Answer | Comment") -> None:
+        super().__init__(f"You posted this {type(existing).__name__.lower()} a moment ago.")
+        self.existing = existing
+
+
+def lock_member(user: User) -> None:
+    """Serialise one member's posts until the transaction ends.
+
+    Two identical posts sent together (a double click) then run one after the
+    other, and the second sees the first. SQLite's IMMEDIATE transactions
+    already run one at a time; PostgreSQL needs the row lock.
+    """
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
+def recent_repeat(queryset, *, body: str):
+    """The newest row of ``queryset`` with this body, made within REPEAT_WINDOW, or None."""
+    since = timezone.now() - REPEAT_WINDOW
+    return queryset.filter(body=body, created_at__gte=since).order_by("-pk").first()
 
 
 VoteChoice = Literal["up", "down", "clear"]
@@ -154,6 +184,7 @@ def cast_vote(*, user: User, answer: Answer, choice: VoteChoice) -> Answer:
 
 
 @transaction.atomic
+@transaction.atomic
 def add_comment(
     *,
     author: User,
@@ -169,6 +200,11 @@ def add_comment(
         answer is not None and answer.status != Status.PUBLISHED
     ):
         raise PermissionDenied("Comments are closed on content that is not published.")
+    lock_member(author)
+    on = {"answer": answer} if answer is not None else {"question": question}
+    mine = Comment.objects.filter(author=author, status=CommentStatus.PUBLISHED, **on)
+    if earlier := recent_repeat(mine, body=body):
+        raise Repeated(earlier)
     comment = Comment(author=author, body=body, answer=answer, question=question)
     comment.render()
     comment.save()

@@ -157,12 +157,37 @@ def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
             status = 429
         else:
             body = form.cleaned_data["body"]
-            answer = services.answer_question(user=request.user, question=question, body=body)
-            return _done(request, "Thank you: your answer is published.", answer)
+            try:
+                answer = services.answer_question(user=request.user, question=question, body=body)
+            except services.Repeated as exc:
+                # A double click, or the form sent again: the answer is already
+                # there, so show it rather than refuse what the member wanted done.
+                messages.info(request, "You posted this answer a moment ago: here it is.")
+                return _to_answer(request, exc.existing)
+            messages.success(request, "Thank you: your answer is published.")
+            return _to_answer(request, answer)
     if request.htmx:
         context = {"question": question, "answer_form": form}
         return render(request, PAGE + "#answer-form", context, status=status)
     return render_question_page(request, question, status=status, answer_form=form)
+
+
+def _to_answer(request: HttpRequest, answer: Answer) -> HttpResponse:
+    """The question page, opened on ``answer``.
+
+    htmx's HX-Redirect only sets ``location.href``: to the same page with a new
+    ``#answer-N`` the browser just scrolls, and the new answer is not there. The
+    answer's own address is a new page load that lands on it.
+    """
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("answer_permalink", args=[answer.pk]))
+    return redirect(answer)
+
+
+@require_GET
+def answer_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """An answer's own address: its question's page, scrolled to it."""
+    return redirect(_published_answer(pk))
 
 
 def _too_long(text: str, limit: int = ANSWER_MAX) -> str:
@@ -484,12 +509,19 @@ def _add_comment(request, *, answer: Answer | None = None, question: Question | 
     elif message := _over_limit(request, "comment"):
         status, error = 429, message
     else:
-        comment = services.add_comment(
-            author=request.user, body=form.cleaned_data["body"], answer=answer, question=question
-        )
+        try:
+            comment = services.add_comment(
+                author=request.user,
+                body=form.cleaned_data["body"],
+                answer=answer,
+                question=question,
+            )
+            done = "Comment added."
+        except services.Repeated as exc:  # a double click: show the one already there
+            comment, done = exc.existing, "You added this comment a moment ago."
         if request.htmx and answer is not None:
             return _comments_fragment(request, answer)
-        return _done(request, "Comment added.", comment)
+        return _done(request, done, comment)
     if request.htmx and answer is not None:
         return _comments_fragment(request, answer, form=form, status=status, error=error)
     return _refuse(request, status, error)
@@ -528,15 +560,31 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"comment": comment, "form": form}, status=status)
 
 
+@require_GET
+@member_required
+def comment_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Without JavaScript, "delete" asks here first (with it, the browser's confirm does)."""
+    comment = _own_comment(request, pk)
+    if not services.can_edit(request.user, comment.author_id):
+        return _refuse(
+            request, 403, "Only the author of this comment or a moderator can delete it."
+        )
+    return render(request, "questions/comment_delete.html", {"comment": comment})
+
+
 @require_POST
 @_htmx_errors
 @member_required
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     try:
-        services.delete_comment(user=request.user, comment=comment)
+        comment = services.delete_comment(user=request.user, comment=comment)
     except PermissionDenied as exc:
         return _refuse(request, 403, _message(exc))
+    if request.htmx:
+        # In place: the comment becomes "comment deleted" where it was. A redirect
+        # to the same page's #comment-N would only scroll, not reload.
+        return render(request, "questions/includes/comment.html", {"comment": comment})
     return _done(request, "Comment deleted.", comment.get_absolute_url())
 
 

@@ -189,7 +189,13 @@ def test_comment_delete_both_ways(client, member):
     client.force_login(member)
     response = client.post(reverse("comment_delete", args=[first.pk]), headers=HTMX)
     assert response.status_code == 200
-    assert response["HX-Redirect"] == first.get_absolute_url()
+    # In place: the comment's own <li>, now "comment deleted" (a redirect to the
+    # same page's #comment-N would only scroll the browser, not reload it).
+    assert is_fragment(response)
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li class="comment" id="comment-{first.pk}">')
+    assert "comment deleted" in html
+    assert "HX-Redirect" not in response
     response = client.post(reverse("comment_delete", args=[second.pk]))
     assert (response.status_code, response["Location"]) == (302, second.get_absolute_url())
     assert set(Comment.objects.values_list("status", flat=True)) == {CommentStatus.DELETED}
