@@ -673,6 +673,7 @@ class FlagAdmin(admin.ModelAdmin):
         "target_link",
         "open_on_target",
         "reason",
+        "duplicate_link",
         "note",
         "reporter",
         "status",
@@ -693,6 +694,7 @@ class FlagAdmin(admin.ModelAdmin):
         "comment__author",
         "comment__answer__question",
         "comment__question",
+        "duplicate_of",
     ]
     readonly_fields = [
         "reporter",
@@ -700,6 +702,7 @@ class FlagAdmin(admin.ModelAdmin):
         "answer",
         "comment",
         "reason",
+        "duplicate_of",
         "note",
         "status",
         "resolved_by",
@@ -732,6 +735,15 @@ class FlagAdmin(admin.ModelAdmin):
         text = str(target)[:80]
         return format_html(
             '{}: <a href="{}">{}</a>', obj.target_label, target.get_absolute_url(), text
+        )
+
+    @admin.display(description="duplicate of")
+    def duplicate_link(self, obj):
+        original = obj.duplicate_of
+        if original is None:
+            return "—"
+        return format_html(
+            '<a href="{}">#{} {}</a>', original.get_absolute_url(), original.pk, original.title[:80]
         )
 
     @admin.display(description="open flags on it", ordering="open_flags")

@@ -1,8 +1,10 @@
 """Forms for community actions. Limits are the same as the services enforce."""
 
+import re
+
 from django import forms
 
-from .models import FlagReason, Source, Topic
+from .models import FlagReason, Question, Source, Topic
 
 ANSWER_MAX = 20_000
 COMMENT_MAX = 600
@@ -66,15 +68,58 @@ class CommentForm(forms.Form):
     )  # fmt: skip
 
 
+_QUESTION_REF = re.compile(r"^#?(\d+)$|^(?:[a-z]+://[^/]+)?/questions/(\d+)(?:/|$)", re.I)
+
+
 class FlagForm(forms.Form):
     TARGETS = ("question", "answer", "comment")
 
     target = forms.ChoiceField(choices=[(t, t) for t in TARGETS], widget=forms.HiddenInput)
     id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     reason = forms.ChoiceField(label="What is wrong?", choices=FlagReason.choices)
+    original = forms.CharField(
+        label="The original question",
+        max_length=300,
+        required=False,
+        help_text="Paste its address, or its number (the one after /questions/).",
+    )
     note = forms.CharField(
         label="Details for the moderators (optional)", max_length=500, required=False
     )
+
+    def __init__(self, *args, flagged=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.flagged = flagged  # the question, answer or comment being flagged
+
+    @property
+    def asks_for_original(self) -> bool:
+        """Only a question can be a duplicate of another question."""
+        return isinstance(self.flagged, Question)
+
+    def clean(self):
+        data = super().clean()
+        data["duplicate_of"] = None
+        if data.get("reason") != FlagReason.DUPLICATE or not self.asks_for_original:
+            return data
+        ref = (data.get("original") or "").strip()
+        if not ref:
+            self.add_error("original", "Say which question this one repeats.")
+            return data
+        match = _QUESTION_REF.match(ref)
+        if not match:
+            self.add_error(
+                "original", "Give the original question's address (…/questions/123/…) or number."
+            )
+            return data
+        pk = int(match.group(1) or match.group(2))
+        original = Question.objects.published().filter(pk=pk).first()
+        if original is None:
+            self.add_error("original", f"There is no published question number {pk}.")
+        elif original.pk == self.flagged.pk:
+            self.add_error("original", "That is this question: give the one it repeats.")
+        else:
+            data["duplicate_of"] = original
+        return data
 
 
 class QuestionForm(forms.Form):

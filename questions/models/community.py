@@ -124,6 +124,14 @@ class Flag(models.Model):
     )
     reason = models.CharField(max_length=10, choices=FlagReason.choices)
     note = models.CharField(max_length=500, blank=True)
+    duplicate_of = models.ForeignKey(
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicate_flags",
+        help_text="For a question flagged as a duplicate: the question it repeats.",
+    )
     status = models.CharField(max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

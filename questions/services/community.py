@@ -357,7 +357,12 @@ def delete_comment(*, user: User, comment: Comment) -> Comment:
 
 @transaction.atomic
 def flag_content(
-    *, user: User, target: Question | Answer | Comment, reason: str, note: str = ""
+    *,
+    user: User,
+    target: Question | Answer | Comment,
+    reason: str,
+    note: str = "",
+    duplicate_of: Question | None = None,
 ) -> Flag:
     """Report published content to the moderators; one open flag per member and target.
 
@@ -375,7 +380,17 @@ def flag_content(
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
     if Flag.objects.filter(reporter=user, status=FlagStatus.OPEN, **{field: target}).exists():
         raise ValidationError(f"You have already flagged this {field}; a moderator will look.")
-    return Flag.objects.create(reporter=user, reason=reason, note=note.strip(), **{field: target})
+    if duplicate_of is not None and (
+        not isinstance(target, Question) or duplicate_of.pk == target.pk
+    ):
+        raise ValidationError("A question can only be a duplicate of another question.")
+    return Flag.objects.create(
+        reporter=user,
+        reason=reason,
+        note=note.strip(),
+        duplicate_of=duplicate_of,
+        **{field: target},
+    )
 
 
 @transaction.atomic

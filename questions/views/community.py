@@ -619,7 +619,7 @@ def flag(request: HttpRequest) -> HttpResponse:
     if kind not in FlagForm.TARGETS or not raw_id.isdigit():
         return _refuse(request, 400, "Say what to flag: a question, an answer or a comment, by id.")
     target = _flag_target(kind, int(raw_id))
-    form = FlagForm(request.POST or None, initial={"target": kind, "id": raw_id})
+    form = FlagForm(request.POST or None, initial={"target": kind, "id": raw_id}, flagged=target)
     if form.is_valid():
         if message := _over_limit(request, "flag"):
             return _refuse(request, 429, message)
@@ -629,6 +629,7 @@ def flag(request: HttpRequest) -> HttpResponse:
                 target=target,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                duplicate_of=form.cleaned_data["duplicate_of"],
             )
         except PermissionDenied as exc:
             return _refuse(request, 403, _message(exc))
@@ -639,7 +640,11 @@ def flag(request: HttpRequest) -> HttpResponse:
         return _done(request, "Thank you: a moderator will look at it.", target)
     template = "questions/flag.html" + ("#flag-form" if request.htmx else "")
     status = 400 if form.is_bound else 200
-    return render(request, template, {"form": form, "target": target, "kind": kind}, status=status)
+    on_question = {"question": target, "answer": getattr(target, "question", None)}.get(kind)
+    if kind == "comment":
+        on_question = target.answer.question if target.answer_id else target.question
+    context = {"form": form, "target": target, "kind": kind, "on_question": on_question}
+    return render(request, template, context, status=status)
 
 
 # --- Questions -----------------------------------------------------------------------

@@ -57,7 +57,8 @@ def _question_list_page(
         search.highlight_results(page.object_list, filters.q)
     template_name = "questions/question_list.html"
     # A history restore (back/forward with htmx's cache empty) needs the whole page.
-    if request.htmx and not request.htmx.history_restore_request:
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    if fragment:
         template_name += "#results"
     return render(
         request,
@@ -75,6 +76,7 @@ def _question_list_page(
             "sorts": selectors.SORTS,
             "answer_filters": selectors.ANSWER_FILTERS,
             "verdict_filters": selectors.VERDICT_FILTERS,
+            "sort_oob": fragment,  # the sort select, redrawn with the results
         },
     )
 
