@@ -326,3 +326,27 @@ def test_moderators_see_the_original_in_the_admin(client, member, moderator):
     flag = Flag.objects.get()
     detail = client.get(reverse("admin:questions_flag_change", args=[flag.pk])).content.decode()
     assert first.title in detail
+
+
+# --- Empty states --------------------------------------------------------------------
+
+
+def test_empty_states_say_what_to_do(client, member):
+    client.force_login(member)
+    practice = client.get("/practice/").content.decode()
+    assert "No reviews yet: practise a card to start your chart." in practice
+    assert '<figure class="review-chart">' not in practice
+
+    QuestionFactory(title="Why does dropout need scaling at inference time?")
+    search = client.get("/", {"q": "transformers"}).content.decode()
+    assert "No question matches “transformers”" in search
+    assert '<a href="/">clear the search and filters</a>' in search
+    assert f'<a href="{reverse("ask")}">Submit the question</a>' in search
+
+    question = QuestionFactory()
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert 'No answer yet. <a href="#your-answer">Be the first to write one</a>.' in page
+    assert 'id="your-answer"' in page
+    client.logout()
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "to write the first." in page
