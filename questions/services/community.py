@@ -402,8 +402,15 @@ def submit_question(
     source: Source | None = None,
     topics: Iterable[Topic] = (),
 ) -> Question:
-    """A member's new question, held for a moderator (``pending``)."""
+    """A member's new question, held for a moderator (``pending``).
+
+    The same title from the same member within a minute raises Repeated with
+    the first (a double click on "Submit").
+    """
     _require_member(user)
+    lock_member(user)
+    if earlier := recent_repeat(Question.objects.filter(submitted_by=user), title=title.strip()):
+        raise Repeated(earlier)
     return create_question(
         title=title,
         body=body,

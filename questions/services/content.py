@@ -61,10 +61,10 @@ def lock_member(user: User) -> None:
     list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
 
 
-def recent_repeat(queryset, *, body: str):
-    """The newest row of ``queryset`` with this body, made within REPEAT_WINDOW, or None."""
+def recent_repeat(queryset, **same):
+    """The newest row of ``queryset`` with these values, made within REPEAT_WINDOW, or None."""
     since = timezone.now() - REPEAT_WINDOW
-    return queryset.filter(body=body, created_at__gte=since).order_by("-pk").first()
+    return queryset.filter(created_at__gte=since, **same).order_by("-pk").first()
 
 
 VoteChoice = Literal["up", "down", "clear"]

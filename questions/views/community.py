@@ -640,9 +640,13 @@ def flag(request: HttpRequest) -> HttpResponse:
         return _done(request, "Thank you: a moderator will look at it.", target)
     template = "questions/flag.html" + ("#flag-form" if request.htmx else "")
     status = 400 if form.is_bound else 200
-    on_question = {"question": target, "answer": getattr(target, "question", None)}.get(kind)
-    if kind == "comment":
-        on_question = target.answer.question if target.answer_id else target.question
+    # The question the flagged item is on, named on the form.
+    if kind == "question":
+        on_question = target
+    elif kind == "answer" or not target.answer_id:
+        on_question = target.question
+    else:
+        on_question = target.answer.question
     context = {"form": form, "target": target, "kind": kind, "on_question": on_question}
     return render(request, template, context, status=status)
 
@@ -660,7 +664,10 @@ def ask(request: HttpRequest) -> HttpResponse:
             form.add_error(None, message)
             status = 429
         else:
-            question = services.submit_question(user=request.user, **form.cleaned_data)
+            try:
+                question = services.submit_question(user=request.user, **form.cleaned_data)
+            except services.Repeated as exc:
+                return _done(request, "You submitted this question a moment ago.", exc.existing)
             return _done(
                 request,
                 "Thank you: your question is waiting for a moderator and will appear once "

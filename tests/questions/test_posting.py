@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.models import Answer, Comment, CommentStatus, Flag, Status
+from questions.models import Answer, Comment, CommentStatus, Flag, Question, Status
 from tests.factories import AIAnswerFactory, CommentFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_the_same_answer_twice_within_a_minute_is_posted_once(client, member, he
     else:
         assert second["Location"] == first["Location"] == answer.get_absolute_url()
     assert "You posted this answer a moment ago: here it is." in messages_of(second)
-    assert question.__class__.objects.get(pk=question.pk).answer_count == 1
+    assert Question.objects.get(pk=question.pk).answer_count == 1
 
 
 def test_the_same_text_is_a_new_answer_after_a_minute_or_elsewhere(client, member):
@@ -350,3 +350,13 @@ def test_empty_states_say_what_to_do(client, member):
     client.logout()
     page = client.get(question.get_absolute_url()).content.decode()
     assert "to write the first." in page
+
+
+def test_the_same_question_submitted_twice_is_one_question(client, member):
+    client.force_login(member)
+    data = {"title": "Why does dropout need scaling at inference time?", "body": ""}
+    first = client.post(reverse("ask"), data)
+    second = client.post(reverse("ask"), data)
+    question = Question.objects.get(submitted_by=member)
+    assert first["Location"] == second["Location"] == question.get_absolute_url()
+    assert "You submitted this question a moment ago." in messages_of(second)
