@@ -1,5 +1,6 @@
 """Every action shows its result: posts land on what they made, twice is once."""
 
+import importlib
 import re
 from datetime import timedelta
 from html import unescape
@@ -360,3 +361,17 @@ def test_the_same_question_submitted_twice_is_one_question(client, member):
     question = Question.objects.get(submitted_by=member)
     assert first["Location"] == second["Location"] == question.get_absolute_url()
     assert "You submitted this question a moment ago." in messages_of(second)
+
+
+def test_stored_comments_get_their_links_on_migrate(member):
+    from django.apps import apps
+
+    migration = importlib.import_module("questions.migrations.0010_link_bare_urls")
+    comment = CommentFactory(author=member, body="See https://arxiv.org/abs/1207.0580")
+    old = "<p>See https://arxiv.org/abs/1207.0580</p>\n"  # as rendered before linkify
+    Comment.objects.filter(pk=comment.pk).update(body_html=old)
+    untouched = CommentFactory(author=member, body="No address here.")
+    migration.link_bare_urls(apps, None)
+    comment.refresh_from_db()
+    assert '<a href="https://arxiv.org/abs/1207.0580"' in comment.body_html
+    assert Comment.objects.get(pk=untouched.pk).body_html == untouched.body_html
