@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0008_answer_revision_diff'),
+        ("questions", "0012_merge_targets"),
     ]
 
     operations = [
