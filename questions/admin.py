@@ -305,6 +305,25 @@ class QuestionAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin)
         )
 
 
+class AIModelFilter(admin.SimpleListFilter):
+    """The AI models that wrote answers (community answers have none: no blank link)."""
+
+    title = "AI model"
+    parameter_name = "ai_model"
+
+    def lookups(self, request, model_admin):
+        names = (
+            Answer.objects.exclude(ai_model="")
+            .order_by("ai_model")
+            .values_list("ai_model", flat=True)
+            .distinct()
+        )
+        return [(name, name) for name in names]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(ai_model=self.value()) if self.value() else queryset
+
+
 class VerificationFilter(admin.SimpleListFilter):
     """Answers by verification state; "disputed" is the queue of answers whose
     verdicts disagree, "corrected" the AI answers the community fixed."""
@@ -369,7 +388,7 @@ class AnswerAdmin(ChangesPagesMixin, ModerationActionsMixin, admin.ModelAdmin):
         "score",
         "created_at",
     ]
-    list_filter = [VerificationFilter, "status", "origin", "is_featured", "ai_model"]
+    list_filter = [VerificationFilter, "status", "origin", "is_featured", AIModelFilter]
     inlines = [VerdictInline]
     search_fields = ["body", "question__title", "author__username"]
     list_select_related = ["question", "author"]

@@ -6,6 +6,7 @@ browsers render natively: no script and no CDN. After changing anything here,
 run ``manage.py rerender_markdown`` so stored content follows.
 """
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from html import escape
@@ -150,8 +151,37 @@ def sanitize(html: str) -> str:
     )
 
 
+# What may be wider than a phone scrolls in its own box (site.css); a box that
+# scrolls must take the keyboard focus, or keyboard users cannot scroll it.
+_SCROLL_BOXES = (
+    ("<pre>", '<pre tabindex="0">'),
+    ('<div class="math block">', '<div class="math block" tabindex="0">'),
+    ("<table>", '<div class="table-scroll" tabindex="0"><table>'),
+    ("</table>", "</table></div>"),
+)
+_INLINE_MATH = re.compile(
+    r'<span class="math inline">(<math display="inline">.*?</math>)</span>', re.S
+)
+# Inline math this long (in MathML leaves) may not fit a phone: its box scrolls too.
+LONG_INLINE_MATH = 12
+
+
+def _scroll_boxes(html: str) -> str:
+    """Make the sanitised HTML's wide boxes focusable (nh3 leaves no other <pre>,
+    <table> or math wrappers than the renderer's own, so plain replacement is safe)."""
+    for old, new in _SCROLL_BOXES:
+        html = html.replace(old, new)
+
+    def inline(match: re.Match) -> str:
+        if len(re.findall(r"<m[inot][ >]", match[1])) < LONG_INLINE_MATH:
+            return match[0]
+        return f'<span class="math inline" tabindex="0">{match[1]}</span>'
+
+    return _INLINE_MATH.sub(inline, html)
+
+
 def render_markdown(text: str) -> str:
     """Markdown source -> safe HTML, ready to be stored and printed as is."""
     if not text or not text.strip():
         return ""
-    return sanitize(_parser().render(text))
+    return _scroll_boxes(sanitize(_parser().render(text)))

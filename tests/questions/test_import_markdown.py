@@ -123,7 +123,7 @@ def test_answers_keep_their_code_blocks_intact(readme):
     assert text[fence_start:fence_end] in airflow.body
     assert airflow.body.startswith("Assuming that our chat app")
     assert airflow.body.endswith("run the count_users function as a task in the Airflow DAG.")
-    assert '<pre><code class="language-python">' in airflow.body_html
+    assert '<pre tabindex="0"><code class="language-python">' in airflow.body_html
 
     store = Answer.objects.get(question__title="Implement a feature store using only pure Python")
     assert "# Example usage\n\nfeature_store = FeatureStore()" in store.body  # code, no heading

@@ -61,6 +61,7 @@ XSS_PAYLOADS = [
     # Every character of javascript:alert(1) as a zero-padded decimal entity.
     '<a href="' + "".join(f"&#{ord(c):07d}" for c in "javascript:alert(1)") + '">x</a>',
 ]
+SCROLL_BOX_TAGS = {"pre", "div", "span"}
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "data"}
 
 
@@ -76,6 +77,8 @@ class Audit(HTMLParser):
             self.problems.append(f"tag <{tag}>")
         allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | ({"rel"} if tag == "a" else set())
         for name, value in attrs:
+            if name == "tabindex" and value == "0" and tag in SCROLL_BOX_TAGS:
+                continue  # the renderer's own scrolling boxes take the keyboard focus
             if name.startswith("on") or name not in allowed:
                 self.problems.append(f"attribute {name} on <{tag}>")
             if name in URL_ATTRIBUTES and value:
@@ -121,7 +124,7 @@ def test_tables_render():
 
 def test_code_is_highlighted_with_pygments_classes():
     html = render_markdown("```python\nimport torch\n```")
-    assert '<pre><code class="language-python">' in html
+    assert '<pre tabindex="0"><code class="language-python">' in html
     assert '<span class="kn">import</span>' in html
 
 
@@ -131,6 +134,24 @@ def test_math_becomes_mathml_without_any_script():
     assert '<math display="block">' in html
     assert "<mfrac>" in html
     assert audit(html) == []
+
+
+def test_boxes_that_may_scroll_sideways_take_the_keyboard_focus():
+    """Code, tables, display math and long inline math scroll in their own box on a
+    phone (site.css); keyboard users reach them with Tab to scroll them."""
+    html = render_markdown(
+        "Short $x$ and long $a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7$.\n\n"
+        "$$\\frac{a}{b}$$\n\n    code\n\n| a |\n|---|\n| 1 |\n"
+    )
+    assert '<span class="math inline"><math display="inline"><mrow><mi>x</mi>' in html
+    assert '<span class="math inline" tabindex="0"><math display="inline"><mrow><msub>' in html
+    assert '<div class="math block" tabindex="0">' in html
+    assert '<pre tabindex="0"><code>code' in html
+    assert '<div class="table-scroll" tabindex="0"><table>' in html
+    assert html.count("<div") == html.count("</div>")
+    assert audit(html) == []
+    # Typed as text, the same tags stay text.
+    assert "tabindex" not in render_markdown("`<pre>` and <table> and <pre>")
 
 
 def test_dollar_amounts_are_not_math():
