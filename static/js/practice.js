@@ -68,8 +68,12 @@
     function (event) {
       var details = event.target;
       if (details instanceof HTMLDetailsElement && details.classList.contains("reveal") && details.open) {
-        var prompt = details.querySelector(".rating-prompt");
-        if (prompt) prompt.scrollIntoView({ block: "nearest" });
+        // The ratings stick to the bottom of the window while the answer is in view
+        // (study.css): when they are below it, the answer's start goes to the top.
+        var buttons = details.querySelector(".rating-buttons");
+        if (buttons && buttons.getBoundingClientRect().bottom > window.innerHeight) {
+          details.querySelector("summary").scrollIntoView({ block: "start" });
+        }
       }
     },
     true
