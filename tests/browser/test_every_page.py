@@ -20,6 +20,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
@@ -249,8 +250,8 @@ def new_context(browser: Browser, site: str, viewport: str, scheme: str, user) -
     if user is not None:
         client = Client()
         client.force_login(user)
-        cookie = client.cookies["sessionid"]
-        context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": site}])
+        name = settings.SESSION_COOKIE_NAME
+        context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": site}])
     return context
 
 
@@ -305,8 +306,6 @@ def walk(page: Page, visits: list[tuple[str, str, int, Callable | None]], tag: s
 
 
 def _ci_on_sqlite() -> bool:
-    from django.conf import settings
-
     return bool(os.environ.get("CI")) and "sqlite" in settings.DATABASES["default"]["ENGINE"]
 
 
