@@ -164,6 +164,9 @@ PAGES = [
     Visit("question", VISITOR, lambda s: s.question.get_absolute_url()),
     Visit("source", VISITOR, lambda s: s.source.get_absolute_url()),
     Visit("topic", VISITOR, lambda s: s.topic.get_absolute_url()),
+    Visit("topics", VISITOR, lambda s: reverse("topic_index")),
+    Visit("sources", VISITOR, lambda s: reverse("source_index")),
+    Visit("profile comments tab", VISITOR, lambda s: s.member.get_absolute_url() + "?tab=comments"),
     Visit("AI models", VISITOR, lambda s: reverse("ai_models")),
     Visit("AI model", VISITOR, lambda s: reverse("ai_model_detail", args=["chatgpt"])),
     Visit("profile", VISITOR, lambda s: s.author.get_absolute_url()),
@@ -184,6 +187,10 @@ PAGES = [
     Visit("propose", MEMBER, lambda s: reverse("propose", args=[s.ai_answer.pk])),
     Visit("edit own answer", MEMBER, lambda s: reverse("answer_edit", args=[s.own_answer.pk])),
     Visit("edit comment", MEMBER, lambda s: reverse("comment_edit", args=[s.comment.pk])),
+    Visit(
+        "delete comment?", MEMBER, lambda s: reverse("comment_delete_confirm", args=[s.comment.pk])
+    ),
+    Visit("delete own answer?", MEMBER, lambda s: reverse("answer_delete", args=[s.own_answer.pk])),
     Visit("proposal (author)", MEMBER, lambda s: reverse("proposal_detail", args=[s.proposal.pk])),
     Visit("history (member)", MEMBER, lambda s: reverse("answer_history", args=[s.answer.pk])),
     Visit("flag", MEMBER, lambda s: reverse("flag") + f"?target=answer&id={s.ai_answer.pk}"),
