@@ -41,9 +41,11 @@ run: $(RUNTIME_STAMP)
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set
+## test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set.
+## It runs on one worker per core (TEST_WORKERS=0 for a single process).
+TEST_WORKERS ?= auto
 test: $(DEV_STAMP) $(NODE_STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses=$(TEST_WORKERS) --dist=loadfile $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
