@@ -20,7 +20,7 @@ MODERATOR_PERMISSIONS = [
     ("questions", "vote", ("view",)),
     ("questions", "verdict", ("view", "change")),
     ("questions", "moderationaction", ("view",)),
-    ("questions", "interviewreport", ("view", "change")),
+    ("study", "interviewreport", ("view", "change")),
     ("accounts", "user", ("view", "change")),
 ]
 

@@ -9,7 +9,6 @@ from django.db.models.functions import Greatest
 from questions import pagecache
 from questions.models import (
     Answer,
-    Bookmark,
     ModerationAction,
     Proposal,
     ProposalStatus,
@@ -18,6 +17,7 @@ from questions.models import (
 )
 from questions.services import moderation
 from questions.services.vetting import remove_verdicts
+from study.models import Bookmark
 
 from .adapters import DELETED_USERNAME_PREFIX
 from .models import MODERATORS_GROUP, User

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/inactive/", account_views.account_inactive, name="account_inactive"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("study.urls")),
     path("", include("questions.urls")),
 ]
 

@@ -10,7 +10,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Case, Count, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -23,16 +22,13 @@ from . import diff, pagecache, services
 from .models import (
     Answer,
     AnswerRevision,
-    Bookmark,
     Comment,
     Flag,
     FlagStatus,
-    InterviewReport,
     ModerationAction,
     Proposal,
     ProposalStatus,
     Question,
-    Review,
     Source,
     Topic,
     Verdict,
@@ -818,96 +814,3 @@ class ModerationActionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class ReviewInline(admin.TabularInline):
-    model = Review
-    extra = 0
-    readonly_fields = ["rating", "reviewed_at", "due_after", "duration_ms"]
-    can_delete = False
-
-
-@admin.register(Bookmark)
-class BookmarkAdmin(ReadOnlyAdmin):
-    """Bookmarks are private; the admin shows them to superusers for support only,
-    removed ones too (their note waits for the member to bookmark again).
-    Moderators have no permission on them at all."""
-
-    list_display = ["user", "question", "due", "state", "created_at", "removed_at"]
-    list_filter = ["state", ("removed_at", admin.EmptyFieldListFilter)]
-    search_fields = ["user__username", "question__title"]
-    list_select_related = ["user", "question"]
-    raw_id_fields = ["user", "question"]
-    inlines = [ReviewInline]
-
-    def get_queryset(self, request):
-        return Bookmark.all_objects.select_related("user", "question")
-
-
-@admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
-    list_display = ["bookmark", "rating", "reviewed_at", "due_after"]
-    list_filter = ["rating"]
-    search_fields = ["bookmark__user__username", "bookmark__question__title"]
-    list_select_related = ["bookmark__user", "bookmark__question"]
-    raw_id_fields = ["bookmark"]
-
-
-@admin.register(InterviewReport)
-class InterviewReportAdmin(ChangesPagesMixin, admin.ModelAdmin):
-    """Reports that a question was asked in an interview. Moderators hide spam or
-    abuse (it then stops counting); they never edit a report, nor delete it."""
-
-    list_display = ["question", "company", "level", "year", "is_hidden", "user", "created_at"]
-    list_filter = ["is_hidden", "level", "year"]
-    search_fields = ["question__title", "company", "user__username"]
-    list_select_related = ["question", "user"]
-    raw_id_fields = ["user", "question"]
-    date_hierarchy = "created_at"
-    actions = ["hide_reports", "show_reports"]
-    action_form = ReasonActionForm
-
-    def get_readonly_fields(self, request, obj=None):
-        if request.user.is_superuser:
-            return ["created_at"]
-        return ["user", "question", "company", "level", "year", "created_at"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "is_hidden" in form.changed_data:
-            services.moderation.log(
-                moderator=request.user, action=self._kind(obj.is_hidden), target=obj
-            )
-
-    @staticmethod
-    def _kind(hidden: bool) -> str:
-        return ModerationAction.Kind.HIDE if hidden else ModerationAction.Kind.RESTORE
-
-    @transaction.atomic
-    def _set_hidden(self, request, queryset, hidden: bool) -> int:
-        """Hide or show reports that are not so yet; one audit record per report."""
-        changed = list(
-            InterviewReport.objects.filter(pk__in=queryset.values("pk"))
-            .exclude(is_hidden=hidden)
-            .select_related("question")
-            .select_for_update(of=("self",))
-        )
-        InterviewReport.objects.filter(pk__in=[r.pk for r in changed]).update(is_hidden=hidden)
-        kind, reason = self._kind(hidden), action_reason(request)
-        for report in changed:
-            report.is_hidden = hidden
-            services.moderation.log(
-                moderator=request.user, action=kind, target=report, reason=reason
-            )
-            self.log_change(request, report, [{"changed": {"fields": ["is_hidden"]}}])
-        return len(changed)
-
-    @admin.action(description="Hide the selected reports", permissions=["change"])
-    def hide_reports(self, request, queryset):
-        count = self._set_hidden(request, queryset, True)
-        self.message_user(request, f"{count} report{'s' if count != 1 else ''} hidden.")
-
-    @admin.action(description="Show the selected reports again", permissions=["change"])
-    def show_reports(self, request, queryset):
-        count = self._set_hidden(request, queryset, False)
-        self.message_user(request, f"{count} report{'s' if count != 1 else ''} shown again.")

@@ -18,6 +18,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
+from study.models import InterviewReport
+
 from . import search, similar
 from .models import (
     Answer,
@@ -25,7 +27,6 @@ from .models import (
     Comment,
     CommentStatus,
     Difficulty,
-    InterviewReport,
     Origin,
     Proposal,
     ProposalStatus,

@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import path
 from django.views.decorators.http import require_safe
 
 from .feeds import CorrectionsFeed, NewAnswersFeed, NewQuestionsFeed
@@ -38,7 +38,6 @@ urlpatterns = [
     ),
     path("flag/", community.flag, name="flag"),
     path("preview/", community.preview, name="preview"),
-    path("", include("questions.urls_study")),
     # After the fixed paths above: a slug could otherwise shadow them.
     path("questions/<int:pk>/", reading.question_detail, name="question_detail_noslug"),
     path("questions/<int:pk>/<str:slug>/", reading.question_detail, name="question_detail"),

@@ -7,7 +7,6 @@ from accounts.models import User
 from accounts.services import moderators_group
 from questions.models import (
     Answer,
-    Bookmark,
     Comment,
     Difficulty,
     Origin,
@@ -18,6 +17,7 @@ from questions.models import (
     Topic,
 )
 from questions.search import index_questions
+from study.models import Bookmark
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "accounts",
     "questions",
+    "study",
 ]
 
 MIDDLEWARE = [
@@ -314,7 +315,7 @@ LOGGING = {
 # --- MLQA ----------------------------------------------------------------------
 
 MLQA_QUESTIONS_PER_PAGE = 20
-# New practice cards a member is introduced to per day (questions/study.py).
+# New practice cards a member is introduced to per day (study/scheduling.py).
 MLQA_NEW_CARDS_PER_DAY = env_int("MLQA_NEW_CARDS_PER_DAY", 20)
 # Overrides of questions/ratelimit.py's DEFAULT_LIMITS: {"vote": (count, seconds), ...}.
 MLQA_RATE_LIMITS: dict[str, tuple[int, int]] = {}

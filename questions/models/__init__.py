@@ -10,28 +10,23 @@ from .answers import (
 from .catalog import Difficulty, Question, Source, SourceKind, Status, Topic
 from .community import Comment, CommentStatus, Flag, FlagReason, FlagStatus, Vote
 from .moderation import ModerationAction
-from .study import Bookmark, InterviewLevel, InterviewReport, Review
 from .vetting import Verdict, VerdictNoteStatus, VerdictValue
 
 __all__ = [
     "Answer",
     "AnswerRevision",
     "AnswerStatus",
-    "Bookmark",
     "Comment",
     "CommentStatus",
     "Difficulty",
     "Flag",
     "FlagReason",
     "FlagStatus",
-    "InterviewLevel",
-    "InterviewReport",
     "ModerationAction",
     "Origin",
     "Proposal",
     "ProposalStatus",
     "Question",
-    "Review",
     "Source",
     "SourceKind",
     "Status",

@@ -14,18 +14,16 @@ from accounts.models import User
 from questions import pagecache
 from questions.models import (
     Answer,
-    Bookmark,
     Comment,
     CommentStatus,
     Flag,
     FlagStatus,
-    InterviewReport,
     ModerationAction,
     Question,
-    Review,
     Status,
 )
 from questions.search import index_questions
+from study.models import Bookmark, InterviewReport, Review
 
 Kind = ModerationAction.Kind
 Target = Question | Answer | Comment

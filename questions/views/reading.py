@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from mlqa_site.cache import status as cache_status
-from questions import pagecache, search, selectors, study
+from questions import pagecache, search, selectors
 from questions.forms import AnswerForm, CommentForm
 from questions.models import Difficulty, Question, Source, Status, Topic
+from study import selectors as study_selectors
 
 COMMENTS_SHOWN = 5
 LIST_PARAMS = ("q", "source", "topic", "difficulty", "answers", "verdict", "sort", "page")
@@ -49,7 +50,7 @@ def _question_list_page(
         sort=params.get("sort", ""),
         verdict=params.get("verdict", ""),
     )
-    questions = study.with_study_state(selectors.question_list(filters), request.user)
+    questions = study_selectors.with_study_state(selectors.question_list(filters), request.user)
     paginator = Paginator(questions, settings.MLQA_QUESTIONS_PER_PAGE)
     page = paginator.get_page(params.get("page"))
     page.object_list = list(page.object_list)
@@ -182,7 +183,7 @@ def render_question_page(
         "answer_form": AnswerForm(),
         "comment_form": CommentForm(),
         "login_url": f"{reverse('account_login')}?next={quote(request.path)}",
-        **study.question_page_context(question, user),
+        **study_selectors.question_page_context(question, user),
         **fragments,
         "csrf_token": pagecache.CSRF_PLACEHOLDER,
         **extra,

@@ -17,17 +17,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import moderators_group
-from questions.models import (
-    Flag,
-    FlagReason,
-    InterviewReport,
-    ModerationAction,
-    Proposal,
-    Question,
-    Review,
-    Verdict,
-    Vote,
-)
+from questions.models import Flag, FlagReason, ModerationAction, Proposal, Question, Verdict, Vote
+from study.models import InterviewReport, Review
 from tests.factories import (
     AnswerFactory,
     BookmarkFactory,
@@ -88,10 +79,10 @@ EXPECTED = {
     "questions.Comment": EDIT,
     "questions.Flag": EDIT,
     "questions.ModerationAction": READ_ONLY,
-    "questions.InterviewReport": EDIT,
+    "study.InterviewReport": EDIT,
     # Private study data.
-    "questions.Bookmark": NOTHING,
-    "questions.Review": NOTHING,
+    "study.Bookmark": NOTHING,
+    "study.Review": NOTHING,
 }
 
 # The bulk actions a moderator is offered on each changelist (none delete).
@@ -118,7 +109,7 @@ EXPECTED_ACTIONS = {
     "questions.Proposal": {"accept_selected", "reject_selected"},
     "questions.Comment": {"hide_selected", "restore_selected"},
     "questions.Flag": {"resolve_and_hide", "resolve_and_keep", "dismiss_selected"},
-    "questions.InterviewReport": {"hide_reports", "show_reports"},
+    "study.InterviewReport": {"hide_reports", "show_reports"},
 }
 
 # The admin site's own URLs (by name), for a moderator.
@@ -145,6 +136,7 @@ EXPECTED_APP_INDEX = {
     "socialaccount": MISSING,
     "accounts": OK,
     "questions": OK,
+    "study": OK,  # interview reports
 }
 
 
@@ -430,8 +422,8 @@ def test_a_moderator_still_suspends_and_lifts_through_the_service(mod_client, me
 
 # What the site keeps exact through its services: read-only in the admin for
 # everyone, superusers included (a hand-made vote would not move the score).
-SUPERUSER_READ_ONLY = ["questions.Vote", "questions.AnswerRevision", "questions.Bookmark"]
-SUPERUSER_READ_ONLY += ["questions.Review", "questions.ModerationAction"]
+SUPERUSER_READ_ONLY = ["questions.Vote", "questions.AnswerRevision", "study.Bookmark"]
+SUPERUSER_READ_ONLY += ["study.Review", "questions.ModerationAction"]
 
 
 @pytest.mark.parametrize("label", SUPERUSER_READ_ONLY)

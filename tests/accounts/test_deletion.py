@@ -14,7 +14,6 @@ from accounts import services
 from accounts.models import User
 from questions.models import (
     Answer,
-    Bookmark,
     Comment,
     CommentStatus,
     Flag,
@@ -22,11 +21,11 @@ from questions.models import (
     Proposal,
     ProposalStatus,
     Question,
-    Review,
     Status,
     Vote,
 )
 from questions.services import cast_vote
+from study.models import Bookmark, Review
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,

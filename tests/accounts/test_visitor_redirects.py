@@ -16,7 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from questions.models import Bookmark, Comment, Vote
+from questions.models import Comment, Vote
+from study.models import Bookmark
 from tests.factories import QuestionFactory
 from tests.security.conftest import pk_model, snapshot
 from tests.security.conftest import world as security_world  # noqa: F401  (a fixture)

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from questions import study
+from study import services as study_services
 from tests.browser.axe import BLOCKING, audit, describe, require_axe
 from tests.factories import (
     AIAnswerFactory,
@@ -60,7 +60,7 @@ def make_site():
     for title in ("What is the bias-variance trade-off?", "How does beam search work?"):
         other = QuestionFactory(title=title, source=source, topics=[topic])
         AIAnswerFactory(question=other)
-    study.toggle_bookmark(user=member, question=question)
+    study_services.toggle_bookmark(user=member, question=question)
     return question
 
 

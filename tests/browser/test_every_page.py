@@ -28,9 +28,10 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from questions import services, study
+from questions import services
 from questions.models import FlagReason
 from questions.services import vetting
+from study import services as study_services
 from tests.browser.axe import AXE_JS, BLOCKING, describe, require_axe
 from tests.factories import (
     AIAnswerFactory,
@@ -113,14 +114,16 @@ def seed() -> SimpleNamespace:
     vetting.give_verdict(user=member, answer=ai_answer, value="wrong", note=f"See {LONG_URL}")
     for n in range(21):  # a second page of questions
         QuestionFactory(title=f"What does dropout do at inference time, case {n}?", source=source)
-    bookmark = study.toggle_bookmark(user=member, question=question)
-    study.save_note(user=member, bookmark=bookmark, note=f"Remember {LONG_URL} and $1/1024$.")
+    bookmark = study_services.toggle_bookmark(user=member, question=question)
+    study_services.save_note(
+        user=member, bookmark=bookmark, note=f"Remember {LONG_URL} and $1/1024$."
+    )
     other = QuestionFactory(title="How does beam search work?", source=source, topics=[topic])
     AIAnswerFactory(question=other)
     earlier = timezone.now() - timedelta(days=3)
-    other_bookmark = study.toggle_bookmark(user=member, question=other)
-    study.review(user=member, bookmark=other_bookmark, rating=3, now=earlier)
-    study.report_asked(user=member, question=question, company="Acme " + LONG_WORD)
+    other_bookmark = study_services.toggle_bookmark(user=member, question=other)
+    study_services.review(user=member, bookmark=other_bookmark, rating=3, now=earlier)
+    study_services.report_asked(user=member, question=question, company="Acme " + LONG_WORD)
     services.flag_content(user=member, target=answer, reason=FlagReason.SPAM, note=LONG_URL)
     services.moderation.hide(moderator=moderator, target=comment, reason="Test " + LONG_WORD)
     services.moderation.restore(moderator=moderator, target=comment, reason="Back")

@@ -7,8 +7,8 @@ import zipfile
 
 from playwright.sync_api import Page, expect
 
-from questions import study
-from questions.models import Bookmark, Review
+from study import exports as study_exports
+from study.models import Bookmark, Review
 from tests.factories import AIAnswerFactory, QuestionFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -89,7 +89,7 @@ def test_bookmark_two_questions_practise_with_keys_and_download_the_deck(
         (tmp_path / "collection.anki2").write_bytes(package.read("collection.anki2"))
     db = sqlite3.connect(tmp_path / "collection.anki2")
     guids = {guid for (guid,) in db.execute("SELECT guid FROM notes")}
-    assert guids == {study.anki_guid(question.pk) for question in questions}
+    assert guids == {study_exports.anki_guid(question.pk) for question in questions}
     assert errors == []
 
 

@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.models import Bookmark, Flag, FlagReason, Proposal, Review, Vote
+from questions.models import Flag, FlagReason, Proposal, Vote
+from study.models import Bookmark, Review
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,

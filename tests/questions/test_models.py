@@ -3,7 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from questions.models import Answer, Bookmark, Comment, Flag, FlagReason, Origin, Proposal, Vote
+from questions.models import Answer, Comment, Flag, FlagReason, Origin, Proposal, Vote
+from study.models import Bookmark
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,

@@ -9,26 +9,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from questions import services, study
+from questions import services
 from questions.models import (
     Answer,
     AnswerRevision,
-    Bookmark,
     Comment,
     Flag,
     FlagReason,
     FlagStatus,
-    InterviewReport,
     ModerationAction,
     Proposal,
     ProposalStatus,
     Question,
-    Review,
     Source,
     Status,
     Topic,
     Vote,
 )
+from study import services as study_services
+from study.models import Bookmark, InterviewReport, Review
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -442,9 +441,11 @@ def test_merging_a_duplicate_moves_everything_and_redirects(mod_client, client):
 
 def _reviewed(user, question, *, note: str, ratings: list[int], start) -> Bookmark:
     bookmark = BookmarkFactory(user=user, question=question)
-    study.save_note(user=user, bookmark=bookmark, note=note)
+    study_services.save_note(user=user, bookmark=bookmark, note=note)
     for day, rating in enumerate(ratings):
-        study.review(user=user, bookmark=bookmark, rating=rating, now=start + timedelta(days=day))
+        study_services.review(
+            user=user, bookmark=bookmark, rating=rating, now=start + timedelta(days=day)
+        )
     bookmark.refresh_from_db()
     return bookmark
 
@@ -519,11 +520,11 @@ def test_merging_moves_removed_bookmarks_too_and_they_stay_recoverable(
     start = timezone.now() - timedelta(days=30)
     # The member removed the kept question's bookmark and still has the duplicate's.
     _reviewed(member, kept, note="Removed note.", ratings=[3], start=start)
-    study.toggle_bookmark(user=member, question=kept)
+    study_services.toggle_bookmark(user=member, question=kept)
     _reviewed(member, duplicate, note="Active note.", ratings=[], start=start)
     # The other member removed their only one, on the duplicate.
     _reviewed(other_member, duplicate, note="Waiting.", ratings=[2], start=start)
-    study.toggle_bookmark(user=other_member, question=duplicate)
+    study_services.toggle_bookmark(user=other_member, question=duplicate)
 
     services.merge_questions(moderator=moderator, duplicate=duplicate, into=kept)
 
@@ -533,7 +534,7 @@ def test_merging_moves_removed_bookmarks_too_and_they_stay_recoverable(
     kept.refresh_from_db()
     assert kept.bookmark_count == 1
     assert not Bookmark.all_objects.filter(question=duplicate).exists()
-    restored = study.toggle_bookmark(user=other_member, question=kept)
+    restored = study_services.toggle_bookmark(user=other_member, question=kept)
     assert (restored.note, restored.reviews.count()) == ("Waiting.", 1)
     assert kept.bookmark_count == 2
 
@@ -687,9 +688,9 @@ def build_moderation_data(moderator, n: int) -> None:
         for target in [{"answer": ai_answer}, {"comment": answer_comment}, {"question": question}]:
             Flag.objects.create(reporter=member, reason=FlagReason.SPAM, **target)
         services.hide(moderator=moderator, target=question_comment)
-        study.report_asked(user=member, question=question, company="Acme")
+        study_services.report_asked(user=member, question=question, company="Acme")
         bookmark = BookmarkFactory(user=member, question=question)
-        study.review(user=member, bookmark=bookmark, rating=3)
+        study_services.review(user=member, bookmark=bookmark, rating=3)
 
 
 # The exact number of queries each changelist makes, whatever the number of rows.

@@ -12,8 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from questions import pagecache, services, study
+from questions import pagecache, services
 from questions.models import Question
+from study import services as study_services
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -160,14 +161,14 @@ def test_a_report_and_a_bookmark_show_to_the_next_visitor(page, commit):
     url = question.get_absolute_url()
     assert "Nobody has reported being asked this" in visit(url)
     member = UserFactory()
-    commit(lambda: study.report_asked(user=member, question=question, company="Acme"))
+    commit(lambda: study_services.report_asked(user=member, question=question, company="Acme"))
     assert "Asked in 1 interview" in visit(url)
 
     other = QuestionFactory(title="A question nobody bookmarked")
     assert visit("/?sort=bookmarked").index(other.title) < visit("/?sort=bookmarked").index(
         question.title
     )
-    commit(lambda: study.toggle_bookmark(user=member, question=question))
+    commit(lambda: study_services.toggle_bookmark(user=member, question=question))
     html = visit("/?sort=bookmarked")
     assert html.index(question.title) < html.index(other.title)
 

@@ -5,7 +5,8 @@ test_views.py)."""
 import pytest
 from django.urls import reverse
 
-from questions import services, study
+from questions import services
+from study import services as study_services
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -51,7 +52,7 @@ def build(source, topic, member, moderator, *, questions: int, edits: int, propo
         services.cast_vote(user=UserFactory(), answer=answer, choice="down")
         CommentFactory(answer=answer)
         CommentFactory(answer=None, question=question)
-        study.toggle_bookmark(user=member, question=question)
+        study_services.toggle_bookmark(user=member, question=question)
     return answer
 
 

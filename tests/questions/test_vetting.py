@@ -547,10 +547,10 @@ def test_review_page_query_count_does_not_grow(client, member):
 
 
 def test_practice_offers_a_verdict_on_the_revealed_answer(client, member):
-    from questions import study
+    from study import services as study_services
 
     answer = judge(AIAnswerFactory(), "wrong", "wrong", "wrong")
-    study.toggle_bookmark(user=member, question=answer.question)
+    study_services.toggle_bookmark(user=member, question=answer.question)
     client.force_login(member)
     page = client.get(reverse("practice")).content.decode()
     assert f'id="verdict-form-{answer.pk}"' in page

@@ -4,8 +4,9 @@ from html import unescape
 import pytest
 from django.db import connection
 
-from questions import services, study
+from questions import services
 from questions.models import Question, Status
+from study import services as study_services
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -239,8 +240,8 @@ def _build(member, questions: int, answers_each: int, comments_each: int):
             for _ in range(comments_each):
                 CommentFactory(answer=answer)
         CommentFactory(answer=None, question=question)
-        study.toggle_bookmark(user=member, question=question)
-        study.toggle_bookmark(user=UserFactory(), question=question)
+        study_services.toggle_bookmark(user=member, question=question)
+        study_services.toggle_bookmark(user=UserFactory(), question=question)
     return first
 
 
@@ -316,7 +317,7 @@ def test_sort_bookmarked_puts_the_most_bookmarked_first(client):
     none = QuestionFactory(title="Never bookmarked")
     for question, times in [(most, 3), (some, 1)]:
         for _ in range(times):
-            study.toggle_bookmark(user=UserFactory(), question=question)
+            study_services.toggle_bookmark(user=UserFactory(), question=question)
 
     def rows(**params):
         return [q.pk for q in client.get("/", params).context["page"].object_list]

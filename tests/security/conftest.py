@@ -17,17 +17,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
 from accounts.models import User
-from questions import services, study
-from questions.models import (
-    Answer,
-    Bookmark,
-    Comment,
-    Proposal,
-    Question,
-    Source,
-    Status,
-    Topic,
-)
+from questions import services
+from questions.models import Answer, Comment, Proposal, Question, Source, Status, Topic
+from study import services as study_services
+from study.models import Bookmark
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -193,11 +186,11 @@ def world(db) -> World:
     )
     services.cast_vote(user=member, answer=other_answer, choice="up")
     services.cast_vote(user=other, answer=member_answer, choice="down")
-    member_bookmark = study.toggle_bookmark(user=member, question=question)
+    member_bookmark = study_services.toggle_bookmark(user=member, question=question)
     hidden_bookmark = Bookmark.objects.create(
         user=member, question=hidden_question, due=timezone.now() - timedelta(days=1)
     )
-    other_bookmark = study.toggle_bookmark(user=other, question=question)
+    other_bookmark = study_services.toggle_bookmark(user=other, question=question)
     return World(
         member=member,
         other=other,

@@ -45,7 +45,7 @@ class Route:
     @property
     def is_project(self) -> bool:
         """A view written for MLQA (not Django's or allauth's)."""
-        return self.module.split(".")[0] in {"questions", "accounts", "mlqa_site"}
+        return self.module.split(".")[0] in {"questions", "study", "accounts", "mlqa_site"}
 
     @property
     def int_params(self) -> list[str]:

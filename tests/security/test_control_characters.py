@@ -15,16 +15,9 @@ from django.utils import timezone
 from accounts.models import User
 from questions import search
 from questions.collection import parse_document
-from questions.models import (
-    Answer,
-    Bookmark,
-    Comment,
-    Proposal,
-    Question,
-    Source,
-    Verification,
-)
+from questions.models import Answer, Comment, Proposal, Question, Source, Verification
 from questions.search import highlight_results
+from study.models import Bookmark
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,

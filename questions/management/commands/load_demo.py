@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import make_moderator
-from questions import services, study
+from questions import services
 from questions.models import (
     Answer,
     Comment,
@@ -35,6 +35,7 @@ from questions.models import (
     Topic,
     Verdict,
 )
+from study import services as study_services
 
 DISTILLATION_CAVEAT = (
     "**Cost caveat:** distillation only pays off when a strong teacher already exists "
@@ -235,7 +236,7 @@ class Command(BaseCommand):
         # Something for the demo member to practise straight away.
         if not users["demo"].bookmarks.exists():
             for question in Question.objects.published().order_by("pk")[:DEMO_BOOKMARKS]:
-                study.toggle_bookmark(user=users["demo"], question=question)
+                study_services.toggle_bookmark(user=users["demo"], question=question)
 
     def member(self, username: str, display_name: str, bio: str, password: str | None):
         user, created = User.objects.get_or_create(

@@ -7,7 +7,8 @@ ever print the stored HTML, so old content keeps its old rendering until then.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from questions.models import Answer, Bookmark, Comment, Question
+from questions.models import Answer, Comment, Question
+from study.models import Bookmark
 
 BATCH = 500
 

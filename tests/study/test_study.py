@@ -10,8 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from accounts.services import delete_account
-from questions import selectors, study
-from questions.models import Answer, Bookmark, InterviewReport, Question, Review, Status
+from questions import selectors
+from questions.models import Answer, Question, Status
+from study import exports as study_exports
+from study import scheduling as study_scheduling
+from study import selectors as study_selectors
+from study import services as study_services
+from study.models import Bookmark, InterviewReport, Review
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -52,24 +57,24 @@ def count(question: Question) -> int:
 
 def test_toggle_bookmark_keeps_the_counter_exact(member, other_member):
     question = QuestionFactory()
-    assert study.toggle_bookmark(user=member, question=question) is not None
+    assert study_services.toggle_bookmark(user=member, question=question) is not None
     assert question.bookmark_count == 1  # refreshed on the instance too
-    study.toggle_bookmark(user=other_member, question=question)
+    study_services.toggle_bookmark(user=other_member, question=question)
     assert count(question) == 2
-    assert study.toggle_bookmark(user=member, question=question) is None
+    assert study_services.toggle_bookmark(user=member, question=question) is None
     assert count(question) == 1
     assert list(Bookmark.objects.values_list("user__username", flat=True)) == ["bob"]
 
 
 def test_a_hidden_question_cannot_be_bookmarked_but_an_old_bookmark_can_be_removed(member):
     question = QuestionFactory()
-    study.toggle_bookmark(user=member, question=question)
+    study_services.toggle_bookmark(user=member, question=question)
     Question.objects.filter(pk=question.pk).update(status=Status.HIDDEN)
     question.refresh_from_db()
-    assert study.toggle_bookmark(user=member, question=question) is None
+    assert study_services.toggle_bookmark(user=member, question=question) is None
     assert count(question) == 0
     with pytest.raises(PermissionDenied):
-        study.toggle_bookmark(user=member, question=question)
+        study_services.toggle_bookmark(user=member, question=question)
     assert not Bookmark.objects.exists()
 
 
@@ -77,36 +82,36 @@ def test_removing_a_bookmark_hides_it_everywhere_and_bookmarking_again_restores_
     member, other_member
 ):
     question = QuestionFactory(topics=[TopicFactory(name="Statistics", slug="statistics")])
-    bookmark = study.toggle_bookmark(user=member, question=question)
-    study.save_note(user=member, bookmark=bookmark, note="Scale by **1/(1-p)**.")
-    study.review(user=member, bookmark=bookmark, rating=3, now=T0)
-    study.toggle_bookmark(user=other_member, question=question)
+    bookmark = study_services.toggle_bookmark(user=member, question=question)
+    study_services.save_note(user=member, bookmark=bookmark, note="Scale by **1/(1-p)**.")
+    study_services.review(user=member, bookmark=bookmark, rating=3, now=T0)
+    study_services.toggle_bookmark(user=other_member, question=question)
     bookmark.refresh_from_db()
     card = (bookmark.state, bookmark.due, bookmark.stability)
 
-    assert study.toggle_bookmark(user=member, question=question, now=T0) is None
+    assert study_services.toggle_bookmark(user=member, question=question, now=T0) is None
     assert count(question) == 1  # bob's
     # Out of every list, count and export the member sees.
-    assert not study.member_bookmarks(member).exists()
-    assert study.export_bookmarks(member) == []
-    assert study.topic_progress(member) == []
-    session = study.practice_session(member, now=T0 + timedelta(days=30))
+    assert not study_selectors.member_bookmarks(member).exists()
+    assert study_exports.export_bookmarks(member) == []
+    assert study_selectors.topic_progress(member) == []
+    session = study_selectors.practice_session(member, now=T0 + timedelta(days=30))
     assert (session.total, session.due, session.done_today, session.card) == (0, 0, 0, None)
-    assert study.review_chart(member, now=T0).total == 0
-    assert study.question_page_context(question, member)["study_bookmark"] is None
-    rows = study.with_study_state(Question.objects.filter(pk=question.pk), member)
+    assert study_selectors.review_chart(member, now=T0).total == 0
+    assert study_selectors.question_page_context(question, member)["study_bookmark"] is None
+    rows = study_selectors.with_study_state(Question.objects.filter(pk=question.pk), member)
     assert rows.get().is_bookmarked is False
     assert Bookmark.objects.filter(user=member).count() == 0
 
-    restored = study.toggle_bookmark(user=member, question=question)
+    restored = study_services.toggle_bookmark(user=member, question=question)
     assert restored.pk == bookmark.pk
     assert count(question) == 2
     assert restored.note == "Scale by **1/(1-p)**."
     assert "<strong>" in restored.note_html
     assert (restored.state, restored.due, restored.stability) == card
     assert list(restored.reviews.values_list("rating", flat=True)) == [3]
-    assert study.review_chart(member, now=T0).total == 1
-    assert study.practice_session(member, now=T0 + timedelta(days=30)).due == 1
+    assert study_selectors.review_chart(member, now=T0).total == 1
+    assert study_selectors.practice_session(member, now=T0 + timedelta(days=30)).due == 1
 
 
 def test_bookmark_topic_adds_only_what_is_missing_and_keeps_notes(member):
@@ -114,11 +119,11 @@ def test_bookmark_topic_adds_only_what_is_missing_and_keeps_notes(member):
     owned, *others = [QuestionFactory(topics=[stats]) for _ in range(3)]
     QuestionFactory(topics=[stats], status=Status.PENDING)
     QuestionFactory()  # another topic
-    bookmark = study.toggle_bookmark(user=member, question=owned)
-    study.save_note(user=member, bookmark=bookmark, note="keep me")
+    bookmark = study_services.toggle_bookmark(user=member, question=owned)
+    study_services.save_note(user=member, bookmark=bookmark, note="keep me")
 
-    assert study.bookmark_topic(user=member, topic=stats) == 2
-    assert study.bookmark_topic(user=member, topic=stats) == 0
+    assert study_services.bookmark_topic(user=member, topic=stats) == 2
+    assert study_services.bookmark_topic(user=member, topic=stats) == 0
     assert Bookmark.objects.filter(user=member).count() == 3
     assert Bookmark.objects.get(pk=bookmark.pk).note == "keep me"
     assert [count(q) for q in (owned, *others)] == [1, 1, 1]
@@ -126,21 +131,25 @@ def test_bookmark_topic_adds_only_what_is_missing_and_keeps_notes(member):
 
 def test_notes_are_rendered_sanitised_and_limited(member, other_member):
     bookmark = BookmarkFactory(user=member)
-    study.save_note(user=member, bookmark=bookmark, note="Use **$L_2$**<script>x()</script>")
+    study_services.save_note(
+        user=member, bookmark=bookmark, note="Use **$L_2$**<script>x()</script>"
+    )
     bookmark.refresh_from_db()
     assert "<strong>" in bookmark.note_html
     assert "<math" in bookmark.note_html
     assert "<script" not in bookmark.note_html
-    with pytest.raises(study.StudyError):
-        study.save_note(user=member, bookmark=bookmark, note="x" * (study.NOTE_MAX + 1))
+    with pytest.raises(study_services.StudyError):
+        study_services.save_note(
+            user=member, bookmark=bookmark, note="x" * (study_services.NOTE_MAX + 1)
+        )
     with pytest.raises(PermissionDenied):
-        study.save_note(user=other_member, bookmark=bookmark, note="mine now")
+        study_services.save_note(user=other_member, bookmark=bookmark, note="mine now")
 
 
 def test_account_deletion_takes_the_bookmarks_and_their_counts(member):
     question = QuestionFactory()
-    bookmark = study.toggle_bookmark(user=member, question=question)
-    study.review(user=member, bookmark=bookmark, rating=4, now=T0)
+    bookmark = study_services.toggle_bookmark(user=member, question=question)
+    study_services.review(user=member, bookmark=bookmark, rating=4, now=T0)
     delete_account(user=member)
     assert count(question) == 0
     assert not Bookmark.objects.exists()
@@ -149,12 +158,12 @@ def test_account_deletion_takes_the_bookmarks_and_their_counts(member):
 
 def test_account_deletion_deletes_removed_bookmarks_for_real(member, other_member):
     kept, removed = QuestionFactory(), QuestionFactory()
-    study.toggle_bookmark(user=other_member, question=removed)
+    study_services.toggle_bookmark(user=other_member, question=removed)
     for question in (kept, removed):
-        bookmark = study.toggle_bookmark(user=member, question=question)
-        study.save_note(user=member, bookmark=bookmark, note="private")
-        study.review(user=member, bookmark=bookmark, rating=2, now=T0)
-    study.toggle_bookmark(user=member, question=removed)
+        bookmark = study_services.toggle_bookmark(user=member, question=question)
+        study_services.save_note(user=member, bookmark=bookmark, note="private")
+        study_services.review(user=member, bookmark=bookmark, rating=2, now=T0)
+    study_services.toggle_bookmark(user=member, question=removed)
     delete_account(user=member)
     assert (count(kept), count(removed)) == (0, 1)  # bob's bookmark still counts
     assert list(Bookmark.all_objects.values_list("user__username", flat=True)) == ["bob"]
@@ -164,11 +173,11 @@ def test_account_deletion_deletes_removed_bookmarks_for_real(member, other_membe
 def test_bookmark_topic_restores_removed_bookmarks_with_their_notes(member):
     stats = TopicFactory(name="Statistics", slug="statistics")
     first, second = QuestionFactory(topics=[stats]), QuestionFactory(topics=[stats])
-    bookmark = study.toggle_bookmark(user=member, question=first)
-    study.save_note(user=member, bookmark=bookmark, note="keep me")
-    study.toggle_bookmark(user=member, question=first)
+    bookmark = study_services.toggle_bookmark(user=member, question=first)
+    study_services.save_note(user=member, bookmark=bookmark, note="keep me")
+    study_services.toggle_bookmark(user=member, question=first)
 
-    assert study.bookmark_topic(user=member, topic=stats) == 2
+    assert study_services.bookmark_topic(user=member, topic=stats) == 2
     assert Bookmark.objects.get(question=first).note == "keep me"
     assert [count(q) for q in (first, second)] == [1, 1]
 
@@ -178,7 +187,9 @@ def test_bookmark_topic_restores_removed_bookmarks_with_their_notes(member):
 
 def test_a_first_good_rating_moves_the_card_to_the_next_learning_step(member):
     bookmark = BookmarkFactory(user=member)
-    review = study.review(user=member, bookmark=bookmark, rating=3, now=T0, duration_ms=4200)
+    review = study_services.review(
+        user=member, bookmark=bookmark, rating=3, now=T0, duration_ms=4200
+    )
     bookmark.refresh_from_db()
     expected = expected_after([(T0, 3)])
     assert bookmark.state == Bookmark.CardState.LEARNING == expected.state
@@ -193,9 +204,11 @@ def test_a_first_good_rating_moves_the_card_to_the_next_learning_step(member):
 
 def test_round_trip_rate_then_the_card_comes_back_exactly_when_fsrs_says(member, no_fuzz):
     bookmark = BookmarkFactory(user=member)
-    assert study.practice_session(member, now=T0).card == bookmark
+    assert study_selectors.practice_session(member, now=T0).card == bookmark
 
-    study.review(user=member, bookmark=bookmark, rating=4, now=T0)  # Easy: straight to review
+    study_services.review(
+        user=member, bookmark=bookmark, rating=4, now=T0
+    )  # Easy: straight to review
     bookmark.refresh_from_db()
     first = expected_after([(T0, 4)])
     assert bookmark.state == Bookmark.CardState.REVIEW
@@ -203,14 +216,14 @@ def test_round_trip_rate_then_the_card_comes_back_exactly_when_fsrs_says(member,
     assert first.due - T0 >= timedelta(days=2)
 
     # Not before it is due (learning cards may come early; known ones never do) ...
-    early = study.practice_session(member, now=first.due - timedelta(minutes=1))
+    early = study_selectors.practice_session(member, now=first.due - timedelta(minutes=1))
     assert early.card is None
     assert (early.due, early.next_due) == (0, first.due)
     # ... and exactly when it is.
-    session = study.practice_session(member, now=first.due)
+    session = study_selectors.practice_session(member, now=first.due)
     assert (session.card, session.due) == (bookmark, 1)
 
-    study.review(user=member, bookmark=bookmark, rating=3, now=first.due)
+    study_services.review(user=member, bookmark=bookmark, rating=3, now=first.due)
     bookmark.refresh_from_db()
     second = expected_after([(T0, 4), (first.due, 3)])
     assert bookmark.due == second.due
@@ -221,69 +234,76 @@ def test_round_trip_rate_then_the_card_comes_back_exactly_when_fsrs_says(member,
 
 def test_forgetting_a_known_card_sends_it_back_to_relearning(member, no_fuzz):
     bookmark = BookmarkFactory(user=member)
-    study.review(user=member, bookmark=bookmark, rating=4, now=T0)
+    study_services.review(user=member, bookmark=bookmark, rating=4, now=T0)
     bookmark.refresh_from_db()
     later = bookmark.due + timedelta(hours=3)
-    study.review(user=member, bookmark=bookmark, rating=1, now=later)
+    study_services.review(user=member, bookmark=bookmark, rating=1, now=later)
     bookmark.refresh_from_db()
     assert bookmark.state == Bookmark.CardState.RELEARNING
     assert bookmark.due == later + timedelta(minutes=10)
     # Nothing else to do: the relearning step is shown ahead of time, like Anki.
-    assert study.practice_session(member, now=later + timedelta(minutes=1)).card == bookmark
+    assert (
+        study_selectors.practice_session(member, now=later + timedelta(minutes=1)).card == bookmark
+    )
 
 
 def test_due_cards_come_before_new_ones_oldest_due_first(member, no_fuzz):
     new = BookmarkFactory(user=member)
     known = [BookmarkFactory(user=member) for _ in range(2)]
     for minutes, bookmark in ((5, known[1]), (0, known[0])):
-        study.review(user=member, bookmark=bookmark, rating=4, now=T0 + timedelta(minutes=minutes))
+        study_services.review(
+            user=member, bookmark=bookmark, rating=4, now=T0 + timedelta(minutes=minutes)
+        )
     far = T0 + timedelta(days=60)
-    session = study.practice_session(member, now=far)
+    session = study_selectors.practice_session(member, now=far)
     assert (session.due, session.new_left) == (2, 1)
     assert session.card == known[0]
-    study.review(user=member, bookmark=known[0], rating=3, now=far)
-    study.review(user=member, bookmark=known[1], rating=3, now=far)
-    assert study.practice_session(member, now=far).card == new
+    study_services.review(user=member, bookmark=known[0], rating=3, now=far)
+    study_services.review(user=member, bookmark=known[1], rating=3, now=far)
+    assert study_selectors.practice_session(member, now=far).card == new
 
 
 def test_new_cards_per_day_are_limited(member, settings):
     settings.MLQA_NEW_CARDS_PER_DAY = 2
     bookmarks = [BookmarkFactory(user=member) for _ in range(3)]
-    session = study.practice_session(member, now=T0)
+    session = study_selectors.practice_session(member, now=T0)
     assert (session.new_left, session.new_total) == (2, 3)
     for bookmark in bookmarks[:2]:
-        study.review(user=member, bookmark=bookmark, rating=4, now=T0)
-    session = study.practice_session(member, now=T0 + timedelta(hours=1))
+        study_services.review(user=member, bookmark=bookmark, rating=4, now=T0)
+    session = study_selectors.practice_session(member, now=T0 + timedelta(hours=1))
     assert (session.card, session.new_left, session.done_today) == (None, 0, 2)
-    tomorrow = study.practice_session(member, now=T0 + timedelta(days=1))
+    tomorrow = study_selectors.practice_session(member, now=T0 + timedelta(days=1))
     assert tomorrow.new_left == 1
     assert tomorrow.done_today == 0
 
 
 def test_a_stale_rating_form_changes_nothing(member):
     bookmark = BookmarkFactory(user=member)
-    token = study.card_token(bookmark)
-    assert study.review(user=member, bookmark=bookmark, rating=3, now=T0, seen=token)
+    token = study_scheduling.card_token(bookmark)
+    assert study_services.review(user=member, bookmark=bookmark, rating=3, now=T0, seen=token)
     # The same form sent again (double click, second tab): ignored.
     later = T0 + timedelta(seconds=2)
-    assert study.review(user=member, bookmark=bookmark, rating=1, now=later, seen=token) is None
+    assert (
+        study_services.review(user=member, bookmark=bookmark, rating=1, now=later, seen=token)
+        is None
+    )
     bookmark.refresh_from_db()
     assert (bookmark.last_rating, Review.objects.count()) == (3, 1)
-    assert study.card_token(bookmark) == T0.isoformat()
+    assert study_scheduling.card_token(bookmark) == T0.isoformat()
 
 
 @pytest.mark.parametrize("rating", [0, 5, -1])
 def test_a_rating_is_one_to_four(member, rating):
     bookmark = BookmarkFactory(user=member)
-    with pytest.raises(study.StudyError):
-        study.review(user=member, bookmark=bookmark, rating=rating, now=T0)
+    with pytest.raises(study_services.StudyError):
+        study_services.review(user=member, bookmark=bookmark, rating=rating, now=T0)
     assert not Review.objects.exists()
 
 
 def test_nobody_else_can_rate_a_card(member, other_member):
     bookmark = BookmarkFactory(user=member)
     with pytest.raises(PermissionDenied):
-        study.review(user=other_member, bookmark=bookmark, rating=3, now=T0)
+        study_services.review(user=other_member, bookmark=bookmark, rating=3, now=T0)
 
 
 def test_the_review_rating_constraint_holds_in_the_database(member):
@@ -294,7 +314,7 @@ def test_the_review_rating_constraint_holds_in_the_database(member):
 
 def test_next_interval_previews_follow_the_ratings(member):
     bookmark = BookmarkFactory(user=member)
-    previews = study.next_intervals(bookmark, T0)
+    previews = study_scheduling.next_intervals(bookmark, T0)
     assert [(value, label) for value, label, _ in previews] == [
         (1, "Again"),
         (2, "Hard"),
@@ -318,7 +338,7 @@ def test_next_interval_previews_follow_the_ratings(member):
     ],
 )
 def test_intervals_read_like_anki(delta, text):
-    assert study.humanize_interval(delta) == text
+    assert study_scheduling.humanize_interval(delta) == text
 
 
 def test_the_session_best_answer_is_the_moderators_pick_then_the_top_score(member):
@@ -327,14 +347,14 @@ def test_the_session_best_answer_is_the_moderators_pick_then_the_top_score(membe
     top = AnswerFactory(question=question)
     Answer.objects.filter(pk=top.pk).update(score=3, upvotes=3)
     BookmarkFactory(user=member, question=question)
-    assert study.practice_session(member, now=T0).card.best_answer == top
+    assert study_selectors.practice_session(member, now=T0).card.best_answer == top
     featured = AIAnswerFactory(question=question, is_featured=True)
-    assert study.practice_session(member, now=T0).card.best_answer == featured
+    assert study_selectors.practice_session(member, now=T0).card.best_answer == featured
 
 
 def test_hidden_questions_leave_the_session_and_the_counts(member):
     BookmarkFactory(user=member, question=QuestionFactory(status=Status.HIDDEN))
-    session = study.practice_session(member, now=T0)
+    session = study_selectors.practice_session(member, now=T0)
     assert (session.card, session.total) == (None, 0)
 
 
@@ -349,12 +369,15 @@ def test_progress_counts_new_learning_and_known_per_topic(member):
     known = BookmarkFactory(user=member, question=QuestionFactory(topics=[stats]))
     BookmarkFactory(user=member, question=QuestionFactory())  # no topic
     BookmarkFactory(question=QuestionFactory(topics=[stats]))  # someone else's
-    study.review(user=member, bookmark=learning, rating=3, now=T0)
-    study.review(user=member, bookmark=known, rating=4, now=T0)
-    rows = {row.name: (row.new, row.learning, row.known) for row in study.topic_progress(member)}
+    study_services.review(user=member, bookmark=learning, rating=3, now=T0)
+    study_services.review(user=member, bookmark=known, rating=4, now=T0)
+    rows = {
+        row.name: (row.new, row.learning, row.known)
+        for row in study_selectors.topic_progress(member)
+    }
     assert rows == {"NLP": (0, 1, 0), "Statistics": (1, 1, 1), "No topic": (1, 0, 0)}
     assert new.is_new
-    statistics = next(r for r in study.topic_progress(member) if r.slug == "statistics")
+    statistics = next(r for r in study_selectors.topic_progress(member) if r.slug == "statistics")
     assert [name for name, _, _ in statistics.meter] == ["known", "learning", "new"]
     assert sum(width for _, _, width in statistics.meter) == pytest.approx(100, abs=0.05)
 
@@ -362,10 +385,10 @@ def test_progress_counts_new_learning_and_known_per_topic(member):
 def test_review_chart_has_thirty_days_scaled_to_the_busiest(member):
     bookmarks = [BookmarkFactory(user=member) for _ in range(3)]
     for bookmark in bookmarks:
-        study.review(user=member, bookmark=bookmark, rating=1, now=T0)
-    study.review(user=member, bookmark=bookmarks[0], rating=3, now=T0 - timedelta(days=2))
-    study.review(user=member, bookmark=bookmarks[0], rating=3, now=T0 - timedelta(days=40))
-    chart = study.review_chart(member, now=T0 + timedelta(hours=2))
+        study_services.review(user=member, bookmark=bookmark, rating=1, now=T0)
+    study_services.review(user=member, bookmark=bookmarks[0], rating=3, now=T0 - timedelta(days=2))
+    study_services.review(user=member, bookmark=bookmarks[0], rating=3, now=T0 - timedelta(days=40))
+    chart = study_selectors.review_chart(member, now=T0 + timedelta(hours=2))
     assert len(chart.bars) == 30
     assert (chart.first_day.isoformat(), chart.last_day.isoformat()) == ("2026-02-01", "2026-03-02")
     assert (chart.total, chart.peak) == (4, 3)
@@ -374,7 +397,7 @@ def test_review_chart_has_thirty_days_scaled_to_the_busiest(member):
     assert today.height == chart.height - 2
     assert two_days_ago.height == pytest.approx(today.height / 3, abs=0.01)
     assert today.y + today.height == two_days_ago.y + two_days_ago.height
-    assert study.review_chart(UserFactory(), now=T0).peak == 0
+    assert study_selectors.review_chart(UserFactory(), now=T0).peak == 0
 
 
 # --- "I was asked this" ---------------------------------------------------------------
@@ -382,12 +405,16 @@ def test_review_chart_has_thirty_days_scaled_to_the_busiest(member):
 
 def test_one_report_per_member_question_and_year(member, other_member):
     question = QuestionFactory()
-    report = study.report_asked(user=member, question=question, company=" Acme  AI ", now=T0)
+    report = study_services.report_asked(
+        user=member, question=question, company=" Acme  AI ", now=T0
+    )
     assert (report.year, report.company, report.level) == (2026, "Acme AI", "")
-    with pytest.raises(study.AlreadyReported, match="already reported this question for 2026"):
-        study.report_asked(user=member, question=question, now=T0)
-    study.report_asked(user=member, question=question, year=2024, level="senior", now=T0)
-    study.report_asked(user=other_member, question=question, now=T0)
+    with pytest.raises(
+        study_services.AlreadyReported, match="already reported this question for 2026"
+    ):
+        study_services.report_asked(user=member, question=question, now=T0)
+    study_services.report_asked(user=member, question=question, year=2024, level="senior", now=T0)
+    study_services.report_asked(user=other_member, question=question, now=T0)
     assert InterviewReport.objects.count() == 3
 
 
@@ -400,12 +427,12 @@ def test_the_database_refuses_a_second_report_for_the_same_year(member):
 
 def test_a_race_between_two_identical_reports_is_still_friendly(member):
     question = QuestionFactory()
-    study.report_asked(user=member, question=question, now=T0)
+    study_services.report_asked(user=member, question=question, now=T0)
     # As if the check had run before the other request's insert.
     with mock.patch.object(InterviewReport.objects, "filter") as check:
         check.return_value.exists.return_value = False
-        with pytest.raises(study.AlreadyReported):
-            study.report_asked(user=member, question=question, now=T0)
+        with pytest.raises(study_services.AlreadyReported):
+            study_services.report_asked(user=member, question=question, now=T0)
     assert InterviewReport.objects.count() == 1
 
 
@@ -419,45 +446,45 @@ def test_a_race_between_two_identical_reports_is_still_friendly(member):
     ],
 )
 def test_report_input_is_checked(member, kwargs, message):
-    with pytest.raises(study.StudyError, match=message):
-        study.report_asked(user=member, question=QuestionFactory(), now=T0, **kwargs)
+    with pytest.raises(study_services.StudyError, match=message):
+        study_services.report_asked(user=member, question=QuestionFactory(), now=T0, **kwargs)
 
 
 def test_only_published_questions_can_be_reported(member):
     with pytest.raises(PermissionDenied):
-        study.report_asked(user=member, question=QuestionFactory(status=Status.PENDING))
+        study_services.report_asked(user=member, question=QuestionFactory(status=Status.PENDING))
 
 
 def test_asked_summary_counts_recent_and_visible_reports_only(member, other_member):
     question = QuestionFactory()
     now = datetime.now(UTC)
     year = now.year
-    study.report_asked(user=member, question=question, company="Acme", year=year)
-    study.report_asked(user=other_member, question=question, company="acme", year=year)
-    old = study.report_asked(user=member, question=question, company="Initech", year=2015)
-    hidden = study.report_asked(user=UserFactory(), question=question, company="Spam Inc")
+    study_services.report_asked(user=member, question=question, company="Acme", year=year)
+    study_services.report_asked(user=other_member, question=question, company="acme", year=year)
+    old = study_services.report_asked(user=member, question=question, company="Initech", year=2015)
+    hidden = study_services.report_asked(user=UserFactory(), question=question, company="Spam Inc")
     InterviewReport.objects.filter(pk=hidden.pk).update(is_hidden=True)
 
-    summary = study.asked_summary(question, member)
+    summary = study_selectors.asked_summary(question, member)
     assert (summary.total, summary.recent, summary.latest_year) == (3, 2, year)
     assert summary.companies == ["Acme", "Initech"]
     assert (summary.mine, summary.my_latest) == (2, year)
     assert old.year == 2015
-    stranger = study.asked_summary(question, UserFactory())
+    stranger = study_selectors.asked_summary(question, UserFactory())
     assert (stranger.mine, stranger.my_latest, stranger.total) == (0, None, 3)
-    hidden_reporter = study.asked_summary(question, hidden.user)
+    hidden_reporter = study_selectors.asked_summary(question, hidden.user)
     assert (hidden_reporter.mine, hidden_reporter.my_latest) == (1, year)
 
 
 def test_the_list_sorts_by_most_asked_in_the_last_twelve_months(member, other_member):
     once, twice, long_ago = (QuestionFactory(title=t) for t in ("Once", "Twice", "Long ago"))
     for user in (member, other_member):
-        study.report_asked(user=user, question=twice)
-    study.report_asked(user=member, question=once)
+        study_services.report_asked(user=user, question=twice)
+    study_services.report_asked(user=member, question=once)
     for year in (2015, 2016, 2017):
-        study.report_asked(user=member, question=long_ago, year=year)
+        study_services.report_asked(user=member, question=long_ago, year=year)
     qs = selectors.question_list(selectors.QuestionFilters(sort="asked"))
-    rows = list(study.with_study_state(qs, member))
+    rows = list(study_selectors.with_study_state(qs, member))
     assert [q.title for q in rows] == ["Twice", "Once", "Long ago"]
     assert [q.asked_recently for q in rows] == [2, 1, 0]
     assert [q.is_bookmarked for q in rows] == [False, False, False]

@@ -12,12 +12,14 @@ from django.urls import reverse
 
 from accounts.models import MODERATORS_GROUP
 from accounts.services import moderators_group
-from questions import study
-from questions.models import InterviewReport, ModerationAction
+from questions.models import ModerationAction
+from study import selectors as study_selectors
+from study import services as study_services
+from study.models import InterviewReport
 from tests.factories import QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-CHANGELIST = reverse("admin:questions_interviewreport_changelist")
+CHANGELIST = reverse("admin:study_interviewreport_changelist")
 MIGRATION = ("questions", "0004_study_tools")
 
 
@@ -46,8 +48,10 @@ def test_the_migration_lets_moderators_view_and_hide_reports_but_not_delete():
 def reports(member, other_member):
     question = QuestionFactory(title="Explain gradient clipping")
     return [
-        study.report_asked(user=member, question=question, company="Acme"),
-        study.report_asked(user=other_member, question=question, company="Buy cheap pills"),
+        study_services.report_asked(user=member, question=question, company="Acme"),
+        study_services.report_asked(
+            user=other_member, question=question, company="Buy cheap pills"
+        ),
     ]
 
 
@@ -56,7 +60,7 @@ def test_changelist_searches_across_relations_and_filters(admin_client, reports)
     assert admin_client.get(CHANGELIST, {"q": "bob"}).context["cl"].result_count == 1
     response = admin_client.get(CHANGELIST, {"is_hidden__exact": "1"})
     assert response.context["cl"].result_count == 0
-    url = reverse("admin:questions_interviewreport_change", args=[reports[0].pk])
+    url = reverse("admin:study_interviewreport_change", args=[reports[0].pk])
     assert admin_client.get(url).status_code == 200
 
 
@@ -76,7 +80,7 @@ def test_a_moderator_hides_a_report_and_it_stops_counting(client, moderator, rep
     assert (audit.moderator, audit.action) == (moderator, ModerationAction.Kind.HIDE)
     assert (audit.target_type, audit.target_id) == ("interviewreport", spam.pk)
     assert "Buy cheap pills" in audit.target_repr
-    summary = study.asked_summary(spam.question, UserFactory())
+    summary = study_selectors.asked_summary(spam.question, UserFactory())
     assert (summary.total, summary.companies) == (1, ["Acme"])
 
     # Hiding it again changes nothing and leaves no second record.
@@ -107,7 +111,7 @@ def test_hiding_several_reports_audits_each_one(client, moderator, reports):
 def test_a_moderator_cannot_edit_or_delete_a_report(client, moderator, reports):
     client.force_login(moderator)
     report = reports[0]
-    change = reverse("admin:questions_interviewreport_change", args=[report.pk])
+    change = reverse("admin:study_interviewreport_change", args=[report.pk])
     response = client.post(change, {"company": "Edited", "is_hidden": "on"})
     assert response.status_code == 302
     report.refresh_from_db()
@@ -115,7 +119,7 @@ def test_a_moderator_cannot_edit_or_delete_a_report(client, moderator, reports):
     audit = ModerationAction.objects.get()  # hiding through the form is audited too
     assert (audit.moderator, audit.action) == (moderator, ModerationAction.Kind.HIDE)
     assert (audit.target_type, audit.target_id) == ("interviewreport", report.pk)
-    delete = reverse("admin:questions_interviewreport_delete", args=[report.pk])
+    delete = reverse("admin:study_interviewreport_delete", args=[report.pk])
     assert client.get(delete).status_code == 403
     assert InterviewReport.objects.count() == 2
 
@@ -123,7 +127,7 @@ def test_a_moderator_cannot_edit_or_delete_a_report(client, moderator, reports):
 def test_the_moderators_group_keeps_the_report_permissions():
     """Later migrations and accounts.services.moderators_group() set the group's
     permissions from accounts.permissions.MODERATOR_PERMISSIONS: it must list
-    ("questions", "interviewreport", ("view", "change")) too."""
+    ("study", "interviewreport", ("view", "change")) too."""
     codenames = set(moderators_group().permissions.values_list("codename", flat=True))
     assert {"view_interviewreport", "change_interviewreport"} <= codenames
     assert "delete_interviewreport" not in codenames

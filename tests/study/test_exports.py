@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from questions import study
 from questions.collection import parse_document
 from questions.models import Answer
+from study import exports as study_exports
+from study import services as study_services
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -52,11 +53,11 @@ def bookmarks(alice, other_member):
     unanswered = QuestionFactory(title="Explain beam search", source=None)
 
     first = BookmarkFactory(user=alice, question=dropout)
-    study.save_note(user=alice, bookmark=first, note="Say *dropout* | first")
+    study_services.save_note(user=alice, bookmark=first, note="Say *dropout* | first")
     BookmarkFactory(user=alice, question=pvalue)
     BookmarkFactory(user=alice, question=unanswered)
     secret = BookmarkFactory(user=other_member, question=dropout)
-    study.save_note(user=other_member, bookmark=secret, note="bob's secret")
+    study_services.save_note(user=other_member, bookmark=secret, note="bob's secret")
     return {"dropout": dropout, "pvalue": pvalue, "unanswered": unanswered}
 
 
@@ -83,10 +84,10 @@ def test_anki_deck_has_one_note_per_bookmark_with_stable_ids(client, bookmarks, 
 
     found = notes(db)
     dropout = bookmarks["dropout"]
-    assert set(found) == {study.anki_guid(q.pk) for q in bookmarks.values()}
-    fields, tags, model_id = found[study.anki_guid(dropout.pk)]
+    assert set(found) == {study_exports.anki_guid(q.pk) for q in bookmarks.values()}
+    fields, tags, model_id = found[study_exports.anki_guid(dropout.pk)]
     question, answer, note, source = fields
-    assert model_id == study.ANKI_MODEL_ID
+    assert model_id == study_exports.ANKI_MODEL_ID
     assert "Why is validation loss | below training loss?" in question
     # The best answer (top score) with its badge, as HTML.
     assert "Community answer" in answer
@@ -97,14 +98,14 @@ def test_anki_deck_has_one_note_per_bookmark_with_stable_ids(client, bookmarks, 
     assert "HuyenChip" in source
     assert f"http://testserver{dropout.get_absolute_url()}" in source
     assert set(tags.split()) == {"mlqa", "difficulty::hard", "topic::statistics"}
-    assert "No answer yet" in found[study.anki_guid(bookmarks["unanswered"].pk)][0][1]
+    assert "No answer yet" in found[study_exports.anki_guid(bookmarks["unanswered"].pk)][0][1]
 
     decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
     models = json.loads(db.execute("SELECT models FROM col").fetchone()[0])
-    assert decks[str(study.ANKI_DECK_ID)]["name"] == "MLQA bookmarks"
-    assert str(study.ANKI_MODEL_ID) in models
+    assert decks[str(study_exports.ANKI_DECK_ID)]["name"] == "MLQA bookmarks"
+    assert str(study_exports.ANKI_MODEL_ID) in models
     cards = db.execute("SELECT did, COUNT(*) FROM cards GROUP BY did").fetchall()
-    assert cards == [(study.ANKI_DECK_ID, 3)]
+    assert cards == [(study_exports.ANKI_DECK_ID, 3)]
 
 
 def test_a_second_export_keeps_the_guids_so_anki_updates_the_notes(
@@ -112,16 +113,16 @@ def test_a_second_export_keeps_the_guids_so_anki_updates_the_notes(
 ):
     first = notes(open_apkg(client.get("/bookmarks/export.apkg").content, tmp_path))
     dropout = alice.bookmarks.get(question=bookmarks["dropout"])
-    study.save_note(user=alice, bookmark=dropout, note="changed")
+    study_services.save_note(user=alice, bookmark=dropout, note="changed")
     (tmp_path / "again").mkdir()
     second = notes(open_apkg(client.get("/bookmarks/export.apkg").content, tmp_path / "again"))
     assert set(second) == set(first)
-    assert second[study.anki_guid(bookmarks["dropout"].pk)][0][2] == "<p>changed</p>\n"
+    assert second[study_exports.anki_guid(bookmarks["dropout"].pk)][0][2] == "<p>changed</p>\n"
 
 
 def test_anki_export_leaves_no_temporary_files(alice, bookmarks, tmp_path, monkeypatch):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
-    study.build_apkg(study.export_bookmarks(alice), base_url="http://testserver/")
+    study_exports.build_apkg(study_exports.export_bookmarks(alice), base_url="http://testserver/")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -129,7 +130,7 @@ def test_csv_export_parses_back_with_answers_and_notes(client, bookmarks):
     response = client.get("/bookmarks/export.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
-    assert list(rows[0]) == study.CSV_COLUMNS
+    assert list(rows[0]) == study_exports.CSV_COLUMNS
     by_title = {row["question"]: row for row in rows}
     assert set(by_title) == {
         "Why is validation loss | below training loss?",
@@ -162,7 +163,7 @@ def test_csv_export_quotes_every_cell_and_defuses_every_formula_part(client, ali
         body='Fine,=HYPERLINK("http://x")\r\n+1 and\n-2;\t=3\r=4',
     )
     bookmark = BookmarkFactory(user=alice, question=question)
-    study.save_note(user=alice, bookmark=bookmark, note="a, =cmd|' /C calc'!A0;@x")
+    study_services.save_note(user=alice, bookmark=bookmark, note="a, =cmd|' /C calc'!A0;@x")
 
     text = client.get("/bookmarks/export.csv").text
 
@@ -222,7 +223,7 @@ def test_markdown_export_writes_html_in_titles_as_text_and_reads_them_back(clien
     title = "<script>alert(1)</script>"
     question = QuestionFactory(title=title, source=SourceFactory(name="<b>x</b>"))
     AIAnswerFactory(question=question, ai_model="ChatGPT", body="Never run it.")
-    study.save_note(
+    study_services.save_note(
         user=alice, bookmark=BookmarkFactory(user=alice, question=question), note="Remember."
     )
 
@@ -247,7 +248,7 @@ def test_an_empty_export_is_still_valid(client, alice, tmp_path):
     db = open_apkg(client.get("/bookmarks/export.apkg").content, tmp_path)
     assert db.execute("SELECT COUNT(*) FROM notes").fetchone() == (0,)
     rows = list(csv.reader(io.StringIO(client.get("/bookmarks/export.csv").text)))
-    assert rows == [study.CSV_COLUMNS]
+    assert rows == [study_exports.CSV_COLUMNS]
     assert "0 questions" in client.get("/bookmarks/export.md").text
 
 
@@ -282,7 +283,7 @@ def test_the_markdown_export_parses_back_into_the_bookmarked_questions(client, a
         ),
     }
     for question, note in notes.items():
-        study.save_note(
+        study_services.save_note(
             user=alice, bookmark=BookmarkFactory(user=alice, question=question), note=note
         )
 

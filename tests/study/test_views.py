@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
-from questions import study
-from questions.models import Bookmark, InterviewReport, Review, Status
-from questions.views import study as views
+from questions.models import Status
+from study import services as study_services
+from study import views
+from study.models import Bookmark, InterviewReport, Review
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -156,9 +157,9 @@ def _row_toggle(body: str, question) -> tuple[str, dict]:
 
 def test_removing_from_the_bookmarks_page_keeps_the_note_for_bookmarking_again(client, alice):
     question = QuestionFactory(title="Why scale dropout?")
-    bookmark = study.toggle_bookmark(user=alice, question=question)
-    study.save_note(user=alice, bookmark=bookmark, note="Divide by *keep probability*.")
-    study.review(user=alice, bookmark=bookmark, rating=3)
+    bookmark = study_services.toggle_bookmark(user=alice, question=question)
+    study_services.save_note(user=alice, bookmark=bookmark, note="Divide by *keep probability*.")
+    study_services.review(user=alice, bookmark=bookmark, rating=3)
 
     action, fields = _row_toggle(html(client.get("/bookmarks/")), question)
     response = client.post(action, fields, headers=HTMX)
@@ -183,8 +184,8 @@ def test_removing_from_the_bookmarks_page_keeps_the_note_for_bookmarking_again(c
 
 def test_removing_from_the_question_page_says_the_note_is_kept(client, alice):
     question = QuestionFactory()
-    bookmark = study.toggle_bookmark(user=alice, question=question)
-    study.save_note(user=alice, bookmark=bookmark, note="My note.")
+    bookmark = study_services.toggle_bookmark(user=alice, question=question)
+    study_services.save_note(user=alice, bookmark=bookmark, note="My note.")
     url = f"/questions/{question.pk}/bookmark/"
     response = client.post(url, {"next": question.get_absolute_url()}, follow=True)
     body = html(response)
@@ -229,9 +230,9 @@ def test_visitors_see_the_toggle_and_counts_on_list_and_question_page(client, db
 
 def test_bookmarks_page_lists_only_my_bookmarks_with_my_notes(client, alice, other_member):
     mine = BookmarkFactory(user=alice, question=QuestionFactory(title="Explain dropout"))
-    study.save_note(user=alice, bookmark=mine, note="Remember *inverted* dropout")
+    study_services.save_note(user=alice, bookmark=mine, note="Remember *inverted* dropout")
     theirs = BookmarkFactory(user=other_member, question=QuestionFactory(title="Explain Adam"))
-    study.save_note(user=other_member, bookmark=theirs, note="Bob's secret note")
+    study_services.save_note(user=other_member, bookmark=theirs, note="Bob's secret note")
     body = html(client.get("/bookmarks/"))
     assert "Explain dropout" in body
     assert "<em>inverted</em>" in body
@@ -250,9 +251,9 @@ def test_bookmarks_page_filters_and_sorts(client, alice):
         user=alice, question=QuestionFactory(title="Q hard", difficulty="hard", source=book)
     )
     known = BookmarkFactory(user=alice, question=QuestionFactory(title="Q known"))
-    study.review(user=alice, bookmark=known, rating=4)
+    study_services.review(user=alice, bookmark=known, rating=4)
     learning = BookmarkFactory(user=alice, question=QuestionFactory(title="Q learning"))
-    study.review(user=alice, bookmark=learning, rating=3)
+    study_services.review(user=alice, bookmark=learning, rating=3)
 
     def titles(**params):
         page = client.get("/bookmarks/", params).context["page"]
@@ -302,7 +303,7 @@ def test_editing_a_note_both_ways(client, alice):
 
 def test_a_note_that_is_too_long_is_a_400_and_keeps_the_old_note(client, alice):
     bookmark = BookmarkFactory(user=alice)
-    study.save_note(user=alice, bookmark=bookmark, note="old")
+    study_services.save_note(user=alice, bookmark=bookmark, note="old")
     url = f"/bookmarks/{bookmark.pk}/note/"
     response = client.post(url, {"note": "x" * 5001})
     assert response.status_code == 400
@@ -317,7 +318,7 @@ def test_a_note_that_is_too_long_is_a_400_and_keeps_the_old_note(client, alice):
 
 def test_nobody_else_can_read_or_write_my_bookmarks(client, member, other_member):
     bookmark = BookmarkFactory(user=member)
-    study.save_note(user=member, bookmark=bookmark, note="private thoughts")
+    study_services.save_note(user=member, bookmark=bookmark, note="private thoughts")
     client.force_login(other_member)
     assert client.post(f"/bookmarks/{bookmark.pk}/note/", {"note": "hi"}).status_code == 404
     assert client.post(f"/practice/{bookmark.pk}/review/", {"rating": "3"}).status_code == 404
@@ -338,7 +339,9 @@ def test_practice_page_shows_the_card_then_the_answer_and_the_note(client, alice
     question = QuestionFactory(title="Why does batch norm help?")
     AIAnswerFactory(question=question, body="It **smooths** the loss.", ai_model="ChatGPT")
     bookmark = BookmarkFactory(user=alice, question=question)
-    study.save_note(user=alice, bookmark=bookmark, note="ask about *internal covariate shift*")
+    study_services.save_note(
+        user=alice, bookmark=bookmark, note="ask about *internal covariate shift*"
+    )
     response = client.get("/practice/")
     body = html(response)
     assert response.status_code == 200
@@ -462,7 +465,7 @@ def test_start_from_an_unknown_topic_is_a_400(client, alice):
 def test_practice_page_shows_progress_and_an_svg_chart(client, alice):
     stats = TopicFactory(name="Statistics", slug="statistics")
     bookmark = BookmarkFactory(user=alice, question=QuestionFactory(topics=[stats]))
-    study.review(user=alice, bookmark=bookmark, rating=3)
+    study_services.review(user=alice, bookmark=bookmark, rating=3)
     body = html(client.get("/practice/"))
     assert "Statistics" in body
     assert "1 learning" in body
@@ -550,7 +553,7 @@ def test_reports_on_unknown_or_pending_questions_are_a_404(client, alice):
 
 def test_the_question_page_never_names_who_reported(client, alice, other_member):
     question = QuestionFactory()
-    study.report_asked(user=other_member, question=question, company="Hooli")
+    study_services.report_asked(user=other_member, question=question, company="Hooli")
     body = html(client.get(question.get_absolute_url()))
     assert "at Hooli" in body
     assert "bob" not in body.lower().replace("bookmark", "")
@@ -560,7 +563,7 @@ def test_the_list_can_sort_by_most_asked(client, db):
     QuestionFactory(title="Rarely asked")
     often = QuestionFactory(title="Often asked")
     for user in (UserFactory(), UserFactory()):
-        study.report_asked(user=user, question=often)
+        study_services.report_asked(user=user, question=often)
     page = client.get("/", {"sort": "asked"})
     assert [q.title for q in page.context["page"].object_list] == ["Often asked", "Rarely asked"]
     assert "Asked 2\N{MULTIPLICATION SIGN} in 12 months" in html(page)
@@ -583,10 +586,10 @@ def _study_data(user, questions: int):
         AIAnswerFactory(question=question)
         AnswerFactory(question=question)
         bookmark = BookmarkFactory(user=user, question=question)
-        study.save_note(user=user, bookmark=bookmark, note=f"note {n}")
+        study_services.save_note(user=user, bookmark=bookmark, note=f"note {n}")
         if n % 2:
-            study.review(user=user, bookmark=bookmark, rating=1 + n % 4)
-        study.report_asked(user=UserFactory(), question=question, company=f"Co {n}")
+            study_services.review(user=user, bookmark=bookmark, rating=1 + n % 4)
+        study_services.report_asked(user=UserFactory(), question=question, company=f"Co {n}")
 
 
 def test_study_page_queries_do_not_grow_with_data(client, alice):
@@ -613,7 +616,9 @@ def test_export_queries_do_not_grow_with_data(client, alice):
 
 def test_following_next_on_bookmarks_reaches_page_two(client, alice):
     for n in range(views.BOOKMARKS_PER_PAGE + 1):
-        study.toggle_bookmark(user=alice, question=QuestionFactory(title=f"Bookmarked {n:02}"))
+        study_services.toggle_bookmark(
+            user=alice, question=QuestionFactory(title=f"Bookmarked {n:02}")
+        )
     client.force_login(alice)
     first = client.get("/bookmarks/")
     match = re.search(r'<a href="([^"]*)"[^>]*rel="next"', first.content.decode())

@@ -20,25 +20,27 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import member_required
-from questions import study
-from questions.models import Bookmark, Difficulty, InterviewLevel, Question, Source, Status, Topic
+from questions.models import Difficulty, Question, Source, Status, Topic
 
-BOOKMARKS_PAGE = "questions/bookmarks.html"
-PRACTICE_PAGE = "questions/practice.html"
-TOGGLE = "questions/includes/bookmark_toggle.html"
-TOOLS = "questions/includes/question_study_tools.html"
+from . import exports, scheduling, selectors, services
+from .models import Bookmark, InterviewLevel
+
+BOOKMARKS_PAGE = "study/bookmarks.html"
+PRACTICE_PAGE = "study/practice.html"
+TOGGLE = "study/includes/bookmark_toggle.html"
+TOOLS = "study/includes/question_study_tools.html"
 ERROR_PAGE = "questions/action_error.html"
 BOOKMARKS_PER_PAGE = 50
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(max_length=study.NOTE_MAX, required=False, strip=True)
+    note = forms.CharField(max_length=services.NOTE_MAX, required=False, strip=True)
 
 
 class ReportForm(forms.Form):
-    company = forms.CharField(max_length=study.COMPANY_MAX, required=False, strip=True)
+    company = forms.CharField(max_length=services.COMPANY_MAX, required=False, strip=True)
     level = forms.ChoiceField(choices=[("", ""), *InterviewLevel.choices], required=False)
-    year = forms.IntegerField(required=False, min_value=study.FIRST_REPORT_YEAR)
+    year = forms.IntegerField(required=False, min_value=services.FIRST_REPORT_YEAR)
 
     def clean_year(self) -> int | None:
         year = self.cleaned_data["year"]
@@ -50,7 +52,7 @@ class ReportForm(forms.Form):
 
 class ReviewForm(forms.Form):
     rating = forms.TypedChoiceField(
-        choices=[(value, name) for value, name in study.RATINGS],
+        choices=[(value, name) for value, name in scheduling.RATINGS],
         coerce=int,
         error_messages={
             "required": "Choose a rating: 1 (again), 2 (hard), 3 (good) or 4 (easy).",
@@ -117,7 +119,7 @@ def _own_bookmark(request: HttpRequest, pk: int) -> Bookmark:
 def bookmark_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=pk)
     try:
-        bookmark = study.toggle_bookmark(user=request.user, question=question)
+        bookmark = services.toggle_bookmark(user=request.user, question=question)
     except PermissionDenied as exc:
         raise Http404("No such question.") from exc
     if request.htmx:
@@ -125,7 +127,7 @@ def bookmark_toggle(request: HttpRequest, pk: int) -> HttpResponse:
             # A row of the bookmarks page: removed, it becomes a notice with a way
             # back; bookmarked again, the row returns with its note.
             if bookmark is None:
-                bookmark = study.removed_bookmark(user=request.user, question=question)
+                bookmark = services.removed_bookmark(user=request.user, question=question)
             context = {"question": question, "bookmark": bookmark, "now": timezone.now()}
             return render(request, BOOKMARKS_PAGE + "#row", context)
         return render(request, TOGGLE, {"question": question, "bookmarked": bookmark is not None})
@@ -142,14 +144,14 @@ def bookmark_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back(request, question.get_absolute_url()))
 
 
-def _bookmark_filters_context(filters: study.BookmarkFilters) -> dict:
+def _bookmark_filters_context(filters: selectors.BookmarkFilters) -> dict:
     return {
         "filters": filters,
         "topics": Topic.objects.all(),
         "sources": Source.objects.all(),
         "difficulties": Difficulty.choices,
-        "states": study.BOOKMARK_STATES,
-        "sorts": study.BOOKMARK_SORTS,
+        "states": selectors.BOOKMARK_STATES,
+        "sorts": selectors.BOOKMARK_SORTS,
     }
 
 
@@ -159,9 +161,9 @@ def _bookmark_filters_context(filters: study.BookmarkFilters) -> dict:
 @vary_on_headers("HX-Request")
 def bookmarks(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    filters = study.BookmarkFilters.from_params(request.GET)
+    filters = selectors.BookmarkFilters.from_params(request.GET)
     paginator = Paginator(
-        study.member_bookmarks(request.user, filters, now=now), BOOKMARKS_PER_PAGE
+        selectors.member_bookmarks(request.user, filters, now=now), BOOKMARKS_PER_PAGE
     )
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
@@ -190,7 +192,7 @@ def bookmark_note(request: HttpRequest, pk: int) -> HttpResponse:
             context = {"bookmark": bookmark, "note_error": _errors(form), "note_open": True}
             return render(request, BOOKMARKS_PAGE + "#note", context, status=400)
         return _refuse(request, 400, _errors(form))
-    study.save_note(user=request.user, bookmark=bookmark, note=form.cleaned_data["note"])
+    services.save_note(user=request.user, bookmark=bookmark, note=form.cleaned_data["note"])
     if request.htmx:
         return render(request, BOOKMARKS_PAGE + "#note", {"bookmark": bookmark, "note_saved": True})
     messages.success(request, "Your note is saved.")
@@ -210,17 +212,17 @@ def question_asked(request: HttpRequest, pk: int) -> HttpResponse:
         message, status = _errors(form), 400
     else:
         try:
-            study.report_asked(user=request.user, question=question, **form.cleaned_data)
-        except study.AlreadyReported as exc:
+            services.report_asked(user=request.user, question=question, **form.cleaned_data)
+        except services.AlreadyReported as exc:
             message, status = str(exc), 409
-        except study.StudyError as exc:
+        except services.StudyError as exc:
             message, status = str(exc), 400
         else:
             message = "Thank you! Your report helps other candidates prepare."
     if request.htmx:
         context = {
             "question": question,
-            **study.question_page_context(question, request.user),
+            **selectors.question_page_context(question, request.user),
             "asked_message": message,
             "asked_failed": status != 200,
         }
@@ -238,14 +240,14 @@ def question_asked(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _practice_context(request: HttpRequest, **extra) -> dict:
-    session = study.practice_session(request.user)
+    session = selectors.practice_session(request.user)
     return {
         "session": session,
-        "token": study.card_token(session.card) if session.card else "",
-        "progress": study.topic_progress(request.user),
-        "chart": study.review_chart(request.user, now=session.now),
-        "practice_topics": study.practice_topics(),
-        "new_per_day": study.new_cards_per_day(),
+        "token": scheduling.card_token(session.card) if session.card else "",
+        "progress": selectors.topic_progress(request.user),
+        "chart": selectors.review_chart(request.user, now=session.now),
+        "practice_topics": selectors.practice_topics(),
+        "new_per_day": scheduling.new_cards_per_day(),
         **extra,
     }
 
@@ -275,7 +277,7 @@ def practice_review(request: HttpRequest, pk: int) -> HttpResponse:
             return _practice_response(request, status=400, flash=_errors(form), flash_error=True)
         return _refuse(request, 400, _errors(form))
     data = form.cleaned_data
-    result = study.review(
+    result = services.review(
         user=request.user,
         bookmark=bookmark,
         rating=data["rating"],
@@ -285,7 +287,7 @@ def practice_review(request: HttpRequest, pk: int) -> HttpResponse:
     if result is None:
         flash = "That card was already rated; here is the next one."
     else:
-        back_in = study.humanize_interval(result.due_after - result.reviewed_at)
+        back_in = scheduling.humanize_interval(result.due_after - result.reviewed_at)
         flash = f"{result.get_rating_display()}: back in {back_in}."
     if request.htmx:
         return _practice_response(request, flash=flash)
@@ -303,7 +305,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
         if request.htmx:
             return _practice_response(request, status=400, flash=message, flash_error=True)
         return _refuse(request, 400, message)
-    added = study.bookmark_topic(user=request.user, topic=topic)
+    added = services.bookmark_topic(user=request.user, topic=topic)
     if added:
         flash = f"Added {added} {topic.name} question{'s' if added != 1 else ''} to practise."
     else:
@@ -325,14 +327,16 @@ def _download(content: bytes | str, *, content_type: str, extension: str) -> Htt
 
 
 def _export_bookmarks(request: HttpRequest) -> list[Bookmark]:
-    return study.export_bookmarks(request.user, study.BookmarkFilters.from_params(request.GET))
+    return exports.export_bookmarks(
+        request.user, selectors.BookmarkFilters.from_params(request.GET)
+    )
 
 
 @require_GET
 @member_required
 @never_cache
 def export_apkg(request: HttpRequest) -> HttpResponse:
-    data = study.build_apkg(_export_bookmarks(request), base_url=request.build_absolute_uri("/"))
+    data = exports.build_apkg(_export_bookmarks(request), base_url=request.build_absolute_uri("/"))
     return _download(data, content_type="application/apkg", extension="apkg")
 
 
@@ -340,7 +344,7 @@ def export_apkg(request: HttpRequest) -> HttpResponse:
 @member_required
 @never_cache
 def export_csv(request: HttpRequest) -> HttpResponse:
-    text = study.build_csv(_export_bookmarks(request), base_url=request.build_absolute_uri("/"))
+    text = exports.build_csv(_export_bookmarks(request), base_url=request.build_absolute_uri("/"))
     return _download(text, content_type="text/csv; charset=utf-8", extension="csv")
 
 
@@ -348,5 +352,5 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @member_required
 @never_cache
 def export_markdown(request: HttpRequest) -> HttpResponse:
-    text = study.build_markdown(_export_bookmarks(request))
+    text = exports.build_markdown(_export_bookmarks(request))
     return _download(text, content_type="text/markdown; charset=utf-8", extension="md")

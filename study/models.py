@@ -10,8 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from questions.markdown import render_markdown
-
-from .catalog import Question
+from questions.models import Question
 
 
 class ActiveBookmarkManager(models.Manager):
@@ -61,6 +60,7 @@ class Bookmark(models.Model):
     objects = ActiveBookmarkManager()
 
     class Meta:
+        db_table = "questions_bookmark"  # the table kept its name when the model moved here
         default_manager_name = "objects"
         # Related lookups (review.bookmark) and deletions see removed bookmarks too.
         base_manager_name = "all_objects"
@@ -112,6 +112,7 @@ class Review(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        db_table = "questions_review"
         ordering = ["-reviewed_at"]
         indexes = [models.Index(fields=["bookmark", "-reviewed_at"], name="review_log_idx")]
         constraints = [
@@ -188,6 +189,7 @@ class InterviewReport(models.Model):
     objects = InterviewReportQuerySet.as_manager()
 
     class Meta:
+        db_table = "questions_interviewreport"
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["question", "created_at"], name="report_question_recent_idx"),

@@ -1,0 +1,402 @@
+"""Study reads: the hooks the reading pages call (``with_study_state`` and
+``question_page_context``), the bookmarks page, and the practice page."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower, TruncDate
+from django.utils import timezone
+
+from accounts.models import User
+from questions import selectors
+from questions.models import (
+    Answer,
+    Difficulty,
+    Question,
+    Source,
+    Status,
+    Topic,
+)
+from study.models import Bookmark, InterviewLevel, InterviewReport, Review, recent_report
+
+from .scheduling import (
+    LEARN_AHEAD,
+    day_bounds,
+    new_cards_per_day,
+    next_intervals,
+    utc_now,
+)
+
+CHART_DAYS = 30
+Card = Bookmark.CardState
+
+
+# --- Hooks for the reading pages -------------------------------------------------------
+
+
+def with_study_state(questions: QuerySet[Question], user: User) -> QuerySet[Question]:
+    """Annotate list rows: ``is_bookmarked`` for members, and ``asked_recently``."""
+    if "asked_recently" not in questions.query.annotations:
+        questions = questions.annotate(
+            asked_recently=InterviewReport.objects.visible().recent().count_per_question()
+        )
+    if not user.is_authenticated:
+        return questions
+    mine = Bookmark.objects.filter(user=user, question=OuterRef("pk"))
+    return questions.annotate(is_bookmarked=Exists(mine))
+
+
+@dataclass(frozen=True)
+class AskedSummary:
+    """What the question page says about interview reports. Reporters stay private."""
+
+    total: int = 0
+    recent: int = 0
+    latest_year: int | None = None
+    companies: list[str] = field(default_factory=list)
+    mine: int = 0  # the member's own reports, hidden ones included
+    my_latest: int | None = None
+
+
+def asked_summary(question: Question, user: User, *, now: datetime | None = None) -> AskedSummary:
+    """Counts in one query (plus one for company names when there are reports)."""
+    visible = Q(is_hidden=False)
+    mine = Q(user=user) if user.is_authenticated else Q(pk__in=[])
+    totals = InterviewReport.objects.filter(question=question).aggregate(
+        total=Count("pk", filter=visible),
+        recent=Count("pk", filter=visible & recent_report(utc_now(now))),
+        latest_year=Max("year", filter=visible),
+        mine=Count("pk", filter=mine),
+        my_latest=Max("year", filter=mine),
+    )
+    companies = []
+    if totals["total"]:
+        companies = [
+            row["name"]
+            for row in InterviewReport.objects.visible()
+            .filter(question=question)
+            .exclude(company="")
+            .values(key=Lower("company"))
+            .annotate(n=Count("pk"), name=Min("company"))
+            .order_by("-n", "key")[:5]
+        ]
+    return AskedSummary(companies=companies, **totals)
+
+
+def question_page_context(question: Question, user: User) -> dict:
+    """Extra context for the question page: the member's bookmark, reports."""
+    bookmark = None
+    if user.is_authenticated:
+        bookmark = Bookmark.objects.filter(user=user, question=question).first()
+    return {
+        "study_bookmark": bookmark,
+        "asked": asked_summary(question, user),
+        "asked_levels": InterviewLevel.choices,
+        "this_year": timezone.localdate().year,
+    }
+
+
+# --- Bookmarks page ----------------------------------------------------------------------
+
+BOOKMARK_STATES = {"new": "New", "learning": "Learning", "known": "Known", "due": "Due now"}
+BOOKMARK_SORTS = {"added": "Recently added", "due": "Due first"}
+
+
+@dataclass(frozen=True)
+class BookmarkFilters:
+    topic: Topic | None = None
+    source: Source | None = None
+    difficulty: str = ""
+    state: str = ""
+    sort: str = "added"
+
+    @classmethod
+    def from_params(cls, params) -> "BookmarkFilters":
+        """Filters from a query string; unknown values are ignored, never an error."""
+        topic = source = None
+        if slug := params.get("topic", ""):
+            topic = Topic.objects.filter(slug=slug).first()
+        if slug := params.get("source", ""):
+            source = Source.objects.filter(slug=slug).first()
+        difficulty = params.get("difficulty", "")
+        state = params.get("state", "")
+        sort = params.get("sort", "")
+        return cls(
+            topic=topic,
+            source=source,
+            difficulty=difficulty if difficulty in Difficulty.values else "",
+            state=state if state in BOOKMARK_STATES else "",
+            sort=sort if sort in BOOKMARK_SORTS else "added",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.topic or self.source or self.difficulty or self.state)
+
+
+def member_bookmarks(
+    user: User, filters: BookmarkFilters = BookmarkFilters(), *, now: datetime | None = None
+) -> QuerySet[Bookmark]:
+    """The member's bookmarks on published questions, filtered and sorted."""
+    qs = Bookmark.objects.filter(user=user, question__status=Status.PUBLISHED)
+    if filters.topic:
+        qs = qs.filter(question__topics=filters.topic)
+    if filters.source:
+        qs = qs.filter(question__source=filters.source)
+    if filters.difficulty:
+        qs = qs.filter(question__difficulty=filters.difficulty)
+    match filters.state:
+        case "new":
+            qs = qs.filter(state__isnull=True)
+        case "learning":
+            qs = qs.filter(state__in=[Card.LEARNING, Card.RELEARNING])
+        case "known":
+            qs = qs.filter(state=Card.REVIEW)
+        case "due":
+            qs = qs.filter(Q(state__isnull=True) | Q(due__lte=utc_now(now)))
+    if filters.sort == "due":
+        qs = qs.order_by(F("due").asc(nulls_first=True), "-created_at", "-id")
+    else:
+        qs = qs.order_by("-created_at", "-id")
+    return qs.select_related("question__source").prefetch_related("question__topics")
+
+
+def best_answer_id() -> Subquery:
+    """The best published answer of the outer query's question: the moderator's pick,
+    then the top score, then the oldest."""
+    ranked = Answer.objects.published().filter(question=OuterRef("question_id")).ranked()
+    return Subquery(ranked.values("pk")[:1])
+
+
+def attach_best_answers(bookmarks: list[Bookmark]) -> None:
+    """Set ``best_answer`` (or None) on bookmarks annotated with ``best_answer_id``."""
+    ids = [b.best_answer_id for b in bookmarks if b.best_answer_id]
+    answers = Answer.objects.in_bulk(ids) if ids else {}
+    for bookmark in bookmarks:
+        bookmark.best_answer = answers.get(bookmark.best_answer_id)
+
+
+# --- Practice -----------------------------------------------------------------------------
+
+
+@dataclass
+class PracticeSession:
+    """Today's practice: what is left, what was done, and the card to show."""
+
+    now: datetime
+    due: int = 0
+    new_left: int = 0
+    new_total: int = 0
+    learning: int = 0
+    known: int = 0
+    done_today: int = 0
+    later_today: int = 0
+    next_due: datetime | None = None
+    card: Bookmark | None = None
+    previews: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def left(self) -> int:
+        return self.due + self.new_left
+
+    @property
+    def total(self) -> int:
+        return self.new_total + self.learning + self.known
+
+
+def _member_reviews(user: User) -> QuerySet[Review]:
+    """The member's reviews of cards still bookmarked (a removed one's log waits)."""
+    return Review.objects.filter(bookmark__user=user, bookmark__removed_at__isnull=True)
+
+
+def practice_session(user: User, *, now: datetime | None = None) -> PracticeSession:
+    """Counts for today and the next card: due cards first (oldest due first),
+    then new ones (first bookmarked first, up to the daily limit of new cards)."""
+    now = utc_now(now)
+    start, end = day_bounds(now)
+    bookmarks = Bookmark.objects.filter(user=user, question__status=Status.PUBLISHED)
+    first_review = Review.objects.filter(bookmark=OuterRef("pk")).order_by("reviewed_at")
+    practised = Q(state__isnull=False)
+    counts = bookmarks.annotate(
+        first_review=Subquery(first_review.values("reviewed_at")[:1])
+    ).aggregate(
+        new_total=Count("pk", filter=Q(state__isnull=True)),
+        learning=Count("pk", filter=Q(state__in=[Card.LEARNING, Card.RELEARNING])),
+        known=Count("pk", filter=Q(state=Card.REVIEW)),
+        due_now=Count("pk", filter=practised & Q(due__lte=now)),
+        later_today=Count("pk", filter=practised & Q(due__gt=now, due__lt=end)),
+        next_due=Min("due", filter=practised & Q(due__gt=now)),
+        introduced_today=Count("pk", filter=Q(first_review__gte=start)),
+    )
+    done_today = _member_reviews(user).filter(reviewed_at__gte=start).count()
+    introduced_today = counts.pop("introduced_today")
+    new_left = min(counts["new_total"], max(0, new_cards_per_day() - introduced_today))
+    counts["due"] = counts.pop("due_now")  # "due" is also the field aggregated above
+    session = PracticeSession(now=now, new_left=new_left, done_today=done_today, **counts)
+
+    queue = Q(state__isnull=False, due__lte=now)
+    if new_left:
+        queue |= Q(state__isnull=True)
+    learning_soon = Q(state__in=[Card.LEARNING, Card.RELEARNING], due__lte=now + LEARN_AHEAD)
+    card = (
+        bookmarks.filter(queue | learning_soon)
+        .annotate(
+            rank=Case(
+                When(state__isnull=False, due__lte=now, then=Value(0)),
+                When(state__isnull=True, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            best_answer_id=best_answer_id(),
+        )
+        .order_by("rank", "due", "created_at", "pk")
+        .select_related("question__source")
+        .prefetch_related("question__topics")
+        .first()
+    )
+    if card is not None:
+        attach_best_answers([card])
+        if card.best_answer is not None:
+            # After the reveal the candidate can judge the answer in one click.
+            selectors.attach_verdicts([card.best_answer], user)
+            card.best_answer.read_by_author = card.best_answer.author_id == user.pk
+        session.card = card
+        session.previews = next_intervals(card, now)
+    return session
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    name: str
+    slug: str
+    new: int
+    learning: int
+    known: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.known
+
+    @property
+    def meter(self) -> list[tuple[str, float, float]]:
+        """(class, x, width) of the known / learning / new segments of a 100-wide bar."""
+        segments, x = [], 0.0
+        for name in ("known", "learning", "new"):
+            width = round(100 * getattr(self, name) / self.total, 2) if self.total else 0
+            if width:
+                segments.append((name, x, width))
+            x += width
+        return segments
+
+
+@dataclass(frozen=True)
+class Bar:
+    day: date
+    count: int
+    x: float
+    y: float
+    height: float
+
+
+@dataclass
+class ReviewChart:
+    """Reviews per day for the last CHART_DAYS days, laid out for an inline SVG."""
+
+    bars: list[Bar]
+    peak: int
+    total: int
+    width: int = 600
+    height: int = 96  # the plot; labels go below it
+    bar_width: float = 8.0
+    label_height: int = 18
+
+    @property
+    def full_height(self) -> int:
+        return self.height + self.label_height
+
+    @property
+    def first_day(self) -> date:
+        return self.bars[0].day
+
+    @property
+    def last_day(self) -> date:
+        return self.bars[-1].day
+
+
+def topic_progress(user: User) -> list[TopicProgress]:
+    """New / learning / known cards per topic (a question counts in each of its topics)."""
+    rows = (
+        Bookmark.objects.filter(user=user, question__status=Status.PUBLISHED)
+        .values(name=F("question__topics__name"), slug=F("question__topics__slug"))
+        .annotate(
+            new=Count("pk", filter=Q(state__isnull=True)),
+            learning=Count("pk", filter=Q(state__in=[Card.LEARNING, Card.RELEARNING])),
+            known=Count("pk", filter=Q(state=Card.REVIEW)),
+        )
+        .order_by(F("name").asc(nulls_last=True))
+    )
+    return [
+        TopicProgress(
+            name=row["name"] or "No topic",
+            slug=row["slug"] or "",
+            new=row["new"],
+            learning=row["learning"],
+            known=row["known"],
+        )
+        for row in rows
+    ]
+
+
+def review_chart(user: User, *, now: datetime | None = None, days: int = CHART_DAYS) -> ReviewChart:
+    now = utc_now(now)
+    today = timezone.localtime(now).date()
+    first = today - timedelta(days=days - 1)
+    start, _ = day_bounds(now - timedelta(days=days - 1))
+    per_day = dict(
+        _member_reviews(user)
+        .filter(reviewed_at__gte=start)
+        .annotate(day=TruncDate("reviewed_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("day", "n")
+    )
+    chart = ReviewChart(bars=[], peak=max(per_day.values(), default=0), total=0)
+    slot = chart.width / days
+    chart.bar_width = round(slot * 0.75, 2)
+    plot = chart.height - 2  # room for the baseline
+    for index in range(days):
+        day = first + timedelta(days=index)
+        count = per_day.get(day, 0)
+        height = round(plot * count / chart.peak, 2) if chart.peak else 0
+        chart.bars.append(
+            Bar(day=day, count=count, x=round(index * slot, 2), y=plot - height, height=height)
+        )
+        chart.total += count
+    return chart
+
+
+def practice_topics() -> QuerySet[Topic]:
+    """Topics a member can start practising from, with their published question count."""
+    return (
+        Topic.objects.annotate(
+            question_total=Count("questions", filter=Q(questions__status=Status.PUBLISHED))
+        )
+        .filter(question_total__gt=0)
+        .order_by("name")
+    )

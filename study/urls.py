@@ -1,0 +1,18 @@
+"""Study tools: bookmarks, practice, interview reports, exports."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("questions/<int:pk>/bookmark/", views.bookmark_toggle, name="bookmark_toggle"),
+    path("questions/<int:pk>/asked/", views.question_asked, name="question_asked"),
+    path("bookmarks/", views.bookmarks, name="bookmarks"),
+    path("bookmarks/<int:pk>/note/", views.bookmark_note, name="bookmark_note"),
+    path("bookmarks/export.apkg", views.export_apkg, name="bookmarks_export_apkg"),
+    path("bookmarks/export.csv", views.export_csv, name="bookmarks_export_csv"),
+    path("bookmarks/export.md", views.export_markdown, name="bookmarks_export_md"),
+    path("practice/", views.practice, name="practice"),
+    path("practice/start/", views.practice_start, name="practice_start"),
+    path("practice/<int:pk>/review/", views.practice_review, name="practice_review"),
+]
