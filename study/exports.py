@@ -16,13 +16,10 @@ from django.utils.html import escape
 
 from accounts.models import User
 from questions import collection
-from questions.models import (
-    Answer,
-    Origin,
-)
+from questions.models import Answer, Origin
 from questions.vetting import verification_text
-from study.models import Bookmark
 
+from .models import Bookmark
 from .scheduling import utc_now
 from .selectors import BookmarkFilters, attach_best_answers, best_answer_id, member_bookmarks
 

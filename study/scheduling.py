@@ -8,7 +8,7 @@ import fsrs
 from django.conf import settings
 from django.utils import timezone
 
-from study.models import Bookmark
+from .models import Bookmark
 
 # FSRS with its published default parameters (90% desired retention, learning
 # steps of 1 and 10 minutes). Fuzzing spreads cards learned together over

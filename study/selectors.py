@@ -24,23 +24,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from questions import selectors
-from questions.models import (
-    Answer,
-    Difficulty,
-    Question,
-    Source,
-    Status,
-    Topic,
-)
-from study.models import Bookmark, InterviewLevel, InterviewReport, Review, recent_report
+from questions.models import Answer, Difficulty, Question, Source, Status, Topic
 
-from .scheduling import (
-    LEARN_AHEAD,
-    day_bounds,
-    new_cards_per_day,
-    next_intervals,
-    utc_now,
-)
+from .models import Bookmark, InterviewLevel, InterviewReport, Review, recent_report
+from .scheduling import LEARN_AHEAD, day_bounds, new_cards_per_day, next_intervals, utc_now
 
 CHART_DAYS = 30
 Card = Bookmark.CardState

@@ -8,21 +8,15 @@ from datetime import datetime
 import fsrs
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import (
-    F,
-)
+from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import User
 from questions import pagecache
-from questions.models import (
-    Question,
-    Status,
-    Topic,
-)
-from study.models import Bookmark, InterviewLevel, InterviewReport, Review
+from questions.models import Question, Status, Topic
 
+from .models import Bookmark, InterviewLevel, InterviewReport, Review
 from .scheduling import SCHEDULER, card_token, to_fsrs_card, utc_now
 
 NOTE_MAX = Bookmark._meta.get_field("note").max_length

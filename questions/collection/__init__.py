@@ -26,20 +26,8 @@ rules and length limits), ``parsing`` (the reader), ``writing`` (the writer).
 Everything public is importable from ``questions.collection`` itself.
 """
 
-from .entries import (
-    OUTCOMES,
-    Entry,
-    ImportSummary,
-    ParsedCollection,
-    Problem,
-    Progress,
-    SourceLink,
-)
-from .parsing import (
-    parse_document,
-    read_document,
-    split_row,
-)
+from .entries import OUTCOMES, Entry, ImportSummary, ParsedCollection, Problem, Progress, SourceLink
+from .parsing import parse_document, read_document, split_row
 from .text import (
     AI_MODEL_MAX_LENGTH,
     GENERIC_LINK_TEXTS,
