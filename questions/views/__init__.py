@@ -1,1 +1,1 @@
-"""Views by area: reading pages, community actions, study tools."""
+"""Views by area: reading pages, community actions, vetting (study tools live in study/)."""
