@@ -40,7 +40,7 @@ def changelist_urls():
     return [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for model in admin.site._registry
-        if model._meta.app_label in {"questions", "accounts"}
+        if model._meta.app_label in {"questions", "study", "accounts"}
     ]
 
 
@@ -73,7 +73,7 @@ def test_moderator_works_content_but_not_private_study_data(client, moderator, c
         assert client.get(reverse(f"admin:questions_{name}_changelist")).status_code == 200
     # Bookmarks and practice reviews are private to the member.
     for model in (Bookmark, Review):
-        url = reverse(f"admin:questions_{model._meta.model_name}_changelist")
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 403
     # Moderation hides, it never deletes.
     answer = content.answers.first()
