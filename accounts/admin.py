@@ -24,8 +24,8 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from mlqa_site.admin_mixins import ChangesPagesMixin, ReasonActionForm, action_reason
 from questions import services
-from questions.admin import ChangesPagesMixin, ReasonActionForm, action_reason
 from questions.models import Answer, Comment
 
 from . import services as account_services

@@ -5,8 +5,8 @@ moderators through the same audit log as the rest of moderation."""
 from django.contrib import admin
 from django.db import transaction
 
+from mlqa_site.admin_mixins import ChangesPagesMixin, ReadOnlyAdmin, ReasonActionForm, action_reason
 from questions import services
-from questions.admin import ChangesPagesMixin, ReadOnlyAdmin, ReasonActionForm, action_reason
 from questions.models import ModerationAction
 
 from .models import Bookmark, InterviewReport, Review

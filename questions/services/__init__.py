@@ -34,6 +34,7 @@ from .content import (
     create_answer,
     create_question,
     revise_answer,
+    save_question,
 )
 from .imports import import_collection
 from .moderation import (
@@ -90,6 +91,7 @@ __all__ = [
     "revise_answer",
     "revision_history",
     "rollback_answer",
+    "save_question",
     "set_featured",
     "set_verdict_hidden",
     "set_verification",

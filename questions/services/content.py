@@ -22,6 +22,7 @@ from questions.models import (
     Comment,
     CommentStatus,
     Difficulty,
+    ModerationAction,
     Origin,
     Question,
     Source,
@@ -31,6 +32,8 @@ from questions.models import (
     Vote,
 )
 from questions.search import index_questions
+
+from .moderation import log, require_moderator
 
 
 def _require_member(user: User) -> None:
@@ -98,6 +101,26 @@ def create_question(
     index_questions([question.pk])
     if status == Status.PUBLISHED:
         pagecache.question_changed(question.pk)
+    return question
+
+
+@transaction.atomic
+def save_question(*, editor: User, question: Question, changed: Iterable[str] = ()) -> Question:
+    """A question written by a moderator in the admin: rendered, saved, indexed and,
+    when an existing question changed, recorded in the audit log with the fields."""
+    require_moderator(editor)
+    adding, changed = question.pk is None, list(changed)
+    question.render()
+    question.save()
+    index_questions([question.pk])
+    if not adding and changed:
+        log(
+            moderator=editor,
+            action=ModerationAction.Kind.EDIT,
+            target=question,
+            reason="changed " + ", ".join(changed),
+        )
+    pagecache.question_changed(question.pk)
     return question
 
 
