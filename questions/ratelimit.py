@@ -6,6 +6,7 @@ Limits are settings (``MLQA_RATE_LIMITS``) so deployments and tests can tune the
 """
 
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -62,6 +63,10 @@ def limits() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_LIMITS, **settings.MLQA_RATE_LIMITS}
 
 
+def _key(user: User, action: str, window: int) -> str:
+    return f"ratelimit:{action}:{user.pk}:{int(time.time() // window)}"
+
+
 def check(user: User, action: str) -> None:
     """Count one ``action`` by ``user``; raise RateLimited past the limit.
 
@@ -70,8 +75,7 @@ def check(user: User, action: str) -> None:
     if user.is_moderator:
         return
     limit, window = limits()[action]
-    bucket = int(time.time() // window)
-    key = f"ratelimit:{action}:{user.pk}:{bucket}"
+    key = _key(user, action, window)
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)
@@ -80,3 +84,13 @@ def check(user: User, action: str) -> None:
         count = 1
     if count > limit:
         raise RateLimited(action, limit, window)
+
+
+def give_back(user: User, action: str) -> None:
+    """Uncount one ``action`` that ``check`` counted but that was refused as bad
+    input: a post with a mistake in it costs nothing."""
+    if user.is_moderator:
+        return
+    # ValueError: the window turned over meanwhile, and there is nothing to give back.
+    with suppress(ValueError):
+        cache.decr(_key(user, action, limits()[action][1]))

@@ -136,17 +136,6 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
             return qs.order_by(*newest)
 
 
-def can_view_question(user, question: Question) -> bool:
-    """Published questions are public; a pending one only to its author and moderators."""
-    if question.status == Status.PUBLISHED:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.is_moderator:
-        return True
-    return question.status == Status.PENDING and question.submitted_by_id == user.pk
-
-
 def visible_comments() -> QuerySet[Comment]:
     """Comments a page lists: published ones, and deleted ones as a placeholder."""
     return Comment.objects.filter(

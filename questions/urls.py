@@ -4,31 +4,31 @@ from django.views.decorators.http import require_safe
 
 from .feeds import CorrectionsFeed, NewAnswersFeed, NewQuestionsFeed
 from .sitemaps import SITEMAPS
-from .views import community, reading, vetting
+from .views import answers, community, proposals, reading, vetting
 
 urlpatterns = [
     path("", reading.question_list, name="home"),
     path("questions/ask/", community.ask, name="ask"),
     path("questions/similar/", community.similar_questions, name="similar_questions"),
-    path("questions/<int:pk>/answers/", community.answer_create, name="answer_create"),
+    path("questions/<int:pk>/answers/", answers.answer_create, name="answer_create"),
     path("questions/<int:pk>/comments/", community.question_comments, name="question_comments"),
-    path("answers/<int:pk>/", community.answer_permalink, name="answer_permalink"),
-    path("answers/<int:pk>/vote/", community.vote, name="vote"),
+    path("answers/<int:pk>/", answers.answer_permalink, name="answer_permalink"),
+    path("answers/<int:pk>/vote/", answers.vote, name="vote"),
     path("answers/<int:pk>/verdict/", vetting.verdict, name="verdict"),
     path("review/", vetting.review, name="review"),
     path("review/skip/", vetting.review_skip, name="review_skip"),
     path("models/", vetting.ai_models, name="ai_models"),
     path("models/<slug:slug>/", vetting.ai_model_detail, name="ai_model_detail"),
     path("answers/<int:pk>/comments/", community.answer_comments, name="answer_comments"),
-    path("answers/<int:pk>/edit/", community.answer_edit, name="answer_edit"),
-    path("answers/<int:pk>/propose/", community.propose, name="propose"),
-    path("answers/<int:pk>/delete/", community.answer_delete, name="answer_delete"),
-    path("answers/<int:pk>/history/", community.answer_history, name="answer_history"),
-    path("answers/<int:pk>/rollback/", community.answer_rollback, name="answer_rollback"),
-    path("proposals/<int:pk>/", community.proposal_detail, name="proposal_detail"),
-    path("proposals/<int:pk>/accept/", community.proposal_accept, name="proposal_accept"),
-    path("proposals/<int:pk>/reject/", community.proposal_reject, name="proposal_reject"),
-    path("proposals/<int:pk>/withdraw/", community.proposal_withdraw, name="proposal_withdraw"),
+    path("answers/<int:pk>/edit/", answers.answer_edit, name="answer_edit"),
+    path("answers/<int:pk>/propose/", proposals.propose, name="propose"),
+    path("answers/<int:pk>/delete/", answers.answer_delete, name="answer_delete"),
+    path("answers/<int:pk>/history/", answers.answer_history, name="answer_history"),
+    path("answers/<int:pk>/rollback/", answers.answer_rollback, name="answer_rollback"),
+    path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/accept/", proposals.proposal_accept, name="proposal_accept"),
+    path("proposals/<int:pk>/reject/", proposals.proposal_reject, name="proposal_reject"),
+    path("proposals/<int:pk>/withdraw/", proposals.proposal_withdraw, name="proposal_withdraw"),
     path("comments/<int:pk>/edit/", community.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", community.comment_delete, name="comment_delete"),
     path(
@@ -37,7 +37,7 @@ urlpatterns = [
         name="comment_delete_confirm",
     ),
     path("flag/", community.flag, name="flag"),
-    path("preview/", community.preview, name="preview"),
+    path("preview/", answers.preview, name="preview"),
     # After the fixed paths above: a slug could otherwise shadow them.
     path("questions/<int:pk>/", reading.question_detail, name="question_detail_noslug"),
     path("questions/<int:pk>/<str:slug>/", reading.question_detail, name="question_detail"),

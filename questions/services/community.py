@@ -25,6 +25,7 @@ from questions.models import (
     Status,
     Topic,
 )
+from questions.permissions import can_edit, can_review, is_published
 from questions.search import index_questions
 
 from .content import (
@@ -43,13 +44,6 @@ class Conflict(Exception):
     """The answer changed since the proposal was written; the reviewer must look again."""
 
 
-def can_edit(user: User, owner_id: int | None) -> bool:
-    """Owners edit their own content; moderators edit anyone's."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_moderator or (owner_id is not None and owner_id == user.pk)
-
-
 def _require_owner_or_moderator(user: User, owner_id: int | None, what: str) -> None:
     _require_member(user)
     if not can_edit(user, owner_id):
@@ -57,21 +51,8 @@ def _require_owner_or_moderator(user: User, owner_id: int | None, what: str) -> 
 
 
 def _require_published_answer(answer: Answer) -> None:
-    if answer.status != Status.PUBLISHED or answer.question.status != Status.PUBLISHED:
+    if not is_published(answer):
         raise PermissionDenied("This answer is not published.")
-
-
-def is_published(target: Question | Answer | Comment) -> bool:
-    """Published, and so is everything it hangs on: what members may act on."""
-    match target:
-        case Question():
-            return target.status == Status.PUBLISHED
-        case Answer():
-            return target.status == Status.PUBLISHED and is_published(target.question)
-        case Comment():
-            parent = target.answer if target.answer_id is not None else target.question
-            return target.status == CommentStatus.PUBLISHED and is_published(parent)
-    raise TypeError(f"Not community content: {target!r}")
 
 
 def _require_comment_in_reach(user: User, comment: Comment, doing: str) -> None:
@@ -247,13 +228,6 @@ def propose_answer(*, user: User, answer: Answer, body: str, reason: str) -> Pro
         reason=reason.strip(),
         base_revision=current_revision(answer),
     )
-
-
-def can_review(user: User, answer: Answer) -> bool:
-    """The answer's author reviews proposals; moderators review any, AI answers above all."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_moderator or (answer.author_id is not None and answer.author_id == user.pk)
 
 
 def _pending(proposal: Proposal) -> Proposal:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from mlqa_site.cache import status as cache_status
-from questions import pagecache, search, selectors
+from questions import pagecache, permissions, search, selectors
 from questions.forms import AnswerForm, CommentForm
 from questions.models import Difficulty, Question, Source, Status, Topic
 from study import selectors as study_selectors
@@ -130,7 +130,7 @@ def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespon
     )
     if question.merged_into_id and question.status == Status.HIDDEN:
         return redirect(question.merged_into, permanent=True)
-    if not selectors.can_view_question(request.user, question):
+    if not permissions.can_view_question(request.user, question):
         raise Http404("No such question.")
     if slug != question.slug:
         return redirect(question, permanent=question.status == Status.PUBLISHED)

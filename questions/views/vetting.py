@@ -5,7 +5,7 @@ page named by ``next``: the review queue, practice) and, with htmx, a swap of
 the answer's verdict box. Writes go through questions.services.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,15 +15,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import member_required
 from questions import leaderboard, selectors, services
+from questions.errors import rate_limited, refuse, service_errors
 from questions.models import Answer, Topic
 from questions.vetting import Thresholds
-from questions.views.community import (
-    _htmx_errors,
-    _message,
-    _over_limit,
-    _published_answer,
-    _refuse,
-)
+from questions.views.actions import published_answer
 
 BOX = "questions/includes/verdict_box.html"
 REVIEW_SKIPPED = "review_skipped"
@@ -53,34 +48,30 @@ def _box(request: HttpRequest, answer: Answer, *, status: int = 200, **extra) ->
     return render(request, BOX, context, status=status)
 
 
-@require_POST
-@_htmx_errors
-@member_required
-def verdict(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = _published_answer(pk)
-    value = request.POST.get("value", "")
+def _verdict_refused(request: HttpRequest, message: str, status: int, pk: int) -> HttpResponse:
+    """With htmx a refused verdict is said in the answer's verdict box, the note
+    given back as typed."""
     note = request.POST.get("note", "")
-    error, status = "", 200
+    answer = published_answer(pk)
+    return _box(request, answer, status=status, verdict_error=message, verdict_note=note)
+
+
+@require_POST
+@service_errors(inline=_verdict_refused)
+@member_required
+@rate_limited("verdict")
+def verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = published_answer(pk)
+    value = request.POST.get("value", "")
     if value not in services.VERDICT_CHOICES:
-        error, status = "A verdict is correct, partly, wrong or clear.", 400
-    elif message := _over_limit(request, "verdict"):
-        error, status = message, 429
-    else:
-        try:
-            services.give_verdict(user=request.user, answer=answer, value=value, note=note)
-        except PermissionDenied as exc:
-            error, status = _message(exc), 403
-        except ValidationError as exc:
-            error, status = _message(exc), 400
+        raise ValidationError("A verdict is correct, partly, wrong or clear.")
+    note = request.POST.get("note", "")
+    services.give_verdict(user=request.user, answer=answer, value=value, note=note)
     if request.htmx:
-        if not error and (target := _safe_next(request)):
+        if target := _safe_next(request):
             # From the review queue: on to the next answer.
             return HttpResponseClientRedirect(target)
-        # On an error the member's note is given back as typed.
-        typed = {"verdict_error": error, "verdict_note": note} if error else {}
-        return _box(request, answer, status=status, **typed)
-    if error:
-        return _refuse(request, status, error)
+        return _box(request, answer)
     return redirect(_safe_next(request) or answer.get_absolute_url())
 
 
@@ -130,7 +121,7 @@ def review_skip(request: HttpRequest) -> HttpResponse:
     try:
         pk = int(request.POST.get("answer", ""))
     except ValueError:
-        return _refuse(request, 400, "Which answer? The skip did not name one.")
+        return refuse(request, 400, "Which answer? The skip did not name one.")
     skipped = [*_skipped(request), pk][-SKIPPED_KEPT:]
     request.session[REVIEW_SKIPPED] = skipped
     return redirect(_review_url(topic))
