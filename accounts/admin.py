@@ -25,8 +25,6 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from mlqa_site.admin_mixins import ChangesPagesMixin, ReasonActionForm, action_reason
-from questions import services
-from questions.models import Answer, Comment
 
 from . import services as account_services
 from .models import User
@@ -106,6 +104,8 @@ class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
     action_form = ReasonActionForm
 
     def get_queryset(self, request):
+        from questions.models import Answer, Comment
+
         return (
             super()
             .get_queryset(request)
@@ -167,7 +167,7 @@ class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
             done = 0
             for member in queryset:
                 try:
-                    services.suspend_member(
+                    account_services.suspend_member(
                         moderator=request.user,
                         member=member,
                         until=until,
@@ -196,7 +196,7 @@ class UserAdmin(ChangesPagesMixin, DjangoUserAdmin):
     def lift_selected(self, request, queryset):
         reason = action_reason(request)
         done = sum(
-            services.lift_suspension(moderator=request.user, member=m, reason=reason)
+            account_services.lift_suspension(moderator=request.user, member=m, reason=reason)
             for m in queryset
         )
         self.message_user(request, f"{done} suspension(s) lifted.")

@@ -8,7 +8,7 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.utils import timezone
 
-from questions.services import lift_suspension
+from .services import lift_suspension
 
 
 class LiftExpiredSuspension:

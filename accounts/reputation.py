@@ -27,17 +27,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from questions.models import (
-    Answer,
-    Proposal,
-    ProposalStatus,
-    Status,
-    Verdict,
-    VerdictNoteStatus,
-    VerdictValue,
-    Verification,
-)
-
 from .models import User
 
 ACCEPTED_PROPOSAL_CREDIT = 2
@@ -63,6 +52,8 @@ def _per_author(queryset: QuerySet, aggregate) -> Coalesce:
 
 def reputation_expression() -> Expression:
     """The reputation of the row's user, as an expression for annotations."""
+    from questions.models import Answer, Proposal, ProposalStatus, Status
+
     # Hidden answers, and answers on hidden questions, no longer count: neither
     # the votes on them nor the proposals accepted into them.
     visible = Answer.objects.filter(status=Status.PUBLISHED, question__status=Status.PUBLISHED)
@@ -81,6 +72,8 @@ def reputation_expression() -> Expression:
 def _verdicts(visible: QuerySet, *, agreeing: bool) -> Coalesce:
     """How many of the row's user's counting verdicts, on the current text of a
     visible answer, agree with its state (or contradict a moderator's)."""
+    from questions.models import Verdict, VerdictNoteStatus, VerdictValue, Verification
+
     correct_on = Q(value=VerdictValue.CORRECT, answer__verification=Verification.VERIFIED)
     wrong_on = Q(value=VerdictValue.WRONG, answer__verification=Verification.WRONG)
     if agreeing:

@@ -1,3 +1,13 @@
+"""Members: the moderator role, suspensions, taking back votes, deleting an account.
+
+``accounts`` is the app everything else depends on, so it imports nothing from
+``questions`` when it loads: the content it touches (votes, bookmarks, the
+audit log, cached pages) is reached through ``questions``' public functions,
+imported where they are called.
+"""
+
+from datetime import datetime
+
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import Group, Permission
@@ -5,19 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
-
-from questions import pagecache
-from questions.models import (
-    Answer,
-    ModerationAction,
-    Proposal,
-    ProposalStatus,
-    Question,
-    Vote,
-)
-from questions.services import moderation
-from questions.services.vetting import remove_verdicts
-from study.models import Bookmark
+from django.utils import timezone
 
 from .adapters import DELETED_USERNAME_PREFIX
 from .models import MODERATORS_GROUP, User
@@ -54,6 +52,9 @@ def remove_votes(*, user: User) -> int:
     loses exactly that vote with F() updates (so votes cast by others at the
     same moment are kept), then the rows go. Returns the number of votes removed.
     """
+    from questions import pagecache
+    from questions.models import Answer, Vote
+
     votes = Vote.objects.filter(user=user)
     if not list(votes.select_for_update().values_list("pk", flat=True)):
         return 0
@@ -78,6 +79,11 @@ def delete_account(*, user: User) -> None:
     deactivated, so published content keeps an author and audit records their
     actor.
     """
+    from questions import pagecache
+    from questions.models import Proposal, ProposalStatus, Question
+    from questions.services import remove_verdicts
+    from study.models import Bookmark
+
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active and user.username.startswith(DELETED_USERNAME_PREFIX):
         raise ValueError("This account has already been deleted.")
@@ -123,6 +129,9 @@ def delete_member_account(*, administrator: User, member: User, reason: str = ""
     published and the flags they raised stay, their votes come off the scores),
     recorded in the moderation log. Moderators suspend instead.
     """
+    from questions.models import ModerationAction
+    from questions.services import moderation
+
     if not administrator.is_superuser:
         raise PermissionDenied("Only an administrator deletes accounts; moderators suspend.")
     if member.pk == administrator.pk:
@@ -134,3 +143,61 @@ def delete_member_account(*, administrator: User, member: User, reason: str = ""
         delete_account(user=member)
     except ValueError as exc:  # already deleted; the log entry is rolled back
         raise ValidationError(str(exc)) from None
+
+
+@transaction.atomic
+def suspend_member(*, moderator: User, member: User, until: datetime, reason: str) -> None:
+    """Stop a member from logging in until ``until``; their sessions end at once.
+
+    An inactive account is refused by the authentication backends on every
+    request, so open sessions stop working immediately. Content stays.
+    """
+    from questions.models import ModerationAction
+    from questions.services import moderation
+
+    moderation.require_moderator(moderator)
+    if member.pk == moderator.pk:
+        raise ValidationError("You cannot suspend yourself.")
+    if member.is_staff or member.is_superuser:
+        raise PermissionDenied("Staff accounts are managed by an administrator, not suspended.")
+    if until <= timezone.now():
+        raise ValidationError("The suspension must end in the future.")
+    if not reason.strip():
+        raise ValidationError("Give the member a reason.")
+    User.objects.filter(pk=member.pk).update(
+        is_active=False,
+        suspended_until=until,
+        suspension_reason=reason.strip()[:500],
+        sessions_version=F("sessions_version") + 1,
+    )
+    member.refresh_from_db()
+    moderation.log(
+        moderator=moderator,
+        action=ModerationAction.Kind.SUSPEND,
+        target=member,
+        reason=f"{reason} (until {until:%Y-%m-%d})",
+    )
+
+
+@transaction.atomic
+def lift_suspension(*, moderator: User | None, member: User, reason: str = "") -> bool:
+    """End a suspension early (a moderator) or when it expires (moderator None)."""
+    from questions.models import ModerationAction
+    from questions.services import moderation
+
+    if moderator is not None:
+        moderation.require_moderator(moderator)
+    if not member.is_suspended:
+        return False
+    User.objects.filter(pk=member.pk).update(
+        is_active=True, suspended_until=None, suspension_reason=""
+    )
+    member.refresh_from_db()
+    if moderator is not None:
+        moderation.log(
+            moderator=moderator,
+            action=ModerationAction.Kind.LIFT_SUSPENSION,
+            target=member,
+            reason=reason,
+        )
+    return True

@@ -13,8 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from questions import pagecache
-
 from . import services
 from .decorators import member_required
 from .forms import DeleteAccountForm, ProfileForm
@@ -43,6 +41,8 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         form.save()
         if "display_name" in form.changed_data:
+            from questions import pagecache
+
             pagecache.site_changed()  # the name shows on every page they wrote on
         if not request.htmx:
             messages.success(request, "Your profile has been saved.")

@@ -1,21 +1,9 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
-
-from questions.models import (
-    Answer,
-    Comment,
-    CommentStatus,
-    Proposal,
-    ProposalStatus,
-    Question,
-    Status,
-)
 
 from .adapters import SUSPENDED_SESSION_KEY
 from .models import User
@@ -39,46 +27,6 @@ TABS = (
 )
 
 
-def _answers() -> QuerySet[Answer]:
-    return Answer.objects.filter(status=Status.PUBLISHED, question__status=Status.PUBLISHED)
-
-
-def _questions() -> QuerySet[Question]:
-    return Question.objects.filter(status=Status.PUBLISHED)
-
-
-def _comments() -> QuerySet[Comment]:
-    """Published comments on a page visitors can see."""
-    return Comment.objects.filter(
-        Q(question__status=Status.PUBLISHED)
-        | Q(answer__status=Status.PUBLISHED, answer__question__status=Status.PUBLISHED),
-        status=CommentStatus.PUBLISHED,
-    )
-
-
-def _proposals(is_self: bool) -> QuerySet[Proposal]:
-    """Accepted proposals in a visible answer; the member sees all of theirs."""
-    if is_self:
-        return Proposal.objects.all()
-    return Proposal.objects.filter(
-        status=ProposalStatus.ACCEPTED,
-        answer__status=Status.PUBLISHED,
-        answer__question__status=Status.PUBLISHED,
-    )
-
-
-def _count(queryset: QuerySet, field: str) -> Coalesce:
-    """How many rows of ``queryset`` belong to the outer user, as a subquery."""
-    totals = (
-        queryset.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
-
-
 @require_GET
 def user_profile(request: HttpRequest, username: str) -> HttpResponse:
     """A member's public page: reputation, then their answers, questions,
@@ -88,51 +36,19 @@ def user_profile(request: HttpRequest, username: str) -> HttpResponse:
     proposals of every status in the last tab. The member, their reputation
     and every tab's count come in one query; the shown tab in one more.
     """
+    from questions import contributions
+
     is_self = request.user.is_authenticated and request.user.username == username
     member = get_object_or_404(
         with_reputation(User.objects.filter(is_active=True)).annotate(
-            n_answers=_count(_answers(), "author"),
-            n_questions=_count(_questions(), "submitted_by"),
-            n_comments=_count(_comments(), "author"),
-            n_improvements=_count(_proposals(is_self), "author"),
+            **contributions.counts(is_self)
         ),
         username=username,
     )
     slugs = [tab.slug for tab in TABS]
     current = request.GET.get("tab", "")
     tab = TABS[slugs.index(current)] if current in slugs else TABS[0]
-    match tab.slug:
-        case "answers":
-            items = (
-                _answers()
-                .filter(author=member)
-                .select_related("question")
-                # The answer's question only needs its title and address.
-                .only("pk", "score", "created_at", "question__title", "question__slug")
-                .order_by("-score", "-created_at", "-pk")
-            )
-        case "questions":
-            items = (
-                _questions()
-                .filter(submitted_by=member)
-                .only("pk", "title", "slug", "answer_count", "created_at")
-                .order_by("-created_at", "-pk")
-            )
-        case "comments":
-            items = (
-                _comments()
-                .filter(author=member)
-                .select_related("question", "answer__question")
-                .order_by("-created_at", "-pk")
-            )
-        case _:
-            items = (
-                _proposals(is_self)
-                .filter(author=member)
-                .select_related("answer__question")
-                .defer("body")
-                .order_by("-created_at", "-pk")
-            )
+    items = contributions.listed(tab.slug, member, is_self=is_self)
     counts = {tab.slug: getattr(member, f"n_{tab.slug}") for tab in TABS}
     paginator = Paginator(items, PROFILE_PAGE_SIZE)
     paginator.count = counts[tab.slug]  # known already: no second COUNT query

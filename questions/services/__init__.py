@@ -38,13 +38,11 @@ from .imports import import_collection
 from .moderation import (
     dismiss_flag,
     hide,
-    lift_suspension,
     merge_questions,
     publish,
     resolve_flag,
     restore,
     set_featured,
-    suspend_member,
 )
 from .vetting import (
     VERDICT_CHOICES,
@@ -76,7 +74,6 @@ __all__ = [
     "give_verdict",
     "hide",
     "import_collection",
-    "lift_suspension",
     "merge_questions",
     "propose_answer",
     "publish",
@@ -92,6 +89,5 @@ __all__ = [
     "set_verdict_hidden",
     "set_verification",
     "submit_question",
-    "suspend_member",
     "withdraw_proposal",
 ]

@@ -1,5 +1,5 @@
 """Moderation: hide, restore and publish content, work the flag and proposal
-queues, merge duplicates, suspend members. Every action leaves an audit record
+queues, merge duplicates. Every action leaves an audit record
 (ModerationAction); nothing a member wrote is deleted.
 """
 
@@ -271,53 +271,3 @@ def _merge_bookmarks(*, duplicate: Question, into: Question) -> None:
         Review.objects.filter(bookmark=old).update(bookmark=new)
     Bookmark.all_objects.filter(pk__in=[bookmark.pk for bookmark in folded]).delete()
     Bookmark.all_objects.filter(question=duplicate).update(question=into)
-
-
-# --- Members -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def suspend_member(*, moderator: User, member: User, until: datetime, reason: str) -> None:
-    """Stop a member from logging in until ``until``; their sessions end at once.
-
-    An inactive account is refused by the authentication backends on every
-    request, so open sessions stop working immediately. Content stays.
-    """
-    require_moderator(moderator)
-    if member.pk == moderator.pk:
-        raise ValidationError("You cannot suspend yourself.")
-    if member.is_staff or member.is_superuser:
-        raise PermissionDenied("Staff accounts are managed by an administrator, not suspended.")
-    if until <= timezone.now():
-        raise ValidationError("The suspension must end in the future.")
-    if not reason.strip():
-        raise ValidationError("Give the member a reason.")
-    User.objects.filter(pk=member.pk).update(
-        is_active=False,
-        suspended_until=until,
-        suspension_reason=reason.strip()[:500],
-        sessions_version=F("sessions_version") + 1,
-    )
-    member.refresh_from_db()
-    log(
-        moderator=moderator,
-        action=Kind.SUSPEND,
-        target=member,
-        reason=f"{reason} (until {until:%Y-%m-%d})",
-    )
-
-
-@transaction.atomic
-def lift_suspension(*, moderator: User | None, member: User, reason: str = "") -> bool:
-    """End a suspension early (a moderator) or when it expires (moderator None)."""
-    if moderator is not None:
-        require_moderator(moderator)
-    if not member.is_suspended:
-        return False
-    User.objects.filter(pk=member.pk).update(
-        is_active=True, suspended_until=None, suspension_reason=""
-    )
-    member.refresh_from_db()
-    if moderator is not None:
-        log(moderator=moderator, action=Kind.LIFT_SUSPENSION, target=member, reason=reason)
-    return True

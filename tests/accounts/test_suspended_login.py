@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from questions import services
+from accounts import services
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import User
 from questions import services
 from questions.models import (
@@ -579,7 +580,7 @@ def test_suspending_a_member_ends_their_sessions_and_refuses_log_in(mod_client, 
 
 
 def test_an_expired_suspension_lifts_itself_at_log_in(client, moderator, member):
-    services.suspend_member(
+    account_services.suspend_member(
         moderator=moderator, member=member, until=timezone.now() + timedelta(days=1), reason="r"
     )
     User.objects.filter(pk=member.pk).update(suspended_until=timezone.now() - timedelta(hours=1))
