@@ -3,7 +3,7 @@
     .venv/bin/python bench/diff.py            # each pair 5 times, the best and worst run
 
 For each pair it prints the CPU time of ``compare`` (the history's and the
-proposal's diff) and of ``change_counts``, the SequenceMatcher search steps
+proposal's diff), the SequenceMatcher search steps
 spent (at most ``2 * WORK_BUDGET``) and whether the diff fell back to whole
 passages ("coarse"). CPU time, not wall time, so that other processes on the
 machine count less. A measurement, not a test: nothing fails if it is slow.
@@ -88,23 +88,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     print(f"WORK_BUDGET = {diff.WORK_BUDGET:,} steps per pass, two passes at most\n")
-    print(f"{'pair':44} {'compare ms':>20} {'counts ms':>20} {'steps':>9}  coarse")
+    print(f"{'pair':44} {'compare ms':>20} {'steps':>9}  coarse")
     worst = 0.0
     for name, (old, new) in pairs().items():
-        timings = {"compare": [], "counts": []}
+        timings = {"compare": []}
         for _ in range(args.runs):
             start = time.process_time()
             result = diff.compare(old, new)
             timings["compare"].append(time.process_time() - start)
-            start = time.process_time()
-            diff.change_counts(old, new)
-            timings["counts"].append(time.process_time() - start)
         spent = _steps(old, new)
         shown = {k: f"{min(v) * 1000:6.1f} to {max(v) * 1000:6.1f}" for k, v in timings.items()}
-        worst = max(worst, *timings["compare"], *timings["counts"])
-        print(
-            f"{name:44} {shown['compare']:>20} {shown['counts']:>20} {spent:>9,}  {result.coarse}"
-        )
+        worst = max(worst, *timings["compare"])
+        print(f"{name:44} {shown['compare']:>20} {spent:>9,}  {result.coarse}")
     print(f"\nslowest single run: {worst * 1000:.1f} ms CPU")
 
 

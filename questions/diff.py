@@ -278,24 +278,3 @@ def compare(old: str, new: str, *, budget: int = WORK_BUDGET) -> Diff:
 def word_diff(old: str, new: str) -> SafeString:
     """The HTML of ``compare(old, new)``."""
     return compare(old, new).html
-
-
-def _words(text: str) -> list[str]:
-    return [token for token in _tokens(text) if not token.isspace()]
-
-
-def change_counts(old: str, new: str, *, budget: int = WORK_BUDGET // 2) -> tuple[int, int]:
-    """How many words were added and removed, for a badge: half the budget of a diff.
-
-    Exact when the texts can be compared word by word within the budget;
-    otherwise counted per changed block of lines (an upper bound where a
-    block was too large to compare).
-    """
-    added = removed = 0
-    for a, b, ops in _segments(old, new, _words, budget)[0]:
-        for op, a1, a2, b1, b2 in ops:  # pieces shown whole hold lines, not words
-            if op in ("delete", "replace"):
-                removed += len(" ".join(a[a1:a2]).split())
-            if op in ("insert", "replace"):
-                added += len(" ".join(b[b1:b2]).split())
-    return added, removed

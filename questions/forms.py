@@ -1,14 +1,21 @@
-"""Forms for community actions. Limits are the same as the services enforce."""
+"""Forms for community actions. Length limits are the model fields' own
+(``max_length_of``), so a form never accepts what the database refuses, nor
+refuses what it keeps."""
 
 import re
 
 from django import forms
 
-from .models import FlagReason, Question, Source, Topic
+from .models import AnswerRevision, Comment, Flag, FlagReason, Proposal, Question, Source, Topic
+
+
+def max_length_of(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
 
 ANSWER_MAX = 20_000
-COMMENT_MAX = 600
-REASON_MAX = 500
+COMMENT_MAX = max_length_of(Comment, "body")
+REASON_MAX = max_length_of(Proposal, "reason")
 TITLE_MIN = 15
 
 
@@ -36,7 +43,7 @@ class AnswerForm(forms.Form):
 class AnswerEditForm(AnswerForm):
     summary = forms.CharField(
         label="What did you change?",
-        max_length=300,
+        max_length=max_length_of(AnswerRevision, "summary"),
         required=False,
         help_text="Optional: a short note shown in the history.",
     )
@@ -84,7 +91,9 @@ class FlagForm(forms.Form):
         help_text="Paste its address, or its number (the one after /questions/).",
     )
     note = forms.CharField(
-        label="Details for the moderators (optional)", max_length=500, required=False
+        label="Details for the moderators (optional)",
+        max_length=max_length_of(Flag, "note"),
+        required=False,
     )
 
     def __init__(self, *args, flagged=None, **kwargs):
@@ -126,7 +135,7 @@ class QuestionForm(forms.Form):
     title = forms.CharField(
         label="Question",
         min_length=TITLE_MIN,
-        max_length=300,
+        max_length=max_length_of(Question, "title"),
         help_text="The question as an interviewer would ask it.",
     )
     body = MarkdownField(

@@ -32,7 +32,6 @@ from django.utils.safestring import SafeString, mark_safe
 from mlqa_site.text import MARK_START, MARK_STOP, clean_text, xml_safe
 
 from .models import Answer, Question
-from .models.answers import RANKING
 
 CONFIG = "english"
 # Marks that ts_headline puts around matches; swapped for <mark> after escaping.
@@ -211,7 +210,7 @@ def highlight_results(questions: list[Question], text: str) -> None:
     ranked = (
         Answer.objects.published()
         .filter(question__in=questions)
-        .order_by("question", *RANKING)
+        .ranked(per_question=True)
         .values_list("question_id", "body_html")
     )
     for question_id, body_html in ranked:

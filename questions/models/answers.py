@@ -55,9 +55,10 @@ class AnswerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
-    def ranked(self):
-        """In the site's ranking (``RANKING``)."""
-        return self.order_by(*RANKING)
+    def ranked(self, *, per_question: bool = False):
+        """In the site's ranking (``RANKING``); with ``per_question``, each
+        question's answers together (by question id), ranked within it."""
+        return self.order_by(*(["question_id"] if per_question else []), *RANKING)
 
 
 class Answer(models.Model):

@@ -5,6 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from questions import services
+from questions.forms import COMMENT_MAX
 from questions.models import Answer, Comment, CommentStatus, Flag, Proposal, ProposalStatus, Vote
 from tests.factories import (
     AIAnswerFactory,
@@ -119,7 +120,7 @@ def test_comments_htmx_fragment_and_deleted_placeholder(client, member, ai_answe
     assert Comment.objects.get().status == CommentStatus.DELETED
 
 
-@pytest.mark.parametrize("body", ["", " ", "x" * 601])
+@pytest.mark.parametrize("body", ["", " ", "x" * (COMMENT_MAX + 1)])
 def test_bad_comments_are_400(client, member, ai_answer, body):
     client.force_login(member)
     response = client.post(reverse("answer_comments", args=[ai_answer.pk]), {"body": body})
