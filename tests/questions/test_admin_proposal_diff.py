@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.test import Client
 from django.urls import reverse
 
 from questions import services
@@ -15,13 +14,6 @@ from tests.factories import AIAnswerFactory
 pytestmark = pytest.mark.django_db
 OLD = "Dropout is off at evaluation time, so the validation loss looks better."
 NEW = "Dropout is off at inference time, so the validation loss looks lower than training loss."
-
-
-@pytest.fixture
-def mod_client(moderator):
-    client = Client()
-    client.force_login(moderator)
-    return client
 
 
 def diff_block(html: str) -> str:

@@ -2,20 +2,12 @@
 rendered, shown to the next reader and audited like an edit on the site."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from questions.models import CommentStatus, ModerationAction
 from tests.factories import AnswerFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mod_client(moderator):
-    client = Client()
-    client.force_login(moderator)
-    return client
 
 
 def test_a_comment_edited_in_the_admin_goes_through_edit_comment(mod_client, client):

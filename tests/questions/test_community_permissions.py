@@ -27,53 +27,9 @@ from questions.models import (
     Status,
     Vote,
 )
-from tests.factories import (
-    AIAnswerFactory,
-    AnswerFactory,
-    CommentFactory,
-    ModeratorFactory,
-    QuestionFactory,
-    UserFactory,
-)
+from tests.questions.conftest import LONG
 
 pytestmark = pytest.mark.django_db
-LONG = "A corrected answer with enough words to pass the minimum length check."
-
-
-@pytest.fixture
-def world():
-    owner = UserFactory(username="owner")
-    proposer = UserFactory(username="proposer")
-    question = QuestionFactory(title="Why is validation loss lower than training loss?")
-    ai = AIAnswerFactory(question=question, body="It is overfitting.")
-    answer = AnswerFactory(question=question, author=owner, body="Dropout is off at eval time.")
-    comment = CommentFactory(answer=answer, author=owner, body="A note from the owner.")
-    proposal = Proposal.objects.create(
-        answer=answer,
-        author=proposer,
-        body=LONG,
-        reason="More precise",
-        base_revision=answer.revisions.get(),
-    )
-    ai_proposal = Proposal.objects.create(
-        answer=ai,
-        author=proposer,
-        body=LONG,
-        reason="Not overfitting",
-        base_revision=ai.revisions.get(),
-    )
-    return {
-        "owner": owner,
-        "proposer": proposer,
-        "question": question,
-        "ai": ai,
-        "answer": answer,
-        "comment": comment,
-        "proposal": proposal,
-        "ai_proposal": ai_proposal,
-        "member": UserFactory(username="member"),
-        "moderator": ModeratorFactory(username="mod"),
-    }
 
 
 def database() -> dict[str, Any]:
@@ -453,42 +409,3 @@ def test_actions_on_hidden_content_are_404(client, world, member):
 
 
 # Who can read a proposal page: 200 = shown, 404 = as if it did not exist.
-PROPOSAL_VIEWERS = {
-    #             visitor  member  owner  proposer moderator
-    "accepted":  (200,     200,    200,   200,     200),
-    "pending":   (404,     404,    200,   200,     200),
-    "rejected":  (404,     404,    200,   200,     200),
-    "withdrawn": (404,     404,    200,   200,     200),
-}  # fmt: skip
-PROPOSAL_CASES = [
-    (status, role, expected)
-    for status, outcomes in PROPOSAL_VIEWERS.items()
-    for role, expected in zip(ROLES, outcomes, strict=True)
-]
-
-
-def read_proposal(client, world, role):
-    if role != "visitor":
-        client.force_login(world[role])
-    return client.get(reverse("proposal_detail", args=[world["proposal"].pk]))
-
-
-@pytest.mark.parametrize(("status", "role", "expected"), PROPOSAL_CASES)
-def test_who_can_read_a_proposal(client, world, status, role, expected):
-    """Accepted proposals are part of the answer's history; the others stay private."""
-    Proposal.objects.filter(pk=world["proposal"].pk).update(status=status)
-    response = read_proposal(client, world, role)
-    assert response.status_code == expected
-    assert ("More precise" in response.content.decode()) == (expected == 200)
-
-
-@pytest.mark.parametrize("hidden", ["answer", "question"])
-@pytest.mark.parametrize("status", ["accepted", "pending"])
-@pytest.mark.parametrize("role", ROLES)
-def test_proposals_on_hidden_content_are_404_except_for_moderators(
-    client, world, hidden, status, role
-):
-    Proposal.objects.filter(pk=world["proposal"].pk).update(status=status)
-    services.hide(moderator=world["moderator"], target=world[hidden], reason="Spam.")
-    response = read_proposal(client, world, role)
-    assert response.status_code == (200 if role == "moderator" else 404)
