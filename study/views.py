@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import member_required
+from questions.errors import refuse
 from questions.models import Difficulty, Question, Source, Status, Topic
 
 from . import exports, scheduling, selectors, services
@@ -29,7 +30,6 @@ BOOKMARKS_PAGE = "study/bookmarks.html"
 PRACTICE_PAGE = "study/practice.html"
 TOGGLE = "study/includes/bookmark_toggle.html"
 TOOLS = "study/includes/question_study_tools.html"
-ERROR_PAGE = "questions/action_error.html"
 BOOKMARKS_PER_PAGE = 50
 
 
@@ -78,12 +78,6 @@ def _errors(form: forms.Form) -> str:
         for name, errors in form.errors.items()
         for error in errors
     )
-
-
-def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    """A readable 4xx page saying why nothing changed; for htmx, just the message."""
-    template = ERROR_PAGE + ("#message" if request.htmx else "")
-    return render(request, template, {"message": message, "status": status}, status=status)
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
@@ -191,7 +185,7 @@ def bookmark_note(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             context = {"bookmark": bookmark, "note_error": _errors(form), "note_open": True}
             return render(request, BOOKMARKS_PAGE + "#note", context, status=400)
-        return _refuse(request, 400, _errors(form))
+        return refuse(request, 400, _errors(form))
     services.save_note(user=request.user, bookmark=bookmark, note=form.cleaned_data["note"])
     if request.htmx:
         return render(request, BOOKMARKS_PAGE + "#note", {"bookmark": bookmark, "note_saved": True})
@@ -230,7 +224,7 @@ def question_asked(request: HttpRequest, pk: int) -> HttpResponse:
     if status == 409:
         messages.info(request, message)
     elif status != 200:
-        return _refuse(request, status, message)
+        return refuse(request, status, message)
     else:
         messages.success(request, message)
     return redirect(question)
@@ -275,7 +269,7 @@ def practice_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         if request.htmx:
             return _practice_response(request, status=400, flash=_errors(form), flash_error=True)
-        return _refuse(request, 400, _errors(form))
+        return refuse(request, 400, _errors(form))
     data = form.cleaned_data
     result = services.review(
         user=request.user,
@@ -304,7 +298,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
         message = "Choose a topic to practise."
         if request.htmx:
             return _practice_response(request, status=400, flash=message, flash_error=True)
-        return _refuse(request, 400, message)
+        return refuse(request, 400, message)
     added = services.bookmark_topic(user=request.user, topic=topic)
     if added:
         flash = f"Added {added} {topic.name} question{'s' if added != 1 else ''} to practise."
