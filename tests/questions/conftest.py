@@ -1,5 +1,7 @@
 """Fixtures shared by the community tests."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -12,6 +14,7 @@ from tests.factories import (
     QuestionFactory,
     UserFactory,
 )
+from tests.shared_data import shared_file
 
 LONG = "A corrected answer with enough words to pass the minimum length check."
 
@@ -61,3 +64,15 @@ def mod_client(moderator):
     client = Client()
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture
+def readme() -> Path:
+    """The real ChatGPT MLE-interview collection (``../shared/data``)."""
+    return shared_file("chatgpt-mle-interview", "README.md")
+
+
+@pytest.fixture
+def seed() -> Path:
+    """The two-question seed copy of the collection."""
+    return shared_file("seed-readme.md")
