@@ -22,6 +22,8 @@ MODERATOR_PERMISSIONS = [
     ("questions", "moderationaction", ("view",)),
     ("study", "interviewreport", ("view", "change")),
     ("accounts", "user", ("view", "change")),
+    # Background tasks, failed ones with their error (notifications/admin.py).
+    ("django_tasks_database", "dbtaskresult", ("view",)),
 ]
 
 

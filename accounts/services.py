@@ -152,6 +152,7 @@ def suspend_member(*, moderator: User, member: User, until: datetime, reason: st
     An inactive account is refused by the authentication backends on every
     request, so open sessions stop working immediately. Content stays.
     """
+    from notifications import events as notify
     from questions.models import ModerationAction
     from questions.services import moderation
 
@@ -177,11 +178,13 @@ def suspend_member(*, moderator: User, member: User, until: datetime, reason: st
         target=member,
         reason=f"{reason} (until {until:%Y-%m-%d})",
     )
+    notify.member_suspended(member, moderator, reason.strip())
 
 
 @transaction.atomic
 def lift_suspension(*, moderator: User | None, member: User, reason: str = "") -> bool:
     """End a suspension early (a moderator) or when it expires (moderator None)."""
+    from notifications import events as notify
     from questions.models import ModerationAction
     from questions.services import moderation
 
@@ -200,4 +203,5 @@ def lift_suspension(*, moderator: User | None, member: User, reason: str = "") -
             target=member,
             reason=reason,
         )
+    notify.suspension_ended(member, moderator)
     return True

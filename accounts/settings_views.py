@@ -22,12 +22,16 @@ TEMPLATE = "accounts/settings.html"
 
 
 def _page(request: HttpRequest, **context) -> dict:
+    from notifications import preferences
+    from notifications.forms import EmailSettingsForm
+
     member = request.user
     context.setdefault("form", ProfileForm(instance=copy.copy(member)))
     context.setdefault("delete_form", DeleteAccountForm(user=member))
     return {
         "reputation": reputation(member),
         "primary_email": EmailAddress.objects.get_primary(member),
+        "email_form": EmailSettingsForm(current=preferences.settings_of(member)),
         **context,
     }
 

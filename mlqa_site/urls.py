@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("study.urls")),
+    path("", include("notifications.urls")),
     path("", include("questions.urls")),
 ]
 

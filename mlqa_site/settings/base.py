@@ -5,6 +5,7 @@ All configuration comes from environment variables, read here and only here.
 the few values that differ.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -70,9 +71,11 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.google",
+    "django_tasks_db",
     "accounts",
     "questions",
     "study",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "questions.pagecache.csrf_placeholder",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -330,3 +334,30 @@ MLQA_VERIFICATION = {
     "min_verdicts": env_int("MLQA_VERIFICATION_MIN_VERDICTS", 3),
     "verified_share": float(env_str("MLQA_VERIFICATION_VERIFIED_SHARE", "0.8")),
 }
+
+# --- Background work -----------------------------------------------------------
+
+# Django's tasks framework. The default keeps the queue in the database
+# (django-tasks-db; run `manage.py db_worker`), so a fresh clone needs nothing
+# more. MLQA_TASKS_BACKEND names another backend class (a Redis-backed one
+# installed for it, say), MLQA_TASKS_OPTIONS its OPTIONS as JSON.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("MLQA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "OPTIONS": json.loads(env_str("MLQA_TASKS_OPTIONS", "{}")),
+    }
+}
+# A failing task is tried this many times in all, waiting 30 s, 60 s, 120 s…
+# between tries (mlqa_site/background.py).
+MLQA_TASK_ATTEMPTS = env_int("MLQA_TASK_ATTEMPTS", 5)
+MLQA_TASK_BACKOFF_SECONDS = env_int("MLQA_TASK_BACKOFF_SECONDS", 30)
+
+# --- Notifications ---------------------------------------------------------------
+
+# Where links in e-mails point (no request to take the host from in a worker).
+MLQA_SITE_URL = env_str("MLQA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The header's unread count asks again this often (htmx), and on every page.
+MLQA_INBOX_POLL_SECONDS = env_int("MLQA_INBOX_POLL_SECONDS", 60)
+MLQA_NOTIFICATIONS_PER_PAGE = 30
+# An unsubscribe link in an e-mail works for this many days.
+MLQA_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("MLQA_UNSUBSCRIBE_MAX_AGE_DAYS", 60)

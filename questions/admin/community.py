@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from mlqa_site.admin_mixins import (
     ChangesPagesMixin,
     DefaultStatusFilter,
+    ReasonActionForm,
+    action_reason,
     plural,
     refusal_text,
     site_link,
@@ -46,10 +48,12 @@ class ProposalAdmin(admin.ModelAdmin):
         "base_revision",
         "reviewed_by",
         "reviewed_at",
+        "rejection_reason",
         "changes",
     ]
     readonly_fields = fields
     actions = ["accept_selected", "reject_selected"]
+    action_form = ReasonActionForm  # a rejection's reason, told to the proposer
     change_form_template = "admin/questions/proposal/change_form.html"
 
     class Media:
@@ -93,11 +97,11 @@ class ProposalAdmin(admin.ModelAdmin):
         note = render_to_string("questions/includes/diff_note.html") if changes.coarse else ""
         return format_html('<p>{}</p>{}<pre class="diff">{}</pre>', what, mark_safe(note), changes)
 
-    def _review(self, request, proposals, service, done: str):
+    def _review(self, request, proposals, service, done: str, **options):
         count = 0
         for proposal in proposals:
             try:
-                service(user=request.user, proposal=proposal)
+                service(user=request.user, proposal=proposal, **options)
                 count += 1
             except (services.Conflict, ValidationError, PermissionDenied) as exc:
                 hint = " Review it on the site." if isinstance(exc, services.Conflict) else ""
@@ -111,7 +115,8 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reject the selected proposals", permissions=["change"])
     def reject_selected(self, request, queryset):
-        self._review(request, queryset, services.reject_proposal, "rejected")
+        reason = action_reason(request)
+        self._review(request, queryset, services.reject_proposal, "rejected", reason=reason)
 
     def response_change(self, request, obj):
         buttons = [
@@ -120,7 +125,11 @@ class ProposalAdmin(admin.ModelAdmin):
         ]
         for button, service, done in buttons:
             if button in request.POST:
-                self._review(request, [obj], service, done)
+                # A rejection carries the reviewer's reason (the proposer is told it).
+                reason = {"reason": request.POST.get("rejection_reason", "")}
+                self._review(
+                    request, [obj], service, done, **(reason if button == "_reject" else {})
+                )
                 return self.response_post_save_change(request, obj)
         return super().response_change(request, obj)
 

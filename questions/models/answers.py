@@ -303,6 +303,12 @@ class Proposal(models.Model):
         related_name="reviewed_proposals",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Why the reviewer rejected it, shown to the proposer. "
+        "Required when a moderator rejects a proposal on someone else's answer.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

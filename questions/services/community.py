@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from notifications import events as notify
 from questions import pagecache
 from questions.models import (
     Answer,
@@ -121,7 +122,9 @@ def answer_question(*, user: User, question: Question, body: str) -> Answer:
     mine = Answer.objects.filter(question=question, author=user, status=Status.PUBLISHED)
     if earlier := recent_repeat(mine, body=body):
         raise Repeated(earlier)
-    return create_answer(question=question, body=body, author=user, origin=Origin.COMMUNITY)
+    answer = create_answer(question=question, body=body, author=user, origin=Origin.COMMUNITY)
+    notify.answer_posted(answer)
+    return answer
 
 
 @transaction.atomic
@@ -221,13 +224,15 @@ def propose_answer(*, user: User, answer: Answer, body: str, reason: str) -> Pro
         raise ValidationError(
             "You already have a proposal waiting on this answer. Withdraw it to send another."
         )
-    return Proposal.objects.create(
+    proposal = Proposal.objects.create(
         answer=answer,
         author=user,
         body=body,
         reason=reason.strip(),
         base_revision=current_revision(answer),
     )
+    notify.proposal_made(proposal)
+    return proposal
 
 
 def _pending(proposal: Proposal) -> Proposal:
@@ -274,19 +279,30 @@ def accept_proposal(
     proposal.reviewed_at = timezone.now()
     proposal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     log_if_moderating(user, answer.author_id, Kind.ACCEPT_PROPOSAL, proposal)
+    notify.proposal_reviewed(proposal)
     return revision
 
 
 @transaction.atomic
-def reject_proposal(*, user: User, proposal: Proposal) -> Proposal:
+def reject_proposal(*, user: User, proposal: Proposal, reason: str = "") -> Proposal:
+    """Reject with a reason for the proposer; a moderator reviewing someone
+    else's answer must give one (the answer's author may)."""
     if not can_review(user, proposal.answer):
         raise PermissionDenied("Only the answer's author or a moderator can review proposals.")
+    reason = reason.strip()
+    if not reason and proposal.answer.author_id != user.pk:
+        raise ValidationError("Give the proposer a reason for rejecting it.")
+    max_length = Proposal._meta.get_field("rejection_reason").max_length
+    if len(reason) > max_length:
+        raise ValidationError(f"Keep the reason under {max_length} characters.")
     proposal = _pending(proposal)
     proposal.status = ProposalStatus.REJECTED
     proposal.reviewed_by = user
     proposal.reviewed_at = timezone.now()
-    proposal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    proposal.rejection_reason = reason
+    proposal.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
     log_if_moderating(user, proposal.answer.author_id, Kind.REJECT_PROPOSAL, proposal)
+    notify.proposal_reviewed(proposal)
     return proposal
 
 
@@ -385,7 +401,7 @@ def submit_question(
     lock_member(user)
     if earlier := recent_repeat(Question.objects.filter(submitted_by=user), title=title.strip()):
         raise Repeated(earlier)
-    return create_question(
+    question = create_question(
         title=title,
         body=body,
         source=source,
@@ -393,3 +409,5 @@ def submit_question(
         submitted_by=user,
         status=Status.PENDING,
     )
+    notify.question_submitted(question)
+    return question

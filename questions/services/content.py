@@ -15,6 +15,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
+from notifications import events as notify
 from questions import pagecache
 from questions.models import (
     Answer,
@@ -232,6 +233,7 @@ def add_comment(
     comment.render()
     comment.save()
     pagecache.question_changed(target_question.pk)
+    notify.comment_posted(comment)
     return comment
 
 

@@ -11,6 +11,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from accounts.models import User
+from notifications import events as notify
 from questions import pagecache
 from questions.models import (
     Answer,
@@ -65,7 +66,10 @@ _HIDDEN = {Question: Status.HIDDEN, Answer: Status.HIDDEN, Comment: CommentStatu
 
 def hide(*, moderator: User, target: Target, reason: str = "") -> bool:
     """Hide a question, answer or comment everywhere, and resolve its open flags."""
-    return _set_status(moderator, target, _HIDDEN[type(target)], Kind.HIDE, reason)
+    changed = _set_status(moderator, target, _HIDDEN[type(target)], Kind.HIDE, reason)
+    if changed:
+        notify.content_hidden(target, moderator, reason)
+    return changed
 
 
 def restore(*, moderator: User, target: Target, reason: str = "") -> bool:
@@ -75,7 +79,10 @@ def restore(*, moderator: User, target: Target, reason: str = "") -> bool:
 
 def publish(*, moderator: User, target: Question | Answer, reason: str = "") -> bool:
     """Publish a question or answer that waits for review."""
-    return _set_status(moderator, target, Status.PUBLISHED, Kind.PUBLISH, reason)
+    changed = _set_status(moderator, target, Status.PUBLISHED, Kind.PUBLISH, reason)
+    if changed and isinstance(target, Question):
+        notify.question_published(target, moderator)
+    return changed
 
 
 @transaction.atomic

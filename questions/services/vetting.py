@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
+from notifications import events as notify
 from questions import pagecache
 from questions.models import (
     Answer,
@@ -121,11 +122,14 @@ def give_verdict(
             verdict = Verdict(user=user, answer=answer)
         elif verdict.note_status == VerdictNoteStatus.HIDDEN:
             raise PermissionDenied("A moderator hid your verdict on this answer.")
+        old_note = verdict.note
         verdict.revision = revision
         verdict.value = value
         verdict.note = note if value != VerdictValue.CORRECT or note else ""
         verdict.render()
         verdict.save()
+        if verdict.note and verdict.note != old_note:
+            notify.verdict_noted(verdict)
     _refresh(answer, revision)
     pagecache.question_changed(answer.question_id)
     return verdict

@@ -150,7 +150,8 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @service_errors
 @member_required
 def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review(request, pk, services.reject_proposal, "Proposal rejected.")
+    reason = request.POST.get("reason", "")
+    return _review(request, pk, services.reject_proposal, "Proposal rejected.", reason=reason)
 
 
 @require_POST

@@ -83,6 +83,9 @@ EXPECTED = {
     # Private study data.
     "study.Bookmark": NOTHING,
     "study.Review": NOTHING,
+    "notifications.Notification": NOTHING,
+    # Background tasks: seen, with their errors; never changed or deleted here.
+    "django_tasks_database.DBTaskResult": READ_ONLY,
 }
 
 # The bulk actions a moderator is offered on each changelist (none delete).
@@ -137,7 +140,14 @@ EXPECTED_APP_INDEX = {
     "accounts": OK,
     "questions": OK,
     "study": OK,  # interview reports
+    "notifications": MISSING,
+    "django_tasks_database": OK,
 }
+
+
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+from notifications.models import Event, Kind, Notification  # noqa: E402
 
 
 @pytest.fixture
@@ -186,6 +196,15 @@ def objects(root, moderator, member) -> dict[str, list]:
             bookmark=bookmark, rating=3, reviewed_at=timezone.now(), due_after=timezone.now()
         ),
         InterviewReport.objects.create(user=member, question=question, year=2024),
+        Notification.objects.create(
+            recipient=member, actor=root, event=Event.ANSWER_TO_QUESTION, kind=Kind.ANSWER
+        ),
+        DBTaskResult.objects.create(
+            task_path="notifications.tasks.notify",
+            args_kwargs={"args": [], "kwargs": {}},
+            queue_name="default",
+            backend_name="default",
+        ),
     ]
     by_model = {obj._meta.label: [obj] for obj in rows}
     by_model["accounts.User"] = [root, member, moderator]  # moderators' own account too

@@ -295,7 +295,8 @@ def test_a_stale_proposal_conflicts_until_the_reviewer_has_seen_the_change(clien
 def test_a_proposal_is_reviewed_once(client, moderator, ai_answer, member):
     proposal = services.propose_answer(user=member, answer=ai_answer, body=TEXT, reason="Fix")
     client.force_login(moderator)
-    assert client.post(reverse("proposal_reject", args=[proposal.pk])).status_code == 302
+    url = reverse("proposal_reject", args=[proposal.pk])
+    assert client.post(url, {"reason": "Not better"}).status_code == 302
     response = client.post(reverse("proposal_accept", args=[proposal.pk]))
     assert response.status_code == 400
     assert "already rejected" in response.content.decode()

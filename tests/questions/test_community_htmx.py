@@ -217,7 +217,9 @@ def test_reviewing_a_proposal_both_ways(
     client, request, proposal, ai_answer, name, reviewer, status, htmx
 ):
     client.force_login(request.getfixturevalue(reviewer))
-    response = client.post(reverse(name, args=[proposal.pk]), headers=HTMX if htmx else {})
+    # A moderator rejecting says why (the other reviews ignore the field).
+    data = {"reason": "Not an improvement"}
+    response = client.post(reverse(name, args=[proposal.pk]), data, headers=HTMX if htmx else {})
     if htmx:
         assert response.status_code == 200
         assert response["HX-Redirect"] == ai_answer.get_absolute_url()
@@ -262,8 +264,10 @@ def test_a_conflict_or_a_second_review_with_htmx_is_a_fragment(client, moderator
     assert (page.status_code, is_page(page)) == (409, True)
     assert 'name="seen_revision" value="2"' in page.content.decode()
 
-    client.post(reverse("proposal_reject", args=[proposal.pk]))
-    twice = client.post(reverse("proposal_reject", args=[proposal.pk]), headers=HTMX)
+    client.post(reverse("proposal_reject", args=[proposal.pk]), {"reason": "No"})
+    twice = client.post(
+        reverse("proposal_reject", args=[proposal.pk]), {"reason": "No"}, headers=HTMX
+    )
     assert twice.status_code == 400
     assert is_fragment(twice)
     assert "This proposal was already rejected." in twice.content.decode()

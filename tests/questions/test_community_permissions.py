@@ -220,13 +220,13 @@ ACTIONS = {
     ),
     "reject proposal": Action(
         lambda w: reverse("proposal_reject", args=[w["proposal"].pk]),
-        {},
+        {"reason": "Not better"},
         reviewed("proposal", ProposalStatus.REJECTED),
         touches("proposals"),
     ),
     "reject AI proposal": Action(
         lambda w: reverse("proposal_reject", args=[w["ai_proposal"].pk]),
-        {},
+        {"reason": "Not better"},
         reviewed("ai_proposal", ProposalStatus.REJECTED),
         touches("proposals"),
     ),

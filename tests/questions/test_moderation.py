@@ -94,11 +94,15 @@ def test_proposals_are_rejected_in_bulk(mod_client, client, member, moderator):
         services.propose_answer(user=member, answer=a, body=FIXED + str(n), reason=f"fix {n}")
         for n, a in enumerate(answers)
     ]
-    response = act(mod_client, Proposal, "reject_selected", proposals)
+    refused = act(mod_client, Proposal, "reject_selected", proposals)
+    assert "Give the proposer a reason" in refused.content.decode()
+    assert "0 proposals rejected." in refused.content.decode()
+    response = act(mod_client, Proposal, "reject_selected", proposals, reason="Not better")
     assert "2 proposals rejected." in response.content.decode()
     for n, (answer, proposal) in enumerate(zip(answers, proposals, strict=True)):
         proposal.refresh_from_db()
         assert (proposal.status, proposal.reviewed_by) == (ProposalStatus.REJECTED, moderator)
+        assert proposal.rejection_reason == "Not better"
         answer.refresh_from_db()
         assert answer.body == f"The original answer number {n}."
         assert FIXED not in client.get(answer.question.get_absolute_url()).content.decode()
@@ -114,9 +118,13 @@ def test_proposal_page_shows_the_diff_and_reviews_with_a_button(mod_client, memb
     assert "<del>" in html
     assert "<ins>" in html
     assert 'name="_reject"' in html
-    mod_client.post(url, {"_reject": "Reject"})
+    mod_client.post(url, {"_reject": "Reject"})  # a moderator must say why
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    mod_client.post(url, {"_reject": "Reject", "rejection_reason": "Not an improvement"})
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REJECTED
+    assert proposal.rejection_reason == "Not an improvement"
     answer.refresh_from_db()
     assert answer.body == "It is overfitting."
 
@@ -187,8 +195,8 @@ def test_a_reason_typed_next_to_the_action_goes_into_the_audit_log(mod_client, m
         (Flag, True),
         (User, True),
         (InterviewReport, True),
-        # accept_proposal and reject_proposal take no reason: no field that does nothing.
-        (Proposal, False),
+        # A rejection's reason is told to the proposer.
+        (Proposal, True),
     ],
 )
 def test_the_action_bar_asks_for_a_reason_where_it_is_recorded(
