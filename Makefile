@@ -35,11 +35,11 @@ $(NODE_STAMP): package.json package-lock.json
 		echo "npm not found: the accessibility tests will be skipped (apt-get install nodejs npm)"; \
 	fi
 
-## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite by default; PORT=8001, HOST=0.0.0.0 to change)
+## run: install, migrate, load the demo data, serve http://127.0.0.1:8000 and run the background worker (SQLite by default; PORT=8001, HOST=0.0.0.0 to change)
 run: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	bin/serve-with-worker $(PY) $(HOST):$(PORT)
 
 ## test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set.
 ## It runs on one worker per core (TEST_WORKERS=0 for a single process).
