@@ -17,6 +17,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
 from accounts.models import User
+from notifications.models import Event, Kind, Notification
 from questions import services
 from questions.models import Answer, Comment, Proposal, Question, Source, Status, Topic
 from study import services as study_services
@@ -144,6 +145,8 @@ class World:
     member_bookmark: Bookmark
     hidden_bookmark: Bookmark  # the member's, on a hidden question
     other_bookmark: Bookmark
+    member_notification: Notification
+    other_notification: Notification  # another member's: never the member's to read
 
     def objects_of(self, model) -> list:
         return [value for value in vars(self).values() if isinstance(value, model)]
@@ -191,6 +194,21 @@ def world(db) -> World:
         user=member, question=hidden_question, due=timezone.now() - timedelta(days=1)
     )
     other_bookmark = study_services.toggle_bookmark(user=other, question=question)
+    member_notification, other_notification = (
+        Notification.objects.create(
+            recipient=recipient,
+            actor=actor,
+            event=Event.PROPOSAL,
+            kind=Kind.PROPOSAL,
+            question=question,
+            answer=answer,
+            proposal=proposal,
+        )
+        for recipient, actor, answer, proposal in [
+            (member, other, member_answer, proposal_to_member),
+            (other, member, other_answer, member_proposal),
+        ]
+    )
     return World(
         member=member,
         other=other,
@@ -212,6 +230,8 @@ def world(db) -> World:
         member_bookmark=member_bookmark,
         hidden_bookmark=hidden_bookmark,
         other_bookmark=other_bookmark,
+        member_notification=member_notification,
+        other_notification=other_notification,
     )
 
 
@@ -224,6 +244,7 @@ PK_MODELS = {
     "comments": Comment,
     "bookmarks": Bookmark,
     "practice": Bookmark,
+    "inbox": Notification,
 }
 
 

@@ -23,6 +23,9 @@ CSRF_EXEMPT = {
     # allauth checks Google's own double-submit cookie (g_csrf_token) instead.
     # It answers 404 unless a Google client is configured.
     "/accounts/google/login/token/",
+    # The unsubscribe link of an e-mail: mail clients post it with no cookie
+    # (RFC 8058 one-click); the signed token in the address is the credential.
+    "/unsubscribe/{token}/",
 }
 
 
