@@ -249,7 +249,9 @@ def _build(member, questions: int, answers_each: int, comments_each: int):
 # session and the user; on the question page also their votes, bookmark, reports
 # and verdicts. The question page reads verdict notes and correctors (two more).
 VISITOR_LIST, VISITOR_QUESTION = 5, 10
-MEMBER_LIST, MEMBER_QUESTION = 7, 14
+# A member's pages also count their unread notifications (the header), and the
+# question page asks whether they follow it.
+MEMBER_LIST, MEMBER_QUESTION = 8, 16
 
 
 def member_search_queries() -> int:
