@@ -6,14 +6,17 @@ import logging
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib import messages
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
+
+from mlqa_site.mail_tasks import send_later
 
 from . import names, throttle
 from .models import User
@@ -79,12 +82,25 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Send as allauth does; a mail server that is down or refuses costs the
         member this e-mail (logged, and they are told), never the request: the
-        account or change the mail was about is already saved."""
+        account or change the mail was about is already saved.
+
+        Notices nobody waits for (password changed, address added…) are rendered
+        here and sent by the background worker, with retries."""
+        if template_prefix.removeprefix("account/email/") not in RESEND_VERIFICATION | TRY_AGAIN:
+            self._send_later(template_prefix, email, context)
+            return
         try:
             super().send_mail(template_prefix, email, context)
         except OSError:  # SMTPException, refused or timed-out connections, TLS errors
             logger.exception("could not send %s to %s", template_prefix, email)
             _mail_failed(template_prefix, email)
+
+    def _send_later(self, template_prefix: str, email: str, context: dict) -> None:
+        request = allauth_context.request
+        # The context allauth's own send_mail gives its templates.
+        full = {"request": request, "email": email, "current_site": get_current_site(request)}
+        full.update(context)
+        send_later(self.render_mail(template_prefix, email, full))
 
     def add_message(self, request, level, message_template=None, message_context=None,
                     extra_tags="", message=None) -> None:  # fmt: skip
@@ -107,7 +123,7 @@ TRY_AGAIN = {"password_reset_key", "unknown_account", "login_code", "password_re
 
 def _mail_failed(template_prefix: str, email: str) -> None:
     """Tell the member in the page that the e-mail to ``email`` did not go out."""
-    request = context.request
+    request = allauth_context.request
     name = template_prefix.removeprefix("account/email/")
     if request is None or name not in RESEND_VERIFICATION | TRY_AGAIN:
         return

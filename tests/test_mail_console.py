@@ -72,4 +72,6 @@ def test_make_run_takes_the_port_and_host_the_readme_documents():
         ["make", "-n", "run", "PORT=8001", "HOST=0.0.0.0"],
         cwd=root, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    assert re.search(r"manage\.py runserver 0\.0\.0\.0:8001$", dry.stdout, re.M)
+    # runserver and the background worker, together (bin/serve-with-worker).
+    assert re.search(r"bin/serve-with-worker \S+ 0\.0\.0\.0:8001$", dry.stdout, re.M)
+    assert 'runserver "$address"' in (root / "bin" / "serve-with-worker").read_text()

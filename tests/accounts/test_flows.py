@@ -170,12 +170,13 @@ def test_log_out(client, member):
     assert signed_in_as(client) is None
 
 
-def test_change_password(client, member):
+def test_change_password(client, member, django_capture_on_commit_callbacks):
     client.force_login(member)
-    response = client.post(
-        reverse("account_change_password"),
-        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the notice is a task
+        response = client.post(
+            reverse("account_change_password"),
+            {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
     assert response.status_code == 302
     # Still signed in here, and told by mail.
     assert signed_in_as(client) == "alice"
