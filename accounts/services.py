@@ -75,10 +75,12 @@ def delete_account(*, user: User) -> None:
     stays, credited to "deleted member"; what was theirs alone goes: personal
     data, sign-in methods, votes and verdicts (answer scores and verification
     states recomputed exactly), bookmarks
-    and practice history. Pending proposals are withdrawn. The user row stays,
+    and practice history, notifications, follows and e-mail settings. Pending
+    proposals are withdrawn. The user row stays,
     deactivated, so published content keeps an author and audit records their
     actor.
     """
+    from notifications.services import forget_member
     from questions import pagecache
     from questions.models import Proposal, ProposalStatus, Question
     from questions.services import remove_verdicts
@@ -104,6 +106,7 @@ def delete_account(*, user: User) -> None:
 
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()  # their tokens cascade
+    forget_member(user=user)  # notifications, follows, e-mail settings
 
     user.username = f"{DELETED_USERNAME_PREFIX}{user.pk}"
     user.email = ""

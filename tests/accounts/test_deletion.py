@@ -309,3 +309,32 @@ def test_a_superuser_deletes_no_account_twice_nor_their_own(admin_client, admin_
     assert "0 account(s) deleted." in html
     assert User.objects.get(pk=admin_user.pk).is_active
     assert ModerationAction.objects.count() == 1
+
+
+def test_notifications_follows_and_email_settings_are_deleted(scene):
+    from notifications.models import (
+        EmailSetting,
+        Event,
+        Kind,
+        Notification,
+        QuestionFollow,
+        TopicFollow,
+    )
+    from tests.factories import TopicFactory
+
+    alice, bob, question = scene["alice"], scene["bob"], scene["question"]
+    for user in (alice, bob):
+        Notification.objects.create(
+            recipient=user, event=Event.ANSWER_TO_QUESTION, kind=Kind.ANSWER, question=question
+        )
+        QuestionFollow.objects.create(user=user, question=question)
+        TopicFollow.objects.create(user=user, topic=TopicFactory())
+        EmailSetting.objects.create(user=user, kind=Kind.ANSWER, delivery="off")
+    services.delete_account(user=alice)
+    for model, field in [
+        (Notification, "recipient"),
+        (QuestionFollow, "user"),
+        (TopicFollow, "user"),
+        (EmailSetting, "user"),
+    ]:
+        assert set(model.objects.values_list(field, flat=True)) == {bob.pk}, model
