@@ -28,6 +28,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from notifications.mail import unsubscribe_token
 from questions import services
 from questions.models import FlagReason
 from questions.services import vetting
@@ -178,10 +179,18 @@ PAGES = [
     Visit("sign up", VISITOR, lambda s: reverse("account_signup")),
     Visit("password reset", VISITOR, lambda s: reverse("account_reset_password")),
     Visit("not found", VISITOR, lambda s: "/questions/999999/", status=404),
+    Visit(
+        "unsubscribe",
+        VISITOR,
+        lambda s: reverse("unsubscribe", args=[unsubscribe_token(s.member, "comment")]),
+    ),
+    Visit("unsubscribe, bad link", VISITOR, lambda s: "/unsubscribe/x/", status=400),
     # What a signed-in member sees.
     Visit("home (member)", MEMBER, lambda s: "/"),
     Visit("question (member)", MEMBER, lambda s: s.question.get_absolute_url()),
     Visit("bookmarks", MEMBER, lambda s: reverse("bookmarks")),
+    Visit("inbox", MEMBER, lambda s: reverse("inbox")),
+    Visit("topic (member)", MEMBER, lambda s: s.topic.get_absolute_url()),
     Visit("practice", MEMBER, lambda s: reverse("practice"), then=reveal_card),
     Visit("review", MEMBER, lambda s: reverse("review")),
     Visit("settings", MEMBER, lambda s: reverse("profile_settings")),
