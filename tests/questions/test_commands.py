@@ -32,3 +32,24 @@ def test_rebuild_search_index_makes_old_rows_searchable(client):
     call_command("rebuild_search_index", stdout=StringIO())
     html = client.get("/", {"q": "clipping"}).content.decode()
     assert answer.question.get_absolute_url() in html
+
+
+@pytest.mark.postgres
+def test_rebuild_search_index_in_the_background(client, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    answer = AIAnswerFactory(body="Label smoothing softens the one-hot targets.")
+    Question.objects.update(search_vector=None)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    out = StringIO()
+    call_command("rebuild_search_index", "--background", stdout=out)
+    assert "Queued the rebuild" in out.getvalue()
+    assert (
+        answer.question.get_absolute_url()
+        not in client.get("/", {"q": "smoothing"}).content.decode()
+    )
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "questions.tasks.rebuild_search_index"
+    assert queued.task.call() == 1  # what the worker runs
+    html = client.get("/", {"q": "smoothing"}).content.decode()
+    assert answer.question.get_absolute_url() in html

@@ -2,20 +2,27 @@
 
 from django.core.management.base import BaseCommand
 
-from questions.models import Question
-from questions.search import index_questions, is_postgres
-
-BATCH = 2000
+from questions.search import is_postgres
+from questions.tasks import rebuild_search_index
 
 
 class Command(BaseCommand):
     help = "Rebuild the stored search vectors of all questions (no-op on SQLite)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue it for the background worker instead of running it here.",
+        )
+
+    def handle(self, *args, background=False, **options):
         if not is_postgres():
             self.stdout.write("SQLite searches the text directly: nothing to rebuild.")
             return
-        ids = list(Question.objects.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ids), BATCH):
-            index_questions(ids[start : start + BATCH])
-        self.stdout.write(f"Indexed {len(ids)} questions.")
+        if background:
+            result = rebuild_search_index.enqueue()
+            self.stdout.write(f"Queued the rebuild for the worker (task {result.id}).")
+            return
+        count = rebuild_search_index.call()
+        self.stdout.write(f"Indexed {count} questions.")
