@@ -104,8 +104,9 @@ def send_notification(notification_id: int) -> bool:
     return True
 
 
-def digest_recipients(now=None) -> list[int]:
-    """Members with unread, un-mailed notifications of a kind they want in a digest."""
+def digest_recipients() -> list[int]:
+    """Members with unread, un-mailed notifications (send_digest keeps the kinds
+    each wants in a digest)."""
     users = (
         Notification.objects.filter(read_at__isnull=True, emailed_at__isnull=True)
         .values_list("recipient_id", flat=True)

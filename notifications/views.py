@@ -37,10 +37,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+# htmx stops polling on this status (and swaps in the empty body).
+STOP_POLLING = 286
+
+
 @require_GET
-@member_required
 def inbox_count(request: HttpRequest) -> HttpResponse:
-    """The header's link with the unread count (polled by htmx)."""
+    """The header's link with the unread count (polled by htmx). Signed out
+    meanwhile (in another tab): the link goes and the polling stops, the page stays."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=STOP_POLLING)
     return render(
         request,
         "notifications/includes/inbox_link.html",

@@ -180,3 +180,10 @@ def test_comment_through_the_site_reaches_the_inbox(client, member, other_member
     client.force_login(other_member)
     html = client.get(reverse("home")).content.decode()
     assert '<span class="unread-count" id="unread-count">1</span>' in html
+
+
+def test_signed_out_meanwhile_the_poll_stops_without_leaving_the_page(client, db):
+    response = client.get(reverse("inbox_count"), headers=HTMX)
+    assert response.status_code == 286  # htmx: stop polling
+    assert response.content == b""
+    assert "HX-Redirect" not in response
