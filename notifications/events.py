@@ -48,6 +48,18 @@ def question_submitted(question) -> None:
     _notify(Event.QUESTION_HELD, question.submitted_by_id, actor_id=None, question_id=question.pk)
 
 
+def question_merged(duplicate, into) -> None:
+    """Followers of the duplicate follow the kept question; notifications about
+    the duplicate point at it."""
+    from .models import Notification
+
+    already = QuestionFollow.objects.filter(question=into).values("user_id")
+    QuestionFollow.objects.filter(question=duplicate).exclude(user_id__in=already).update(
+        question=into
+    )
+    Notification.objects.filter(question=duplicate).update(question=into)
+
+
 def question_published(question, moderator) -> None:
     from .tasks import question_published as task
 

@@ -200,6 +200,7 @@ def merge_questions(
         )
 
     into.topics.add(*duplicate.topics.all())
+    notify.question_merged(duplicate, into)
     Question.objects.filter(pk=into.pk).update(
         answer_count=F("answer_count") + moved_published,
         bookmark_count=into.bookmarks.count(),

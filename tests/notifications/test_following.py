@@ -88,3 +88,22 @@ def test_follow_a_topic_and_hear_of_its_new_questions(after_commit, client, memb
 def test_an_unknown_topic_is_a_404(client, member):
     client.force_login(member)
     assert client.post(reverse("follow_topic", args=["no-such-topic"])).status_code == 404
+
+
+def test_merging_moves_follows_and_notifications_to_the_kept_question(
+    member, other_member, moderator
+):
+    from questions.services import moderation
+
+    kept, duplicate = QuestionFactory(), QuestionFactory()
+    services.add_comment(author=member, question=duplicate, body="On the duplicate.")
+    services.add_comment(author=other_member, question=duplicate, body="Me too.")
+    services.add_comment(author=other_member, question=kept, body="And on the kept one.")
+    note = Notification.objects.create(
+        recipient=member, event=Event.ANSWER_TO_FOLLOWED, kind="answer", question=duplicate
+    )
+    moderation.merge_questions(moderator=moderator, duplicate=duplicate, into=kept)
+    followers = set(QuestionFollow.objects.filter(question=kept).values_list("user_id", flat=True))
+    assert followers == {member.pk, other_member.pk}
+    note.refresh_from_db()
+    assert note.question == kept
