@@ -13,6 +13,15 @@ from .models import Event, Notification
 # Events told without naming anyone.
 IMPERSONAL = {Event.QUESTION_HELD, Event.SUSPENSION_ENDED}
 MODERATOR_EVENTS = {Event.HIDDEN, Event.SUSPENDED, Event.QUESTION_PUBLISHED}
+# Events about something the actor wrote: the inbox quotes it.
+QUOTED = {
+    Event.COMMENT_ON_QUESTION,
+    Event.COMMENT_ON_ANSWER,
+    Event.COMMENT_IN_THREAD,
+    Event.ANSWER_TO_QUESTION,
+    Event.ANSWER_TO_FOLLOWED,
+    Event.MENTION,
+}
 
 
 def sentence(n: Notification) -> str:
@@ -37,7 +46,7 @@ def sentence(n: Notification) -> str:
 
 def excerpt(n: Notification) -> str:
     """A line of the comment or answer it is about, only while everyone can read it."""
-    if n.event == Event.HIDDEN or not question_is_public(n):
+    if n.event not in QUOTED or not question_is_public(n):
         return ""
     if n.comment_id and n.comment.status == CommentStatus.PUBLISHED:
         text = n.comment.body

@@ -61,12 +61,14 @@ def _mine(request: HttpRequest, pk: int) -> Notification:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @member_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark it read and go to the exact place it is about."""
+    """Go to the exact place it is about; the inbox's button (a POST) also marks
+    it read. An e-mail's link (a GET) only goes there: a GET changes nothing."""
     n = _mine(request, pk)
-    Notification.objects.filter(pk=n.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if request.method == "POST":
+        Notification.objects.filter(pk=n.pk, read_at__isnull=True).update(read_at=timezone.now())
     return redirect(display.target_url(n))
 
 

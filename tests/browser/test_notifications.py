@@ -44,7 +44,7 @@ def test_a_comment_reaches_the_answers_author_live(page: Page, browser, site, se
     item = page.locator(".inbox-item.unread")
     expect(item).to_contain_text("commented on your answer")
     expect(item).to_contain_text("noise injection")
-    item.get_by_role("link", name=re.compile("commented on your answer")).click()
+    item.get_by_role("button", name=re.compile("commented on your answer")).click()
     expect(page).to_have_url(re.compile(rf"{re.escape(question.get_absolute_url())}#comment-\d+$"))
     comment_id = page.url.rsplit("#", 1)[1]
     expect(page.locator(f"#{comment_id}")).to_contain_text("noise injection")

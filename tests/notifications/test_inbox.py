@@ -76,10 +76,19 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_exact_place(client
     comment = CommentFactory()
     n = notify(member, comment=comment)
     client.force_login(member)
-    response = client.get(reverse("notification_open", args=[n.pk]))
-    assert response.status_code == 302
     expected = f"{comment.answer.question.get_absolute_url()}#comment-{comment.pk}"
-    assert response["Location"] == expected
+    # An e-mail's link: there, and nothing changes (a GET).
+    response = client.get(reverse("notification_open", args=[n.pk]))
+    assert (response.status_code, response["Location"]) == (302, expected)
+    n.refresh_from_db()
+    assert n.read_at is None
+    # The inbox's button: read, and there.
+    assert (
+        f'action="{reverse("notification_open", args=[n.pk])}"'
+        in client.get(reverse("inbox")).content.decode()
+    )
+    response = client.post(reverse("notification_open", args=[n.pk]))
+    assert (response.status_code, response["Location"]) == (302, expected)
     n.refresh_from_db()
     assert n.read_at is not None
 
@@ -96,8 +105,9 @@ def test_an_answer_notification_goes_to_the_answers_anchor(client, member):
 def test_someone_elses_notification_is_a_404(client, member, other_member, name):
     n = notify(other_member, answer=AnswerFactory())
     client.force_login(member)
-    method = client.get if name == "notification_open" else client.post
-    assert method(reverse(name, args=[n.pk])).status_code == 404
+    if name == "notification_open":
+        assert client.get(reverse(name, args=[n.pk])).status_code == 404
+    assert client.post(reverse(name, args=[n.pk])).status_code == 404
     n.refresh_from_db()
     assert n.read_at is None
 

@@ -58,9 +58,11 @@ def make_due() -> None:
 
 @pytest.fixture(autouse=True)
 def database_tasks(db, settings):
+    # Through pytest-django's `settings`, like the tests' own changes: overrides
+    # undo in the order they were made.
     CALLS.clear()
-    with override_settings(TASKS=DATABASE_TASKS, MLQA_TASK_ATTEMPTS=3):
-        yield
+    settings.TASKS = DATABASE_TASKS
+    settings.MLQA_TASK_ATTEMPTS = 3
 
 
 def test_a_failed_try_is_queued_again_with_backoff_then_succeeds():
