@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0013_flag_duplicate_of'),
+        ('questions', '0014_study_models_move_out'),
     ]
 
     operations = [
