@@ -197,3 +197,19 @@ def test_signed_out_meanwhile_the_poll_stops_without_leaving_the_page(client, db
     assert response.status_code == 286  # htmx: stop polling
     assert response.content == b""
     assert "HX-Redirect" not in response
+
+
+def test_only_what_the_actor_wrote_is_quoted(client, member, other_member):
+    answer = AnswerFactory(author=member, body="My own answer text, not news to me.")
+    Notification.objects.create(
+        recipient=member,
+        actor=other_member,
+        event=Event.VERDICT,
+        kind=Kind.VERDICT,
+        question=answer.question,
+        answer=answer,
+    )
+    client.force_login(member)
+    html = client.get(reverse("inbox")).content.decode()
+    assert "left a verdict note on your answer" in html
+    assert "My own answer text" not in html
