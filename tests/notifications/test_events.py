@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.services import delete_account
 from notifications.models import Event, Notification
 from questions import services
+from accounts import services as account_services
 from questions.services import moderation, vetting
 from tests.factories import (
     AIAnswerFactory,
@@ -94,7 +95,7 @@ def test_suspended_and_deleted_members_are_not_notified(
             services.add_comment(author=user, question=question, body=f"Hi from {user.username}")
     Notification.objects.all().delete()
     with after_commit():
-        moderation.suspend_member(
+        account_services.suspend_member(
             moderator=moderator,
             member=other_member,
             until=timezone.now() + timedelta(days=3),
@@ -184,14 +185,14 @@ def test_hiding_tells_the_author_with_the_reason(after_commit, what, answer, mem
 
 def test_suspension_and_its_end_are_told(after_commit, member, moderator):
     with after_commit():
-        moderation.suspend_member(
+        account_services.suspend_member(
             moderator=moderator,
             member=member,
             until=timezone.now() + timedelta(days=1),
             reason="Spam",
         )
     with after_commit():
-        moderation.lift_suspension(moderator=moderator, member=member)
+        account_services.lift_suspension(moderator=moderator, member=member)
     assert inbox(member) == [
         (Event.SUSPENDED, moderator.pk),
         (Event.SUSPENSION_ENDED, moderator.pk),
