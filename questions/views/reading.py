@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from mlqa_site.cache import status as cache_status
-from questions import pagecache, permissions, search, selectors
+from questions import pagecache, permissions, search, selectors, structured_data
 from questions.forms import AnswerForm, CommentForm
 from questions.models import Difficulty, Question, Source, Status, Topic
 from study import selectors as study_selectors
@@ -180,6 +180,7 @@ def render_question_page(
         "answers": answers,
         "question_comments": selectors.visible_comments().filter(question=question),
         "related": selectors.related_questions(question),
+        "structured_data": structured_data.qa_page_script(question, answers, request),
         "answer_form": AnswerForm(),
         "comment_form": CommentForm(),
         "login_url": f"{reverse('account_login')}?next={quote(request.path)}",
