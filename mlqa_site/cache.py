@@ -35,11 +35,15 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
+from mlqa_site.observability.cachemetrics import count_gets
+
 logger = logging.getLogger(__name__)
 
 LOG_EVERY = 60.0  # seconds between two "still unavailable" lines
 LOST_KEYS_KEPT = 10_000
 DELETE_CHUNK = 1_000
+METRICS_LABEL = "redis"  # of the gets counted for /metrics
+_MISSING = object()
 
 
 class _Outage:
@@ -201,10 +205,16 @@ class FailOpenRedisCache(RedisCache):
         )
 
     def get(self, key, default=None, version=None):
-        return self._run(
-            lambda: RedisCache.get(self, key, default, version),
-            lambda: self._local.get(key, default, version) if self._local_key(key) else default,
-        )
+        failed = []
+
+        def otherwise():
+            failed.append(True)
+            return self._local.get(key, _MISSING, version) if self._local_key(key) else _MISSING
+
+        value = self._run(lambda: RedisCache.get(self, key, _MISSING, version), otherwise)
+        found = value is not _MISSING
+        count_gets(METRICS_LABEL, asked=1, found=int(found), failed=bool(failed))
+        return value if found else default
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         def local():
@@ -235,10 +245,15 @@ class FailOpenRedisCache(RedisCache):
 
     def get_many(self, keys, version=None):
         keys = list(keys)
-        return self._run(
-            lambda: RedisCache.get_many(self, keys, version),
-            lambda: self._local.get_many([k for k in keys if self._local_key(k)], version),
-        )
+        failed = []
+
+        def otherwise():
+            failed.append(True)
+            return self._local.get_many([k for k in keys if self._local_key(k)], version)
+
+        found = self._run(lambda: RedisCache.get_many(self, keys, version), otherwise)
+        count_gets(METRICS_LABEL, asked=len(keys), found=len(found), failed=bool(failed))
+        return found
 
     def has_key(self, key, version=None):
         return self._run(

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from mlqa_site.observability.health import healthz
+from mlqa_site.observability.metrics import metrics
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,6 +14,11 @@ urlpatterns = [
     path("", include("study.urls")),
     path("", include("notifications.urls")),
     path("", include("questions.urls")),
+    # Operations (issue 18): health for load balancers and people, metrics for
+    # Prometheus (bearer token).
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
+    # End of operations.
 ]
 
 # A database timeout outside any view is a 503 too (mlqa_site.views).

@@ -51,5 +51,4 @@ urlpatterns = [
     path("feeds/corrections/", require_safe(CorrectionsFeed()), name="feed_corrections"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", reading.robots_txt, name="robots_txt"),
-    path("healthz", reading.healthz, name="healthz"),
 ]

@@ -280,7 +280,7 @@ def test_values_written_while_redis_was_frozen_are_not_read_back_stale(own_redis
 @pytest.mark.django_db
 def test_healthz_reports_the_cache_and_stays_fast_and_200(monkeypatch, settings, own_redis):
     redis_settings(monkeypatch, settings, own_redis.url)
-    assert Client().get("/healthz").text == "database: ok\ncache: ok\n"
+    assert Client().get("/healthz").text == "database: ok\ncache: ok\nmigrations: ok\n"
 
     own_redis.freeze()
     try:

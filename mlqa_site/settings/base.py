@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from mlqa_site import FALSE_WORDS
+from mlqa_site.observability.errors import init_sentry
+from mlqa_site.observability.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -76,9 +78,17 @@ INSTALLED_APPS = [
     "questions",
     "study",
     "notifications",
+    # Operations (issue 18): /healthz and /metrics.
+    "health_check",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # Operations (issue 18): the request id first, so every response and log line
+    # has it; then the timing of the whole request for /metrics.
+    "mlqa_site.observability.requestid.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # End of operations.
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -93,6 +103,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mlqa_site.middleware.DatabaseTimeoutMiddleware",
+    # Operations (issue 18): last, to see the view that answered.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mlqa_site.urls"
@@ -161,6 +173,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that accepts connections but never answers (overloaded,
     # half-dead network) costs a request this many seconds, not the TCP timeout.
     _options.setdefault("connect_timeout", env_int("MLQA_DB_CONNECT_TIMEOUT_S", 5))
+# Operations (issue 18): django-prometheus counts queries, connections and their
+# errors for /metrics through its subclasses of the same backends. Compare
+# connection.vendor, not ENGINE, to tell the databases apart.
+_COUNTED_ENGINES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = _COUNTED_ENGINES.get(
+    DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
+)
+# End of operations.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
@@ -183,17 +206,18 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache"}}
 # Each process's copies of the visitors' pages and the answer fragments it used
 # last (questions/pagecache.py): up to ~100 pages of ~150 kB, ~3,000 fragments
 # of a few kB.
+# Both count their hits and misses for /metrics (mlqa_site/observability/cachemetrics.py).
 CACHES["pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache",
     "LOCATION": "mlqa-pages",
     "OPTIONS": {"MAX_ENTRIES": 100},
 }
 CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache",
     "LOCATION": "mlqa-fragments",
     "OPTIONS": {"MAX_ENTRIES": 3000},
 }
@@ -309,12 +333,24 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-}
+# --- Operations (issue 18: logs, errors, health, metrics) ----------------------
+
+# Every log line carries the request id (RequestIdMiddleware); production writes
+# one JSON object per line (prod.py).
+LOGGING = logging_config(level=env_str("DJANGO_LOG_LEVEL", "INFO"), json_lines=False)
+# Sentry only with a DSN; personal data off (mlqa_site/observability/errors.py).
+SENTRY_ENABLED = init_sentry(
+    dsn=env_str("SENTRY_DSN"),
+    environment=env_str("SENTRY_ENVIRONMENT", "production"),
+    release=env_str("SENTRY_RELEASE"),
+    traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+)
+# /metrics answers only a bearer of this token; unset, it does not exist (404).
+MLQA_METRICS_TOKEN = env_str("MLQA_METRICS_TOKEN")
+# /healthz: a task worker counts as stalled when the oldest task ready to run
+# has waited this long (only with a database task backend, django-tasks-db).
+MLQA_TASKS_STALLED_SECONDS = env_int("MLQA_TASKS_STALLED_SECONDS", 300)
+# --- End of operations -----------------------------------------------------------
 
 # --- MLQA ----------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ a database or a mail server."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool, env_int, env_str
+from .base import SECRET_KEY, env_bool, env_int, env_str, logging_config
 
 DEBUG = False
 
@@ -70,3 +70,9 @@ else:
         "No mail server: set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, ... as needed) in "
         "production, or DJANGO_EMAIL_CONSOLE=1 to print mail to the log instead."
     )
+
+# Operations (issue 18): one JSON object per line, with the request id, for the
+# log collector; MLQA_LOG_JSON=0 for readable lines.
+LOGGING = logging_config(
+    level=env_str("DJANGO_LOG_LEVEL", "INFO"), json_lines=env_bool("MLQA_LOG_JSON", True)
+)

@@ -5,17 +5,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from mlqa_site.cache import status as cache_status
 from questions import pagecache, permissions, search, selectors, structured_data
 from questions.forms import AnswerForm, CommentForm
 from questions.models import Difficulty, Question, Source, Status, Topic
@@ -23,8 +20,6 @@ from study import selectors as study_selectors
 
 COMMENTS_SHOWN = 5
 LIST_PARAMS = ("q", "source", "topic", "difficulty", "answers", "verdict", "sort", "page")
-# How long /healthz waits for the database before answering 503.
-HEALTHZ_DB_TIMEOUT_MS = 1000
 
 
 def _question_list_page(
@@ -247,26 +242,3 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness and readiness: 200 only when the database answers. The cache is
-    reported (``cache: degraded (…)`` when Redis is unavailable) but does not fail
-    the check: the site serves without it, slower."""
-    try:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # A limit of its own, so the probe answers promptly even when the
-                # database is slow for everyone else; one round trip, and SET LOCAL
-                # ends with the statements' implicit transaction.
-                cursor.execute(f"SET LOCAL statement_timeout = {HEALTHZ_DB_TIMEOUT_MS}; SELECT 1")
-                cursor.nextset()
-            else:
-                cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    body = f"database: ok\ncache: {cache_status(caches['default'])}\n"
-    return HttpResponse(body, content_type="text/plain")

@@ -28,7 +28,7 @@ PASSWORD = "correct horse battery staple"
 def database_url(tmp_path: Path, env: dict) -> str:
     """A database the gunicorn workers can open, migrated."""
     settings = connection.settings_dict
-    if settings["ENGINE"] == "django.db.backends.postgresql":
+    if connection.vendor == "postgresql":
         auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
         host = f"{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}"
         return f"postgres://{auth}@{host}/{settings['NAME']}"

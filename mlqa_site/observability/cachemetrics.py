@@ -1,0 +1,49 @@
+"""Cache hits and misses for /metrics, in django-prometheus's own counters
+(``django_cache_get_total``, ``..._hits_total``, ``..._misses_total``,
+``..._fail_total``), labelled by backend: ``redis`` for the shared cache
+(mlqa_site/cache.py counts there, a Redis that is away being a failed get and a
+miss), and the location of each of this process's memory caches
+(``mlqa-pages``, ``mlqa-fragments``). ``get_many`` counts each key asked."""
+
+from django.core.cache.backends.locmem import LocMemCache
+from django_prometheus.cache.metrics import (
+    django_cache_get_fail_total,
+    django_cache_get_total,
+    django_cache_hits_total,
+    django_cache_misses_total,
+)
+
+
+def count_gets(backend: str, *, asked: int, found: int, failed: bool = False) -> None:
+    if not asked:
+        return
+    django_cache_get_total.labels(backend=backend).inc(asked)
+    if failed:
+        django_cache_get_fail_total.labels(backend=backend).inc(asked)
+    if found:
+        django_cache_hits_total.labels(backend=backend).inc(found)
+    if asked - found:
+        django_cache_misses_total.labels(backend=backend).inc(asked - found)
+
+
+_MISSING = object()
+
+
+class CountedLocMemCache(LocMemCache):
+    """Django's memory cache, counting its gets by its location's name."""
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        self.metrics_label = name or "locmem"
+
+    def get(self, key, default=None, version=None):
+        value = super().get(key, _MISSING, version)
+        found = value is not _MISSING
+        count_gets(self.metrics_label, asked=1, found=int(found))
+        return value if found else default
+
+    def get_many(self, keys, version=None):
+        keys = list(keys)
+        found = super().get_many(keys, version)
+        count_gets(self.metrics_label, asked=len(keys), found=len(found))
+        return found
