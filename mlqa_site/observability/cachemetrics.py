@@ -43,7 +43,13 @@ class CountedLocMemCache(LocMemCache):
         return value if found else default
 
     def get_many(self, keys, version=None):
-        keys = list(keys)
-        found = super().get_many(keys, version)
-        count_gets(self.metrics_label, asked=len(keys), found=len(found))
+        # Django's get_many calls get() per key: counted once here instead.
+        found = {}
+        asked = 0
+        for key in keys:
+            asked += 1
+            value = LocMemCache.get(self, key, _MISSING, version)
+            if value is not _MISSING:
+                found[key] = value
+        count_gets(self.metrics_label, asked=asked, found=len(found))
         return found
