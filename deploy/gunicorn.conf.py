@@ -44,3 +44,47 @@ limit_request_field_size = 8190
 # X-Forwarded-* are trusted from the proxy on this machine only (gunicorn's
 # default); Django reads the scheme through DJANGO_BEHIND_PROXY=1.
 forwarded_allow_ips = "127.0.0.1,::1"
+
+# --- Operations (issue 18) ---------------------------------------------------
+
+# With --access-logfile (nginx keeps the access log otherwise), a line per
+# request carries the request id the site gave it.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+
+# gunicorn's own lines (starting, a worker restarted) as one JSON object per
+# line, like the site's (MLQA_LOG_JSON=0 for readable lines).
+if os.environ.get("MLQA_LOG_JSON", "1").strip().lower() not in {"0", "false", "no", "off"}:
+    logconfig_dict = {
+        "formatters": {
+            "generic": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            }
+        },
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
+
+# /metrics summed over the workers: each writes its counts into
+# PROMETHEUS_MULTIPROC_DIR (set it in the service's environment, to a directory
+# of its own, e.g. /run/mlqa/metrics), emptied at each start; a worker that
+# exits leaves its counters, which Prometheus expects, and drops its live gauges.
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def on_starting(server):
+    if _metrics_dir:
+        os.makedirs(_metrics_dir, exist_ok=True)
+        for name in os.listdir(_metrics_dir):
+            if name.endswith(".db"):
+                os.remove(os.path.join(_metrics_dir, name))
+
+
+def child_exit(server, worker):
+    if _metrics_dir:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

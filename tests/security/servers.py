@@ -132,6 +132,26 @@ def gunicorn(
             server.wait()
 
 
+@contextmanager
+def two_servers(env: dict, tmp_path: Path, workers: int = 2) -> Iterator[list[tuple[str, Path]]]:
+    """Two gunicorn servers (``workers`` each) on two ports, as on two machines:
+    the same database and Redis, nothing else shared (each its own metrics
+    directory). Yields ``[(base URL, access log), ...]``."""
+    from tests.redis_server import free_port
+
+    logs = [tmp_path / "gunicorn-a.log", tmp_path / "gunicorn-b.log"]
+    envs = []
+    for name in ("a", "b"):
+        metrics = tmp_path / f"metrics-{name}"
+        metrics.mkdir()
+        envs.append({**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)})
+    with (
+        gunicorn(envs[0], free_port(), logs[0], workers) as first,
+        gunicorn(envs[1], free_port(), logs[1], workers) as second,
+    ):
+        yield [(first, logs[0]), (second, logs[1])]
+
+
 def log_in(base: str, username: str) -> dict[str, str]:
     """Log in through the form; the cookies to send (they are Secure, so a
     client would not send them over plain HTTP by itself)."""
