@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check check-deploy pygments-css bench lighthouse clean
+.PHONY: run serve test lint format migrations-check check-deploy pygments-css bench lighthouse clean
 
 # The virtual environment, made with the newest Python >= 3.12 found here.
 $(PY):
@@ -40,6 +40,10 @@ run: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	bin/serve-with-worker $(PY) $(HOST):$(PORT)
+
+## serve: the production settings locally (gunicorn, plus the task worker once the site has one) on http://127.0.0.1:8000, for a last check (bin/serve)
+serve: $(RUNTIME_STAMP)
+	HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/serve
 
 ## test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set.
 ## It runs on one worker per core (TEST_WORKERS=0 for a single process).
