@@ -27,4 +27,7 @@ def logging_config(*, level: str, json_lines: bool) -> dict:
             }
         },
         "root": {"handlers": ["console"], "level": level},
+        # django-health-check logs every failed check with its traceback, at each
+        # probe; /healthz itself says what failed. Its unexpected errors remain.
+        "loggers": {"health_check": {"level": "ERROR"}},
     }

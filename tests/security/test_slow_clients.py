@@ -7,7 +7,8 @@ it; meanwhile ``/healthz`` must still answer 200 within 2 s, again and again.
 With gunicorn's default ``sync`` workers every worker sits reading one of
 those heads and the health check waits for a minute.
 
-The health check needs no tables, so the database is a new, empty SQLite file.
+The health check reads no table but the applied migrations: the database is
+a new SQLite file, migrated.
 """
 
 import contextlib
@@ -19,7 +20,7 @@ import pytest
 import requests
 
 from tests.redis_server import free_port
-from tests.security.servers import gunicorn, production_env
+from tests.security.servers import gunicorn, manage, production_env
 
 # Independent of the database: CI runs it once, with PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.once
@@ -41,7 +42,9 @@ def trickle(sockets: list[socket.socket], stop: threading.Event) -> None:
 
 def test_healthz_answers_while_slow_clients_hold_connections(tmp_path):
     port = free_port()
-    env = {**production_env(None), "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    env = production_env(None)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    manage("migrate", "--noinput", env=env)
     sockets: list[socket.socket] = []
     stop = threading.Event()
     # Two workers (fewer than the slow clients) whatever the machine.
