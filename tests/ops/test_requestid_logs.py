@@ -106,3 +106,47 @@ def test_sentry_is_on_only_with_a_dsn_and_without_personal_data():
     assert "SENTRY False" in off.stdout, off.stderr
     on = manage("shell", "-c", SENTRY_STATE, SENTRY_DSN="http://public@127.0.0.1:9/1", **PRODUCTION)
     assert "SENTRY True False" in on.stdout, on.stderr
+
+
+SENTRY_EVENT = r"""
+import json, os
+from unittest import mock
+import sentry_sdk
+from sentry_sdk.transport import Transport
+from django.test import Client
+
+events = []
+
+class Keep(Transport):
+    def capture_envelope(self, envelope):
+        events.extend(item.payload.json for item in envelope.items if item.type == "event")
+
+sentry_sdk.get_client().transport = Keep()
+client = Client(HTTP_HOST="mlqa.example.org", raise_request_exception=False)
+client.cookies["sessionid"] = os.environ["SESSION_SECRET"]
+with mock.patch("questions.selectors.question_list", side_effect=RuntimeError("boom")):
+    response = client.get("/?q=private+search", secure=True, HTTP_X_REQUEST_ID="rid-42",
+                          HTTP_AUTHORIZATION="Bearer " + os.environ["TOKEN_SECRET"])
+sentry_sdk.flush()
+print("EVENTS " + json.dumps({"status": response.status_code, "events": events}))
+"""
+
+
+@pytest.mark.once
+def test_a_sentry_event_has_the_request_id_and_no_personal_data():
+    # The secrets come from the environment: the script's text is in the event
+    # (sys.argv), as a command's would be.
+    result = manage(
+        "shell", "-c", SENTRY_EVENT, SENTRY_DSN="http://public@127.0.0.1:9/1",
+        SESSION_SECRET="a-session-secret", TOKEN_SECRET="a-token-secret", **PRODUCTION,
+    )  # fmt: skip
+    line = next(li for li in result.stdout.splitlines() if li.startswith("EVENTS "))
+    found = json.loads(line.removeprefix("EVENTS "))
+    assert found["status"] == 500
+    [event] = [e for e in found["events"] if e.get("exception")]
+    assert event["exception"]["values"][-1]["value"] == "boom"
+    assert event["tags"]["request_id"] == "rid-42"
+    sent = json.dumps(event)
+    for secret in ("a-session-secret", "a-token-secret"):
+        assert secret not in sent
+    assert "ip_address" not in event.get("user", {})
