@@ -52,10 +52,10 @@ print(json.dumps({"answer": answer.pk, "limit": limits()["vote"]}))
 """
 
 
-def redis_or_skip():
+def redis_or_skip(db: int = REDIS_DB):
     import redis
 
-    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_timeout=2)
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=db, socket_timeout=2)
     try:
         client.ping()
     except redis.RedisError as exc:

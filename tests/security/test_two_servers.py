@@ -4,6 +4,7 @@ through one is on the page the other serves, and a page both keep in their
 caches is renewed on both. /metrics on either sums its own workers."""
 
 import json
+import os
 import re
 
 import pytest
@@ -18,10 +19,13 @@ from tests.security.servers import (
     production_env,
     two_servers,
 )
-from tests.security.test_rate_limits import REDIS_DB, REDIS_HOST, REDIS_PORT, redis_or_skip
+from tests.security.test_rate_limits import REDIS_HOST, REDIS_PORT, redis_or_skip
 
 pytestmark = [pytest.mark.once, pytest.mark.postgres, pytest.mark.redis]
 
+# Not test_rate_limits.py's database: the two files may run at once (xdist),
+# and each empties its own.
+REDIS_DB = int(os.environ.get("MLQA_TEST_REDIS_DB_SERVERS", "12"))
 TOKEN = "two-servers-metrics-token"
 SEED = """
 import json
@@ -52,7 +56,7 @@ def visitor_page(base: str, url: str) -> tuple[str, int]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_vote_and_a_renewed_page_reach_both_servers(tmp_path):
-    redis = redis_or_skip()
+    redis = redis_or_skip(REDIS_DB)
     redis.flushdb()
     env = production_env(f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}", pages=True)
     env["MLQA_METRICS_TOKEN"] = TOKEN
