@@ -21,9 +21,14 @@ DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 
 
 def database_backends() -> list[str]:
-    """The names of the ``TASKS`` backends that keep their tasks in the database."""
+    """The names of the ``TASKS`` backends that keep their tasks in the database
+    (django-tasks-db's backend, by whichever of its paths it is named)."""
     tasks = getattr(settings, "TASKS", {}) or {}
-    return [name for name, config in tasks.items() if config.get("BACKEND") == DATABASE_BACKEND]
+    return [
+        name
+        for name, config in tasks.items()
+        if str(config.get("BACKEND", "")).startswith("django_tasks_db.")
+    ]
 
 
 @dataclass
