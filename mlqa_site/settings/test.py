@@ -19,3 +19,8 @@ if env_str("MLQA_TEST_MAIL_DIR"):  # noqa: F405
             "OPTIONS": {"file_path": env_str("MLQA_TEST_MAIL_DIR")},  # noqa: F405
         }
     }
+# SQLite's test database is in memory (Django's default). Said outright because
+# pytest-django recognises SQLite by Django's own engine name only, and would
+# otherwise rename django-prometheus's (base.py) into a file path per xdist worker.
+if DATABASES["default"]["ENGINE"].endswith(".sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
