@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.services import delete_account
 from notifications.models import Event, Notification
 from questions import services
-from accounts import services as account_services
 from questions.services import moderation, vetting
 from tests.factories import (
     AIAnswerFactory,
