@@ -54,15 +54,20 @@ def remove_votes(*, user: User) -> int:
     """
     from questions import pagecache
     from questions.models import Answer, Vote
+    from questions.topanswer import refresh_top_answer
 
     votes = Vote.objects.filter(user=user)
     if not list(votes.select_for_update().values_list("pk", flat=True)):
         return 0
+    question_ids = set(
+        Answer.objects.filter(votes__user=user).values_list("question_id", flat=True)
+    )
     for value, counter in ((Vote.UP, "upvotes"), (Vote.DOWN, "downvotes")):
         Answer.objects.filter(votes__user=user, votes__value=value).update(
             score=F("score") - value, **{counter: F(counter) - 1}
         )
     removed, _ = votes.delete()
+    refresh_top_answer(question_ids)
     pagecache.site_changed()  # scores on many questions' pages and lists
     return removed
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import (
@@ -76,7 +77,9 @@ def index_questions(question_ids: Iterable[int], *, using: str = "default") -> N
         + SearchVector("body", weight="B", config=CONFIG)
         + SearchVector(_answers_text(), weight="C", config=CONFIG)
     )
-    Question.objects.using(using).filter(pk__in=ids).update(search_vector=document)
+    Question.objects.using(using).filter(pk__in=ids).update(
+        search_vector=document, title_vector=SearchVector("title", config=CONFIG)
+    )
 
 
 @dataclass(frozen=True)
@@ -115,24 +118,14 @@ def _contains(term: str) -> Q:
     return Q(title__icontains=term) | Q(body__icontains=term) | Q(Exists(in_answers))
 
 
-def search(qs: QuerySet[Question], text: str) -> QuerySet[Question]:
-    """Filter to questions matching ``text``; on PostgreSQL also rank and highlight."""
+def _query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config=CONFIG)
+
+
+def matching(qs: QuerySet[Question], text: str) -> QuerySet[Question]:
+    """Only the questions that match ``text`` (the GIN index on PostgreSQL)."""
     if is_postgres(qs.db):
-        query = SearchQuery(text, search_type="websearch", config=CONFIG)
-        options = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
-        return qs.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query),
-            title_headline=SearchHeadline("title", query, highlight_all=True, **options),
-            snippet_headline=SearchHeadline(
-                Concat("body", Value("\n"), _answers_text(), output_field=TextField()),
-                query,
-                max_words=SNIPPET_WORDS,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **options,
-            ),
-        )
+        return qs.filter(search_vector=_query(text))
     parsed = parse_query(text)
     if not parsed.groups and not parsed.excluded:
         return qs
@@ -147,6 +140,53 @@ def search(qs: QuerySet[Question], text: str) -> QuerySet[Question]:
     for term in parsed.excluded:
         qs = qs.exclude(_contains(term))
     return qs
+
+
+def search(qs: QuerySet[Question], text: str) -> QuerySet[Question]:
+    """Questions matching ``text``, with ``rank`` on PostgreSQL (for scripts and
+    tests; the list pages use ``bounded``, which ranks only the candidates)."""
+    qs = matching(qs, text)
+    if is_postgres(qs.db):
+        qs = qs.annotate(rank=SearchRank(F("search_vector"), _query(text)))
+    return qs
+
+
+def _candidate_cap() -> int:
+    return settings.MLQA_SEARCH_CANDIDATES
+
+
+def bounded(
+    qs: QuerySet[Question], text: str, *, order: tuple, by_relevance: bool
+) -> QuerySet[Question]:
+    """At most ``MLQA_SEARCH_CANDIDATES`` matches of ``qs`` (already filtered by
+    ``matching``), in ``order`` or, ``by_relevance``, best match first.
+
+    The candidates are the first matches in a cheap order: on PostgreSQL for
+    relevance, how well the title matches (a small stored title vector), then
+    the newest; otherwise the requested order. Only they are ranked by the
+    whole weighted document (``ts_rank``, which reads each document), so a
+    search costs about the same at any volume. A specific query has fewer
+    matches than the cap and loses nothing; a broad one lists the best of
+    its candidates (``is_capped`` tells the page).
+    """
+    newest = (F("created_at").desc(), F("id").desc())
+    if by_relevance and is_postgres(qs.db):
+        query = _query(text)
+        cheap = SearchRank(F("title_vector"), query)
+        first = qs.order_by(cheap.desc(nulls_last=True), *newest)
+        candidates = first.values("pk")[: _candidate_cap()]
+        return (
+            qs.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by(F("rank").desc(), *newest)
+        )
+    candidates = qs.order_by(*order).values("pk")[: _candidate_cap()]
+    return qs.filter(pk__in=candidates).order_by(*order)
+
+
+def is_capped(count: int) -> bool:
+    """Whether a search's result count is the cap (more questions may match)."""
+    return count >= _candidate_cap()
 
 
 def _marked(text: str, *, markdown: bool = False) -> SafeString:
@@ -196,14 +236,40 @@ def _excerpt(text: str, terms: list[str]) -> str:
     return f"{prefix}{' '.join(chunk)}{suffix}"
 
 
+def _headlines(questions: list[Question], text: str) -> None:
+    """``ts_headline`` for the page's rows only: one query, whatever the matches."""
+    query = _query(text)
+    options = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
+    rows = (
+        Question.objects.using(questions[0]._state.db or "default")
+        .filter(pk__in=[question.pk for question in questions])
+        .annotate(
+            title_headline=SearchHeadline("title", query, highlight_all=True, **options),
+            snippet_headline=SearchHeadline(
+                Concat("body", Value("\n"), _answers_text(), output_field=TextField()),
+                query,
+                max_words=SNIPPET_WORDS,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **options,
+            ),
+        )
+        .values_list("pk", "title_headline", "snippet_headline")
+    )
+    found = {pk: (title, snippet) for pk, title, snippet in rows}
+    for question in questions:
+        title, snippet = found.get(question.pk, (question.title, ""))
+        question.title_html = _marked(title)
+        question.snippet_html = _marked((snippet or "").strip(), markdown=True)
+
+
 def highlight_results(questions: list[Question], text: str) -> None:
     """Give each result ``title_html`` and ``snippet_html``, safe to print."""
     if not questions:
         return
-    if hasattr(questions[0], "title_headline"):
-        for question in questions:
-            question.title_html = _marked(question.title_headline)
-            question.snippet_html = _marked(question.snippet_headline.strip(), markdown=True)
+    if is_postgres(questions[0]._state.db or "default"):
+        _headlines(questions, text)
         return
     terms = [t for t in parse_query(text).terms if t]
     top_answer_text: dict[int, str] = {}

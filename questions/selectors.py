@@ -83,15 +83,16 @@ class QuestionFilters:
         return "relevance" if self.q else "newest"
 
 
-def _top_answer() -> QuerySet[Answer]:
-    return Answer.objects.published().filter(question=OuterRef("pk")).ranked()
-
-
 def question_list(filters: QuestionFilters) -> QuerySet[Question]:
-    """Published questions for the list page, with what each row shows."""
-    qs = Question.objects.published().for_list()
+    """Published questions for the list page, with what each row shows.
+
+    Each row's best answer is stored on it (``questions.topanswer``): a join,
+    not a subquery per row. A search keeps a bounded set of candidates
+    (``search.bounded``), so its cost does not grow with the data.
+    """
+    qs = Question.objects.published()
     if filters.q:
-        qs = search.search(qs, filters.q)
+        qs = search.matching(qs, filters.q)
     if filters.source:
         qs = qs.filter(source=filters.source)
     if filters.topic:
@@ -107,33 +108,36 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
         qs = qs.filter(has_community)
     elif filters.answers == "ai-only":
         qs = qs.filter(Exists(answers.filter(origin=Origin.AI)), ~has_community)
-    top = _top_answer()
-    qs = qs.annotate(
-        best_score=Subquery(top.values("score")[:1]),
-        top_origin=Subquery(top.values("origin")[:1]),
-        top_ai_model=Subquery(top.values("ai_model")[:1]),
-        top_verification=Subquery(top.values("verification")[:1]),
-        top_corrected_at=Subquery(top.values("corrected_at")[:1]),
-    )
     if filters.verdict == "corrected":
-        qs = qs.filter(top_corrected_at__isnull=False)
+        qs = qs.filter(top_answer__corrected_at__isnull=False)
     elif filters.verdict in Verification.values:
-        qs = qs.filter(top_verification=filters.verdict)
+        qs = qs.filter(top_answer__verification=filters.verdict)
     newest = (F("created_at").desc(), F("id").desc())
-    match filters.effective_sort:
-        case "relevance" if search.is_postgres(qs.db):
-            return qs.order_by(F("rank").desc(), *newest)
+    sort = filters.effective_sort
+    match sort:
         case "top":
-            return qs.order_by(F("best_score").desc(nulls_last=True), *newest)
+            order = (F("top_answer_score").desc(nulls_last=True), *newest)
         case "community":
-            return qs.order_by(has_community.asc(), *newest)
+            order = (has_community.asc(), *newest)
         case "bookmarked":
-            return qs.order_by("-bookmark_count", *newest)
+            order = (F("bookmark_count").desc(), *newest)
         case "asked":
             recent = InterviewReport.objects.visible().recent().count_per_question()
-            return qs.annotate(asked_recently=recent).order_by("-asked_recently", *newest)
+            qs = qs.annotate(asked_recently=recent)
+            order = (F("asked_recently").desc(), *newest)
         case _:
-            return qs.order_by(*newest)
+            order = newest
+    if filters.q:
+        qs = search.bounded(qs, filters.q, order=order, by_relevance=sort == "relevance")
+    else:
+        qs = qs.order_by(*order)
+    return qs.for_list().annotate(
+        best_score=F("top_answer_score"),
+        top_origin=F("top_answer_origin"),
+        top_ai_model=F("top_answer__ai_model"),
+        top_verification=F("top_answer__verification"),
+        top_corrected_at=F("top_answer__corrected_at"),
+    )
 
 
 def visible_comments() -> QuerySet[Comment]:

@@ -1,13 +1,13 @@
 """Study reads: the hooks the reading pages call (``with_study_state`` and
 ``question_page_context``), the bookmarks page, and the practice page."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -36,16 +36,35 @@ Card = Bookmark.CardState
 # --- Hooks for the reading pages -------------------------------------------------------
 
 
-def with_study_state(questions: QuerySet[Question], user: User) -> QuerySet[Question]:
-    """Annotate list rows: ``is_bookmarked`` for members, and ``asked_recently``."""
-    if "asked_recently" not in questions.query.annotations:
-        questions = questions.annotate(
-            asked_recently=InterviewReport.objects.visible().recent().count_per_question()
+def with_study_state(questions: Iterable[Question], user: User) -> list[Question]:
+    """Mark a page's list rows: ``asked_recently`` (unless the "most asked" sort
+    computed it already) and, for members, ``is_bookmarked``: one query each for
+    the page's ids, never a subquery per row of the whole list."""
+    rows = list(questions)
+    ids = [question.pk for question in rows]
+    if not ids:
+        return rows
+    if not all(hasattr(question, "asked_recently") for question in rows):
+        asked = dict(
+            InterviewReport.objects.visible()
+            .recent()
+            .filter(question_id__in=ids)
+            .order_by()
+            .values("question_id")
+            .annotate(n=Count("pk"))
+            .values_list("question_id", "n")
         )
-    if not user.is_authenticated:
-        return questions
-    mine = Bookmark.objects.filter(user=user, question=OuterRef("pk"))
-    return questions.annotate(is_bookmarked=Exists(mine))
+        for question in rows:
+            question.asked_recently = asked.get(question.pk, 0)
+    if user.is_authenticated:
+        mine = set(
+            Bookmark.objects.filter(user=user, question_id__in=ids).values_list(
+                "question_id", flat=True
+            )
+        )
+        for question in rows:
+            question.is_bookmarked = question.pk in mine
+    return rows
 
 
 @dataclass(frozen=True)

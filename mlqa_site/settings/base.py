@@ -355,6 +355,10 @@ MLQA_TASKS_STALLED_SECONDS = env_int("MLQA_TASKS_STALLED_SECONDS", 300)
 # --- MLQA ----------------------------------------------------------------------
 
 MLQA_QUESTIONS_PER_PAGE = 20
+# A search lists at most this many matches: the first by a cheap order (on
+# PostgreSQL how well the title matches, then the newest), ranked among
+# themselves (questions/search.py). Keeps a search's cost flat as data grows.
+MLQA_SEARCH_CANDIDATES = 200
 # New practice cards a member is introduced to per day (study/scheduling.py).
 MLQA_NEW_CARDS_PER_DAY = env_int("MLQA_NEW_CARDS_PER_DAY", 20)
 # Overrides of questions/ratelimit.py's DEFAULT_LIMITS: {"vote": (count, seconds), ...}.

@@ -75,8 +75,8 @@ class QuestionQuerySet(models.QuerySet):
 
 class QuestionManager(models.Manager.from_queryset(QuestionQuerySet)):
     def get_queryset(self):
-        # The search vector is only read inside SQL; never load it into Python.
-        return super().get_queryset().defer("search_vector")
+        # The search vectors are only read inside SQL; never load them into Python.
+        return super().get_queryset().defer("search_vector", "title_vector")
 
 
 class Question(models.Model):
@@ -124,9 +124,28 @@ class Question(models.Model):
     # Denormalised counters, kept exact by questions.services with F() updates.
     answer_count = models.PositiveIntegerField(default=0, editable=False)
     bookmark_count = models.PositiveIntegerField(default=0, editable=False)
+    # The best published answer by the site's ranking, with the two facts the
+    # list sorts and filters on, so a list row needs no subquery. Kept exact by
+    # questions.topanswer.refresh_top_answer, which every service that changes
+    # an answer's rank, visibility or question calls.
+    top_answer = models.ForeignKey(
+        "questions.Answer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    top_answer_score = models.IntegerField(null=True, blank=True, editable=False)
+    top_answer_origin = models.CharField(max_length=10, blank=True, editable=False)
+    # The "top answer score" sort has an index on PostgreSQL (migration 0014):
+    # SQLite cannot index NULLS LAST.
     # PostgreSQL full-text document (title A, body B, answers C), kept current by
     # questions.search.index_questions; a GIN index is added on PostgreSQL only.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The title alone (no weights), kept with search_vector: a search ranks its
+    # matches by this small vector first, cheaply, to choose its candidates.
+    title_vector = SearchVectorField(null=True, editable=False)
 
     objects = QuestionManager()
 

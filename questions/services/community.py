@@ -28,6 +28,7 @@ from questions.models import (
 )
 from questions.permissions import can_edit, can_review, is_published
 from questions.search import index_questions
+from questions.topanswer import refresh_top_answer
 
 from .content import (
     Repeated,
@@ -204,6 +205,7 @@ def delete_answer(*, user: User, answer: Answer) -> Answer:
     answer.save(update_fields=["status", "updated_at"])
     Question.objects.filter(pk=answer.question_id).update(answer_count=F("answer_count") - 1)
     index_questions([answer.question_id])
+    refresh_top_answer([answer.question_id])
     pagecache.question_changed(answer.question_id)
     log(moderator=user, action=Kind.DELETE, target=answer, reason="deleted by its author")
     return answer

@@ -33,6 +33,7 @@ from questions.models import (
     Vote,
 )
 from questions.search import index_questions
+from questions.topanswer import refresh_top_answer
 
 from .moderation import log, require_moderator
 
@@ -159,6 +160,7 @@ def create_answer(
     if status == Status.PUBLISHED:
         Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
         index_questions([question.pk])
+        refresh_top_answer([question.pk])
         pagecache.question_changed(question.pk)
     return answer
 
@@ -203,6 +205,7 @@ def cast_vote(*, user: User, answer: Answer, choice: VoteChoice) -> Answer:
         downvotes=F("downvotes") + down,
     )
     answer.refresh_from_db(fields=["score", "upvotes", "downvotes"])
+    refresh_top_answer([answer.question_id])
     pagecache.question_changed(answer.question_id)
     return answer
 
@@ -311,6 +314,8 @@ def _revise_answers(
         }
         for chunk in _chunks(sorted(published), size=2000):
             index_questions(chunk)
+    # New text starts unreviewed, which can move an answer in the ranking.
+    refresh_top_answer({answer.question_id for answer in answers})
     pagecache.question_changed(*{answer.question_id for answer in answers})
     return revisions
 

@@ -25,6 +25,7 @@ from questions.collection import (
 )
 from questions.models import Answer, AnswerRevision, Origin, Question, Source, Status
 from questions.search import index_questions
+from questions.topanswer import refresh_top_answer
 
 from .content import _chunks, _revise_answers
 
@@ -180,6 +181,7 @@ def import_collection(
     touched |= set(changed_source) | {answer.question_id for answer, _, _ in to_revise}
     for chunk in _chunks(sorted(touched), size=2000):
         index_questions(chunk)
+    refresh_top_answer(touched)
     summary.sources.update(sources.outcomes.values())
     if dry_run:
         transaction.set_rollback(True)

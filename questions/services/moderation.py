@@ -24,6 +24,7 @@ from questions.models import (
     Status,
 )
 from questions.search import index_questions
+from questions.topanswer import refresh_top_answer
 from study.models import Bookmark, InterviewReport, Review
 
 Kind = ModerationAction.Kind
@@ -107,6 +108,7 @@ def _set_status(moderator: User, target: Target, status: str, action: str, reaso
             answer_count=F("answer_count") + (1 if is_visible else -1)
         )
         index_questions([target.question_id])
+        refresh_top_answer([target.question_id])
     if not is_visible:
         _resolve_open_flags(target, moderator)
     if model is Question:
@@ -126,6 +128,7 @@ def set_featured(*, moderator: User, answer: Answer, featured: bool) -> bool:
         return False
     Answer.objects.filter(pk=answer.pk).update(is_featured=featured)
     answer.is_featured = featured
+    refresh_top_answer([answer.question_id])
     pagecache.question_changed(answer.question_id)
     log(moderator=moderator, action=Kind.FEATURE if featured else Kind.UNFEATURE, target=answer)
     return True
@@ -212,6 +215,7 @@ def merge_questions(
         bookmark_count=duplicate.bookmarks.count(),
     )
     index_questions([into.pk, duplicate.pk])
+    refresh_top_answer([into.pk, duplicate.pk])
     pagecache.site_changed()
     _resolve_open_flags(duplicate, moderator)
     log(

@@ -25,6 +25,7 @@ from questions.models import (
     VerdictValue,
     Verification,
 )
+from questions.topanswer import refresh_top_answer
 from questions.vetting import state_for
 
 from .content import _require_member
@@ -131,6 +132,7 @@ def give_verdict(
         if verdict.note and verdict.note != old_note:
             notify.verdict_noted(verdict)
     _refresh(answer, revision)
+    refresh_top_answer([answer.question_id])
     pagecache.question_changed(answer.question_id)
     return verdict
 
@@ -154,6 +156,7 @@ def set_verification(*, moderator: User, answer: Answer, state: str, reason: str
     else:
         answer.verification_confirmed_by = None
     _refresh(answer, revision, previous=previous)
+    refresh_top_answer([answer.question_id])
     label = Verification(answer.verification).label.lower() if state else "members' verdicts"
     log(moderator=moderator, action=Kind.VERIFY, target=answer, reason=f"{label}: {reason}")
     pagecache.question_changed(answer.question_id)
@@ -174,6 +177,7 @@ def set_verdict_hidden(
     verdict.note_status = status
     verdict.save(update_fields=["note_status", "updated_at"])
     _refresh(answer, _current_revision(answer))
+    refresh_top_answer([answer.question_id])
     log(
         moderator=moderator,
         action=Kind.HIDE if hidden else Kind.RESTORE,
@@ -194,5 +198,6 @@ def remove_verdicts(*, user: User) -> int:
     removed, _ = Verdict.objects.filter(user=user).delete()
     for answer in answers:
         _refresh(answer, _current_revision(answer))
+    refresh_top_answer({answer.question_id for answer in answers})
     pagecache.question_changed(*{answer.question_id for answer in answers})
     return removed

@@ -45,10 +45,9 @@ def _question_list_page(
         sort=params.get("sort", ""),
         verdict=params.get("verdict", ""),
     )
-    questions = study_selectors.with_study_state(selectors.question_list(filters), request.user)
-    paginator = Paginator(questions, settings.MLQA_QUESTIONS_PER_PAGE)
+    paginator = Paginator(selectors.question_list(filters), settings.MLQA_QUESTIONS_PER_PAGE)
     page = paginator.get_page(params.get("page"))
-    page.object_list = list(page.object_list)
+    page.object_list = study_selectors.with_study_state(page.object_list, request.user)
     if filters.q:
         search.highlight_results(page.object_list, filters.q)
     template_name = "questions/question_list.html"
@@ -73,6 +72,8 @@ def _question_list_page(
             "answer_filters": selectors.ANSWER_FILTERS,
             "verdict_filters": selectors.VERDICT_FILTERS,
             "sort_oob": fragment,  # the sort select, redrawn with the results
+            # A broad search lists its best candidates only (questions.search.bounded).
+            "search_capped": bool(filters.q) and search.is_capped(paginator.count),
         },
     )
 

@@ -97,8 +97,8 @@ def test_removing_a_bookmark_hides_it_everywhere_and_bookmarking_again_restores_
     assert (session.total, session.due, session.done_today, session.card) == (0, 0, 0, None)
     assert study_selectors.review_chart(member, now=T0).total == 0
     assert study_selectors.question_page_context(question, member)["study_bookmark"] is None
-    rows = study_selectors.with_study_state(Question.objects.filter(pk=question.pk), member)
-    assert rows.get().is_bookmarked is False
+    [row] = study_selectors.with_study_state(Question.objects.filter(pk=question.pk), member)
+    assert row.is_bookmarked is False
     assert Bookmark.objects.filter(user=member).count() == 0
 
     restored = study_services.toggle_bookmark(user=member, question=question)

@@ -35,6 +35,7 @@ from questions.models import (
     Topic,
     Verdict,
 )
+from questions.topanswer import refresh_top_answer
 from study import services as study_services
 
 DISTILLATION_CAVEAT = (
@@ -340,6 +341,7 @@ class Command(BaseCommand):
         )
         Answer.objects.filter(pk=answer.pk).update(created_at=at, updated_at=at)
         answer.revisions.update(created_at=at)
+        refresh_top_answer([question.pk])  # the date breaks ties in the ranking
         for choice, voters in (("up", up), ("down", down)):
             for username in voters:
                 services.cast_vote(user=users[username], answer=answer, choice=choice)
