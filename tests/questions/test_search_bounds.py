@@ -1,0 +1,75 @@
+"""A search lists a bounded set of candidates (``MLQA_SEARCH_CANDIDATES``),
+ranks only those and highlights only the page shown, on every database."""
+
+import pytest
+
+from questions import search
+from questions.models import Question
+from tests.factories import AIAnswerFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def capped(settings):
+    settings.MLQA_SEARCH_CANDIDATES = 4
+    settings.MLQA_QUESTIONS_PER_PAGE = 2
+    # The oldest: beyond the cap for a broad query, in the newest-first order.
+    rare = QuestionFactory(title="How do you tune a model for production?")
+    AIAnswerFactory(question=rare, body="Use dropout, and a zebra-striped calibration set.")
+    broad = []
+    for n in range(6):
+        question = QuestionFactory(title=f"Question {n} on regularising networks")
+        AIAnswerFactory(question=question, body=f"Dropout, weight decay and more, take {n}.")
+        broad.append(question)
+    return rare, broad
+
+
+def rows(client, **params) -> list[Question]:
+    return list(client.get("/", params).context["page"].object_list)
+
+
+def test_a_broad_query_lists_the_cap_and_says_so(client, capped):
+    response = client.get("/", {"q": "dropout"})
+    page = response.context["page"]
+    assert page.paginator.count == 4
+    assert page.paginator.num_pages == 2
+    html = response.content.decode()
+    assert "4 questions or more match: the best 4 are listed." in html
+    # Page 2 continues the same candidates: nothing shown twice, nothing lost.
+    seen = [q.pk for q in rows(client, q="dropout")] + [
+        q.pk for q in rows(client, q="dropout", page=2)
+    ]
+    assert len(set(seen)) == 4
+
+
+def test_a_document_beyond_the_cap_is_found_by_a_specific_query(client, capped):
+    rare, _ = capped
+    listed = rows(client, q="dropout") + rows(client, q="dropout", page=2)
+    assert rare.pk not in {q.pk for q in listed}  # no title matches: the newest 4
+    found = rows(client, q="dropout zebra")
+    assert [q.pk for q in found] == [rare.pk]
+    response = client.get("/", {"q": "dropout zebra"})
+    assert "1 question match" in response.content.decode()
+    assert "or more" not in response.content.decode()
+
+
+def test_highlights_are_made_for_the_page_only(client, capped, django_assert_num_queries):
+    shown = rows(client, q="dropout")
+    assert all("<mark>" in str(q.snippet_html).lower() for q in shown)
+    # One query for the page's snippets, whatever the number of matches.
+    questions = list(Question.objects.filter(pk__in=[q.pk for q in shown]))
+    with django_assert_num_queries(1):
+        search.highlight_results(questions, "dropout")
+    assert all(q.title_html and q.snippet_html for q in questions)
+
+
+@pytest.mark.postgres
+def test_postgres_candidates_prefer_title_matches_over_newer_ones(client, settings, capped):
+    settings.MLQA_SEARCH_CANDIDATES = 3
+    oldest_title_match = QuestionFactory(title="Why does dropout work?")
+    Question.objects.filter(pk=oldest_title_match.pk).update(
+        created_at=Question.objects.order_by("created_at").first().created_at.replace(year=2001)
+    )
+    found = rows(client, q="dropout")
+    assert found[0].pk == oldest_title_match.pk
