@@ -156,32 +156,46 @@ def _candidate_cap() -> int:
 
 
 def bounded(
-    qs: QuerySet[Question], text: str, *, order: tuple, by_relevance: bool
+    qs: QuerySet[Question],
+    text: str,
+    *,
+    order: tuple,
+    by_relevance: bool,
+    annotations: dict | None = None,
 ) -> QuerySet[Question]:
     """At most ``MLQA_SEARCH_CANDIDATES`` matches of ``qs`` (already filtered by
     ``matching``), in ``order`` or, ``by_relevance``, best match first.
 
-    The candidates are the first matches in a cheap order: on PostgreSQL for
-    relevance, how well the title matches (a small stored title vector), then
-    the newest; otherwise the requested order. Only they are ranked by the
-    whole weighted document (``ts_rank``, which reads each document), so a
-    search costs about the same at any volume. A specific query has fewer
-    matches than the cap and loses nothing; a broad one lists the best of
-    its candidates (``is_capped`` tells the page).
+    The candidates' ids are read first, once (the page's count and rows then
+    look up at most that many questions by id):
+
+    * by relevance on PostgreSQL, questions whose title matches (the GIN index
+      on the small stored ``title_vector``), then other matches (the GIN index
+      on ``search_vector``), each read without an order so PostgreSQL stops
+      after the cap instead of reading every match. Only the candidates are
+      ranked by the whole weighted document (``ts_rank``, which reads each
+      document), and only the page shown is highlighted (``highlight_results``);
+    * otherwise (another sort, or SQLite) the first matches in ``order``.
+
+    A specific query has fewer matches than the cap and loses nothing; a broad
+    one lists the best of its candidates, and ``is_capped`` tells the page.
+    ``annotations`` are what ``order`` refers to, set again on the rows.
     """
+    cap = _candidate_cap()
+    annotations = annotations or {}
     newest = (F("created_at").desc(), F("id").desc())
     if by_relevance and is_postgres(qs.db):
         query = _query(text)
-        cheap = SearchRank(F("title_vector"), query)
-        first = qs.order_by(cheap.desc(nulls_last=True), *newest)
-        candidates = first.values("pk")[: _candidate_cap()]
-        return (
-            qs.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by(F("rank").desc(), *newest)
-        )
-    candidates = qs.order_by(*order).values("pk")[: _candidate_cap()]
-    return qs.filter(pk__in=candidates).order_by(*order)
+        ids = list(qs.filter(title_vector=query).order_by().values_list("pk", flat=True)[:cap])
+        if len(ids) < cap:
+            others = qs.exclude(pk__in=ids).order_by().values_list("pk", flat=True)
+            ids += others[: cap - len(ids)]
+        rows = Question.objects.using(qs.db).filter(pk__in=ids).annotate(**annotations)
+        rank = SearchRank(F("search_vector"), query)
+        return rows.annotate(rank=rank).order_by(F("rank").desc(), *newest)
+    ids = list(qs.order_by(*order).values_list("pk", flat=True)[:cap])
+    rows = Question.objects.using(qs.db).filter(pk__in=ids).annotate(**annotations)
+    return rows.order_by(*order)
 
 
 def is_capped(count: int) -> bool:

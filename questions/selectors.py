@@ -114,6 +114,7 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
         qs = qs.filter(top_answer__verification=filters.verdict)
     newest = (F("created_at").desc(), F("id").desc())
     sort = filters.effective_sort
+    annotations = {}
     match sort:
         case "top":
             order = (F("top_answer_score").desc(nulls_last=True), *newest)
@@ -122,15 +123,22 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
         case "bookmarked":
             order = (F("bookmark_count").desc(), *newest)
         case "asked":
+            # Counted per row only for this sort; other lists count the page's rows.
             recent = InterviewReport.objects.visible().recent().count_per_question()
-            qs = qs.annotate(asked_recently=recent)
+            annotations["asked_recently"] = recent
             order = (F("asked_recently").desc(), *newest)
         case _:
             order = newest
     if filters.q:
-        qs = search.bounded(qs, filters.q, order=order, by_relevance=sort == "relevance")
+        qs = search.bounded(
+            qs,
+            filters.q,
+            order=order,
+            by_relevance=sort == "relevance",
+            annotations=annotations,
+        )
     else:
-        qs = qs.order_by(*order)
+        qs = qs.annotate(**annotations).order_by(*order)
     return qs.for_list().annotate(
         best_score=F("top_answer_score"),
         top_origin=F("top_answer_origin"),
