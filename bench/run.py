@@ -12,14 +12,25 @@
 2. Collects the static files and starts gunicorn on a free local port with
    ``bench.settings``: the production settings (debug off, WhiteNoise, Redis
    cache and cached sessions) plus the bare view ``/bench/bare/``.
+   A second gunicorn, the same but with the page cache off, serves the
+   "member, cold cache" runs.
 3. Checks every target once (status, content, signed in or not), warms the
    workers up, then drives each target with ``wrk`` for ``--duration``
-   seconds at each concurrency, as a visitor and as a member: the bare view,
-   the question list, a search, the question page with 30 answers and 100
-   comments, and a vote. Members' requests rotate among ~970 session cookies.
-4. Prints a table (requests/s, p50/p95/p99 latency, throughput as a share of
-   the bare view's) and writes it with the machine's facts to
-   ``bench/results/latest.json``. gunicorn is stopped at the end, always.
+   seconds at each concurrency, as a visitor, as a member and as a member
+   with the cache cold: the question list, a search, the question page with
+   30 answers and 100 comments, and a vote. Every run comes right after a
+   run of the bare view on the same server (bare, target, bare, target ...),
+   and its ratio refers to that bare run: a noisy machine skews both alike.
+   Members' requests rotate among ~970 session cookies.
+4. Prints every run (requests/s, p50/p95/p99 latency, the bare view's req/s
+   next to it and the ratio), a summary at 16 clients (visitor, member,
+   member with a cold cache), the aims and the load average, and writes it
+   all with the machine's facts to ``bench/results/latest.json``. gunicorn
+   is stopped at the end, always.
+
+``--scale 1000,10000,100000`` instead builds (or with ``--keep-data`` reuses)
+one database per volume and prints the search's latency at one client and
+its throughput at 16, page cache off (``bench/scale.py``, ``scale.json``).
 
 A measurement, not a test: it fails only when something is broken (a page
 that does not answer 200, errors during a run), never because it is slow.
@@ -33,31 +44,55 @@ import re
 import secrets
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-# Run as a script: the project (and so ``bench``) on the path first.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(ROOT))
 
-from bench.common import (
-    AIM_P95_MS,
-    AIM_RATIO,
-    CONCURRENCY,
-    DATABASE_URL,
-    REDIS_URL,
-    RESULTS,
-    ROOT,
-    SEARCH_QUERY,
-    Stopwatch,
-    get,
-    log,
-)
-from bench.measure import aims, cpu_busy, machine_facts, print_table, run_load
+from bench import report, scale  # noqa: E402
+from bench.report import log  # noqa: E402
+from bench.serve import RESULTS, Server, drain, get, member_headers, wrk  # noqa: E402
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mlqa_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+SEARCH_QUERY = "dropout overfitting validation"
+CONCURRENCY = (1, 4, 16, 64)
+
+# (key, label, who, wrk mode). Each target's run comes right after a run of
+# the bare view on the same server, and its ratio refers to that one.
+# "member-cold": a member on a second server with the page cache off
+# (MLQA_PAGE_CACHE_SECONDS=0): nothing comes from cached pages or fragments.
+TARGETS = [
+    ("list", "question list", "visitor", "visitor"),
+    ("search", "search", "visitor", "visitor"),
+    ("question", "question page", "visitor", "visitor"),
+    ("list", "question list", "member", "member"),
+    ("search", "search", "member", "member"),
+    ("question", "question page", "member", "member"),
+    ("vote", "vote (htmx)", "member", "vote"),
+    ("list", "question list", "member-cold", "member"),
+    ("search", "search", "member-cold", "member"),
+    ("question", "question page", "member-cold", "member"),
+]
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.stages: dict[str, float] = {}
+
+    def stage(self, name: str, since: float) -> None:
+        self.stages[name] = round(time.perf_counter() - since, 2)
+        log(f"  {name}: {self.stages[name]:.1f} s")
+
+    @property
+    def total(self) -> float:
+        return time.perf_counter() - self.started
 
 
 def django_environment() -> dict[str, str]:
@@ -186,69 +221,7 @@ def create_sessions(user_ids: list[int]) -> list[tuple[str, str]]:
     return sessions
 
 
-# --- Server -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn with the production WSGI entry point, stopped whatever happens."""
-
-    def __init__(self, env: dict[str, str], *, workers: int, worker_class: str, threads: int):
-        self.port = free_port()
-        self.workers, self.worker_class, self.threads = workers, worker_class, threads
-        self.log_path = RESULTS / "gunicorn.log"
-        command = [
-            sys.executable, "-m", "gunicorn", "mlqa_site.wsgi:application",
-            "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(workers),
-            "--worker-class", worker_class,
-            "--threads", str(threads),
-            "--backlog", "2048",
-            "--timeout", "60",
-            "--chdir", str(ROOT),
-            "--no-control-socket",
-        ]  # fmt: skip
-        self.log_file = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn exited with {self.process.returncode}: see {self.log_path}")
-            try:
-                if get(self.port, "/healthz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        sys.exit(f"gunicorn did not answer /healthz within {timeout:.0f} s: see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
-
-
-def member_headers(session: tuple[str, str]) -> dict[str, str]:
-    return {"Cookie": f"sessionid={session[0]}; csrftoken={session[1]}"}
+# --- Checks ------------------------------------------------------------------------------
 
 
 def check_targets(port: int, paths: dict[str, str], state: dict) -> dict:
@@ -297,6 +270,50 @@ def check_targets(port: int, paths: dict[str, str], state: dict) -> dict:
     return facts
 
 
+# --- Load -------------------------------------------------------------------------------
+
+
+def run_load(servers: dict[str, "Server"], paths: dict[str, str], args) -> list[dict]:
+    """Each target at each concurrency, every run preceded by a run of the bare
+    view on the same server: a noisy machine lowers both alike."""
+    targets = [t for t in TARGETS if not args.targets or t[0] in args.targets]
+    targets = [t for t in targets if _server_for(t, servers) is not None]
+    log(f"Warming up ({len(targets)} targets, 2 s each)")
+    for target in targets:
+        port = _server_for(target, servers).port
+        wrk(port, paths[target[0]], target[3], connections=8, seconds=2)
+        drain(port)
+    results = []
+    total = len(targets) * len(args.concurrency)
+    for target in targets:
+        key, label, who, mode = target
+        port = _server_for(target, servers).port
+        for connections in args.concurrency:
+            seconds = args.duration
+            bare = wrk(port, paths["bare"], "visitor", connections=connections, seconds=seconds)
+            drain(port)
+            bare.update(page="bare", label="bare view", who="visitor", concurrency=connections)
+            bare["before"] = f"{key}/{who}"
+            result = wrk(port, paths[key], mode, connections=connections, seconds=args.duration)
+            drain(port)
+            result.update(page=key, label=label, who=who, concurrency=connections)
+            result["bare_rps"] = bare["rps"]
+            result["ratio_to_bare"] = round(result["rps"] / bare["rps"], 4) if bare["rps"] else None
+            results += [bare, result]
+            log(
+                f"  [{len(results) // 2:2}/{total}] {label:<14} {who:<12} c={connections:<3} "
+                f"{result['rps']:8.1f} req/s  p95 {result['p95_ms']:7.1f} ms  "
+                f"bare {bare['rps']:7.1f} req/s  {result['ratio_to_bare'] or 0:.1%}"
+                + (f"  {result['errors']} errors" if result["errors"] else "")
+                + (f"  {result['timeouts']} timeouts" if result["timeouts"] else "")
+            )
+    return results
+
+
+def _server_for(target: tuple, servers: dict[str, "Server"]):
+    return servers.get("cold" if target[2] == "member-cold" else "warm")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=8, help="seconds per run (8)")
@@ -319,6 +336,12 @@ def main() -> None:
     parser.add_argument(
         "--serve-only", action="store_true", help="start gunicorn and wait (for profiling)"
     )
+    parser.add_argument(
+        "--scale",
+        type=lambda text: [int(x) for x in text.split(",")],
+        default=[],
+        help="instead of the main table, the search at these volumes, e.g. 1000,10000,100000",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: `make bench` installs it (apt-get install wrk).")
@@ -329,6 +352,16 @@ def main() -> None:
     os.environ.update(env)
     # Loading the rows, indexing and VACUUM run long: no web request timeouts here.
     os.environ["MLQA_DB_TIMEOUTS"] = "command"
+    if args.scale:
+        log(f"Search by volume: {', '.join(f'{n:,}' for n in args.scale)} questions")
+        scale.run(
+            args,
+            watch,
+            environment=env,
+            database_url=DATABASE_URL,
+            search_query=SEARCH_QUERY,
+        )
+        return
     log(f"Preparing data in {DATABASE_URL} (Redis {REDIS_URL})")
     state = prepare_data(args, watch)
     (RESULTS / "answers.txt").write_text("".join(f"{pk}\n" for pk in state["answer_ids"]))
@@ -342,7 +375,11 @@ def main() -> None:
 
     workers = args.workers or 2 * len(os.sched_getaffinity(0)) + 1
     started = time.perf_counter()
-    server = Server(env, workers=workers, worker_class=args.worker_class, threads=args.threads)
+    options = {"workers": workers, "worker_class": args.worker_class, "threads": args.threads}
+    servers = {"warm": Server(env, **options)}
+    if any(t[2] == "member-cold" and (not args.targets or t[0] in args.targets) for t in TARGETS):
+        cold_env = {**env, "MLQA_PAGE_CACHE_SECONDS": "0"}
+        servers["cold"] = Server(cold_env, name="gunicorn-cold", **options)
 
     def stop_on_signal(signum, frame):
         raise SystemExit(f"Stopped by signal {signum}.")
@@ -350,45 +387,51 @@ def main() -> None:
     for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, stop_on_signal)
     try:
-        server.wait_ready()
+        for server in servers.values():
+            server.wait_ready()
         watch.stage("start gunicorn", started)
-        log(f"gunicorn: {workers} {args.worker_class} workers on 127.0.0.1:{server.port}")
-        facts = check_targets(server.port, paths, state)
+        log(f"gunicorn: {workers} {args.worker_class} workers per server, {len(servers)} servers")
+        facts = check_targets(servers["warm"].port, paths, state)
+        if "cold" in servers:
+            check_targets(servers["cold"].port, paths, state)
         if args.serve_only:
-            log(f"Serving http://127.0.0.1:{server.port}{paths['question']} until Ctrl-C")
+            port = servers["warm"].port
+            log(f"Serving http://127.0.0.1:{port}{paths['question']} until Ctrl-C")
             signal.pause()
         started = time.perf_counter()
-        busy_before = cpu_busy()
+        busy_before = report.cpu_busy()
+        load_before = report.load_average()
+        log(f"Load average before the runs: {load_before} ({len(os.sched_getaffinity(0))} CPUs)")
         if busy_before > 0.15:
             log(f"Note: the CPUs were {busy_before:.0%} busy before the runs: figures will be low.")
-        results = run_load(server.port, paths, args)
+        results = run_load(servers, paths, args)
+        load_after = report.load_average()
         watch.stage("load runs", started)
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
 
-    print_table(results)
-    verdicts = aims(results)
-    log("")
-    for v in verdicts:
-        ratio = "n/a" if v["ratio_to_bare"] is None else f"{v['ratio_to_bare']:.0%}"
-        log(
-            f"{v['page']}: {ratio} of the bare view "
-            f"(aim >= {AIM_RATIO:.0%}: {'met' if v['ratio_ok'] else 'missed'}), "
-            f"p95 {v['p95_ms']:.1f} ms (aim < {AIM_P95_MS:.0f} ms: "
-            f"{'met' if v['p95_ok'] else 'missed'})"
-        )
-    report = {
+    report.print_table(results)
+    summary = report.summary(results)
+    report.print_summary(summary)
+    verdicts = report.aims(results)
+    report.print_aims(verdicts)
+    log(f"Load average: {load_before} before the runs, {load_after} after.")
+    out = {
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpu_busy_before_runs": round(busy_before, 3),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
         "total_seconds": round(watch.total, 1),
         "stages_seconds": watch.stages,
-        "machine": machine_facts(),
+        "machine": report.machine_facts(DATABASE_URL),
         "server": {
             "gunicorn_workers": workers,
             "worker_class": args.worker_class,
             "threads": args.threads,
             "settings": "bench.settings (mlqa_site.settings.prod + /bench/bare/)",
             "cache": f"Redis ({REDIS_URL}), cached_db sessions",
+            "cold_server": "the same with MLQA_PAGE_CACHE_SECONDS=0 (member-cold rows)",
             "vote_rate_limit": "raised to 1,000,000 per minute per member (still checked)",
         },
         "load": {
@@ -396,22 +439,24 @@ def main() -> None:
             "seconds_per_run": args.duration,
             "concurrency": args.concurrency,
             "members_rotated": len(state["sessions"]),
+            "interleaved": "each run follows a run of the bare view on the same server",
         },
         "data": state["counts"],
         "paths": paths,
         "search_query": SEARCH_QUERY,
         "checks": facts,
         "results": results,
+        "summary_at_16": summary,
         "aims": verdicts,
     }
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / "latest.json").write_text(json.dumps(out, indent=2) + "\n")
     log(f"\nTotal {watch.total:.0f} s. Written to {(RESULTS / 'latest.json').relative_to(ROOT)}")
     timeouts = sum(r["timeouts"] for r in results)
     if timeouts:
         log(f"{timeouts} requests got no answer within 30 s (left out of the latencies).")
     errors = sum(r["errors"] for r in results)
     if errors:
-        sys.exit(f"{errors} requests failed during the runs: see {server.log_path}")
+        sys.exit(f"{errors} requests failed during the runs: see {RESULTS}/gunicorn*.log")
 
 
 if __name__ == "__main__":

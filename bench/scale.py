@@ -11,8 +11,16 @@ the search at 1 client (p50/p95/p99 latency, req/s) and at 16 clients (req/s).
 
 import io
 import json
+import os
+import re
+import sys
 import time
+from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
+
+from bench import report
+from bench.report import log
+from bench.serve import RESULTS, ROOT, Server, drain, get, wrk
 
 ANSWERS_PER_QUESTION = 3
 VOTES_PER_QUESTION = 3
@@ -85,12 +93,9 @@ def prepare(questions: int, base_url: str, *, keep: bool, log) -> dict:
 
 def _load_into(url: str, questions: int, *, log) -> dict:
     """Migrate and load in a child process: Django's connection points at one database."""
-    import os
     import subprocess
-    import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     code = (
         "import json, sys, django; django.setup();"
         "from django.core.management import call_command;"
@@ -114,3 +119,64 @@ def _load_into(url: str, questions: int, *, log) -> dict:
 
 def search_path(query: str) -> str:
     return "/?" + urlencode({"q": query})
+
+
+def run(args, watch, *, environment: dict, database_url: str, search_query: str) -> None:
+    """``--scale 1000,100000``: the search at each volume, page cache off."""
+    rows = []
+    env = {**environment, "MLQA_PAGE_CACHE_SECONDS": "0"}
+    for questions in args.scale:
+        started = time.perf_counter()
+        counts = prepare(questions, database_url, keep=args.keep_data, log=log)
+        watch.stage(f"data for {questions:,} questions", started)
+        server = Server(
+            {**env, "database_url": scale_url(database_url, questions)},
+            workers=args.workers or 2 * len(os.sched_getaffinity(0)) + 1,
+            worker_class=args.worker_class,
+            threads=args.threads,
+        )
+        try:
+            server.wait_ready()
+            path = search_path(search_query)
+            status, body = get(server.port, path)
+            found = re.search(r'<p class="count">([\d,]+) question', body)
+            if status != 200 or not found or "<mark>" not in body:
+                sys.exit(f"The search at {questions} questions answered {status} without results")
+            wrk(server.port, path, "visitor", connections=4, seconds=2)  # warm-up
+            drain(server.port)
+            load_avg = report.load_average()
+            one = wrk(server.port, path, "visitor", connections=1, seconds=args.duration)
+            drain(server.port)
+            many = wrk(server.port, path, "visitor", connections=16, seconds=args.duration)
+            drain(server.port)
+        finally:
+            server.stop()
+        rows.append(
+            {
+                "questions": questions,
+                "counts": counts,
+                "matches": int(found.group(1).replace(",", "")),
+                "capped": "or more" in body,
+                "p50_ms": one["p50_ms"],
+                "p95_ms": one["p95_ms"],
+                "p99_ms": one["p99_ms"],
+                "rps_1": one["rps"],
+                "rps_16": many["rps"],
+                "p95_ms_16": many["p95_ms"],
+                "errors": one["errors"] + many["errors"],
+                "load_average": load_avg,
+            }
+        )
+        log(f"  {questions:,} questions: p95 {one['p95_ms']:.1f} ms, {many['rps']:.1f} req/s at 16")
+    report.print_scale(rows)
+    out = {
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "search_query": search_query,
+        "page_cache": "off (MLQA_PAGE_CACHE_SECONDS=0), as a visitor",
+        "seconds_per_run": args.duration,
+        "load_average_end": report.load_average(),
+        "machine": report.machine_facts(scale_url(database_url, args.scale[0])),
+        "rows": rows,
+    }
+    (RESULTS / "scale.json").write_text(json.dumps(out, indent=2) + "\n")
+    log(f"Written to {(RESULTS / 'scale.json').relative_to(ROOT)}")
