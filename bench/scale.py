@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -93,8 +94,6 @@ def prepare(questions: int, base_url: str, *, keep: bool, log) -> dict:
 
 def _load_into(url: str, questions: int, *, log) -> dict:
     """Migrate and load in a child process: Django's connection points at one database."""
-    import subprocess
-
     root = ROOT
     code = (
         "import json, sys, django; django.setup();"
@@ -125,12 +124,21 @@ def run(args, watch, *, environment: dict, database_url: str, search_query: str)
     """``--scale 1000,100000``: the search at each volume, page cache off."""
     rows = []
     env = {**environment, "MLQA_PAGE_CACHE_SECONDS": "0"}
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    if collected.returncode:
+        sys.exit(f"collectstatic failed:\n{collected.stderr[-2000:]}")
     for questions in args.scale:
         started = time.perf_counter()
         counts = prepare(questions, database_url, keep=args.keep_data, log=log)
         watch.stage(f"data for {questions:,} questions", started)
         server = Server(
-            {**env, "database_url": scale_url(database_url, questions)},
+            {**env, "DATABASE_URL": scale_url(database_url, questions)},
             workers=args.workers or 2 * len(os.sched_getaffinity(0)) + 1,
             worker_class=args.worker_class,
             threads=args.threads,

@@ -26,7 +26,7 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Left
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,6 +40,7 @@ CONFIG = "english"
 START, STOP = MARK_START, MARK_STOP
 _MARKS = re.compile(f"([{START}{STOP}])")
 SNIPPET_WORDS = 32
+SNIPPET_SOURCE_CHARS = 4000
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _MARKDOWN_NOISE = re.compile(r"(\*\*|__|`+|^#+\s|\$\$?)", re.MULTILINE)
 
@@ -260,7 +261,12 @@ def _headlines(questions: list[Question], text: str) -> None:
         .annotate(
             title_headline=SearchHeadline("title", query, highlight_all=True, **options),
             snippet_headline=SearchHeadline(
-                Concat("body", Value("\n"), _answers_text(), output_field=TextField()),
+                # ts_headline parses all the text it is given: the first
+                # SNIPPET_SOURCE_CHARS of the body and the answers are enough.
+                Left(
+                    Concat("body", Value("\n"), _answers_text(), output_field=TextField()),
+                    SNIPPET_SOURCE_CHARS,
+                ),
                 query,
                 max_words=SNIPPET_WORDS,
                 min_words=12,
