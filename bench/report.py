@@ -164,7 +164,7 @@ def print_scale(rows: list[dict]) -> None:
     log("Search without the page cache (`/?q=...`), by volume:")
     header = (
         f"{'questions':>10}{'matches':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'req/s c=1':>11}{'req/s c=16':>12}{'load avg':>10}"
+        f"{'req/s c=1':>11}{'req/s c=16':>12}{'bare p50':>10}{'load avg':>10}"
     )
     log(header)
     log("-" * len(header))
@@ -172,6 +172,7 @@ def print_scale(rows: list[dict]) -> None:
         log(
             f"{r['questions']:>10,}{r['matches']:>9}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
             f"{r['p99_ms']:>9.1f}{r['rps_1']:>11.1f}{r['rps_16']:>12.1f}"
+            f"{r.get('bare_p50_ms', 0):>10.1f}"
             f"{r['load_average'][0] if r['load_average'] else 0:>10.2f}"
         )
     if len(rows) >= 2:

@@ -153,6 +153,10 @@ def run(args, watch, *, environment: dict, database_url: str, search_query: str)
             wrk(server.port, path, "visitor", connections=4, seconds=2)  # warm-up
             drain(server.port)
             load_avg = report.load_average()
+            # The bare view just before, on the same server: how fast the
+            # machine is serving anything at that moment.
+            bare = wrk(server.port, "/bench/bare/", "visitor", connections=1, seconds=3)
+            drain(server.port)
             one = wrk(server.port, path, "visitor", connections=1, seconds=args.duration)
             drain(server.port)
             many = wrk(server.port, path, "visitor", connections=16, seconds=args.duration)
@@ -173,6 +177,8 @@ def run(args, watch, *, environment: dict, database_url: str, search_query: str)
                 "p95_ms_16": many["p95_ms"],
                 "errors": one["errors"] + many["errors"],
                 "load_average": load_avg,
+                "bare_p50_ms": bare["p50_ms"],
+                "bare_rps_1": bare["rps"],
             }
         )
         log(f"  {questions:,} questions: p95 {one['p95_ms']:.1f} ms, {many['rps']:.1f} req/s at 16")
