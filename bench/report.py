@@ -85,9 +85,10 @@ def print_table(results: list[dict]) -> None:
     log("-" * len(header))
     previous = None
     for r in results:
-        if previous and (r["page"], r["who"]) != previous:
+        key = r.get("before") if r["page"] == "bare" else f"{r['page']}/{r['who']}"
+        if previous and key != previous:
             log("")
-        previous = (r["page"], r["who"])
+        previous = key
         ratio = f"{r['ratio_to_bare']:.0%}" if r.get("ratio_to_bare") is not None else "-"
         bare = f"{r['bare_rps']:.0f}" if r.get("bare_rps") else "-"
         log(

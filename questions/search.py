@@ -172,8 +172,9 @@ def bounded(
 
     * by relevance on PostgreSQL, questions whose title matches (the GIN index
       on the small stored ``title_vector``), then other matches (the GIN index
-      on ``search_vector``), each read without an order so PostgreSQL stops
-      after the cap instead of reading every match. Only the candidates are
+      on ``search_vector``) if the titles do not fill the cap, each read
+      without an order so PostgreSQL stops at the cap instead of reading
+      every match. Only the candidates are
       ranked by the whole weighted document (``ts_rank``, which reads each
       document), and only the page shown is highlighted (``highlight_results``);
     * otherwise (another sort, or SQLite) the first matches in ``order``.
@@ -188,7 +189,7 @@ def bounded(
     if by_relevance and is_postgres(qs.db):
         query = _query(text)
         ids = list(qs.filter(title_vector=query).order_by().values_list("pk", flat=True)[:cap])
-        if len(ids) < cap:
+        if len(ids) < cap:  # a second query only when titles do not fill the cap
             others = qs.exclude(pk__in=ids).order_by().values_list("pk", flat=True)
             ids += others[: cap - len(ids)]
         rows = Question.objects.using(qs.db).filter(pk__in=ids).annotate(**annotations)

@@ -8,6 +8,7 @@ from questions.models import Question
 from tests.factories import AIAnswerFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
+WORDS = ["alpaca", "bison", "camel", "dingo", "emu", "ferret"]
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def capped(settings):
     broad = []
     for n in range(6):
         question = QuestionFactory(title=f"Question {n} on regularising networks")
-        AIAnswerFactory(question=question, body=f"Dropout, weight decay and more, take {n}.")
+        AIAnswerFactory(question=question, body=f"Dropout, weight decay and {WORDS[n]}.")
         broad.append(question)
     return rare, broad
 
@@ -44,14 +45,17 @@ def test_a_broad_query_lists_the_cap_and_says_so(client, capped):
 
 
 def test_a_document_beyond_the_cap_is_found_by_a_specific_query(client, capped):
-    rare, _ = capped
-    listed = rows(client, q="dropout") + rows(client, q="dropout", page=2)
-    assert rare.pk not in {q.pk for q in listed}  # no title matches: the newest 4
-    found = rows(client, q="dropout zebra")
-    assert [q.pk for q in found] == [rare.pk]
-    response = client.get("/", {"q": "dropout zebra"})
-    assert "1 question match" in response.content.decode()
-    assert "or more" not in response.content.decode()
+    rare, broad = capped
+    listed = {q.pk for q in rows(client, q="dropout") + rows(client, q="dropout", page=2)}
+    left_out = {rare.pk, *(q.pk for q in broad)} - listed
+    assert len(left_out) == 3  # 7 matches, 4 candidates
+    words = {rare.pk: "zebra", **{q.pk: WORDS[n] for n, q in enumerate(broad)}}
+    for pk in left_out:
+        response = client.get("/", {"q": f"dropout {words[pk]}"})
+        assert [q.pk for q in response.context["page"].object_list] == [pk]
+        html = response.content.decode()
+        assert "1 question match" in html
+        assert "or more" not in html
 
 
 def test_highlights_are_made_for_the_page_only(client, capped, django_assert_num_queries):

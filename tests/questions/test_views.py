@@ -2,6 +2,7 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 
 from questions import services
 from questions.models import Question, Status
@@ -257,9 +258,11 @@ MEMBER_LIST, MEMBER_QUESTION = 10, 16
 
 
 def member_search_queries() -> int:
-    """One more: the page's highlighted snippets (ts_headline on PostgreSQL, the
-    best answers' text on SQLite), for the 20 rows shown only."""
-    return MEMBER_LIST + 1
+    """More for a search: its candidates' ids (at most MLQA_SEARCH_CANDIDATES;
+    on PostgreSQL those whose title matches, then, when they are fewer, the
+    other matches) and the page's highlighted snippets (ts_headline on
+    PostgreSQL, the best answers' text on SQLite), for the 20 rows shown only."""
+    return MEMBER_LIST + (3 if connection.vendor == "postgresql" else 2)
 
 
 def _assert_queries(client, url, expected, django_assert_num_queries) -> str:
