@@ -138,7 +138,7 @@ class Question(models.Model):
     )
     top_answer_score = models.IntegerField(null=True, blank=True, editable=False)
     top_answer_origin = models.CharField(max_length=10, blank=True, editable=False)
-    # The "top answer score" sort has an index on PostgreSQL (migration 0014):
+    # The "top answer score" sort has an index on PostgreSQL (migration 0015):
     # SQLite cannot index NULLS LAST.
     # PostgreSQL full-text document (title A, body B, answers C), kept current by
     # questions.search.index_questions; a GIN index is added on PostgreSQL only.

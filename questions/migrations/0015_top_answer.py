@@ -59,7 +59,7 @@ def fill_top_answers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0013_flag_duplicate_of'),
+        ('questions', '0014_study_models_move_out'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
