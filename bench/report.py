@@ -187,3 +187,19 @@ def print_scale(rows: list[dict]) -> None:
             f"(aim >= {SCALE_AIM_THROUGHPUT:.0%}: "
             f"{'met' if share >= SCALE_AIM_THROUGHPUT else 'missed'})"
         )
+
+
+class Stopwatch:
+    """Seconds per stage of a run, logged as each ends."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.stages: dict[str, float] = {}
+
+    def stage(self, name: str, since: float) -> None:
+        self.stages[name] = round(time.perf_counter() - since, 2)
+        log(f"  {name}: {self.stages[name]:.1f} s")
+
+    @property
+    def total(self) -> float:
+        return time.perf_counter() - self.started

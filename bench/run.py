@@ -10,10 +10,8 @@
    100,000 votes, 50,000 comments and 1,000 members (``bench/load.py``),
    rebuilds the search index and runs VACUUM ANALYZE.
 2. Collects the static files and starts gunicorn on a free local port with
-   ``bench.settings``: the production settings (debug off, WhiteNoise, Redis
-   cache and cached sessions) plus the bare view ``/bench/bare/``.
-   A second gunicorn, the same but with the page cache off, serves the
-   "member, cold cache" runs.
+   ``bench.settings`` (production settings plus the bare view ``/bench/bare/``),
+   and a second one with the page cache off for the "member, cold cache" runs.
 3. Checks every target once (status, content, signed in or not), warms the
    workers up, then drives each target with ``wrk`` for ``--duration``
    seconds at each concurrency, as a visitor, as a member and as a member
@@ -55,8 +53,16 @@ BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from bench import report, scale  # noqa: E402
-from bench.report import log  # noqa: E402
-from bench.serve import RESULTS, Server, drain, get, member_headers, wrk  # noqa: E402
+from bench.report import Stopwatch, log  # noqa: E402
+from bench.serve import (  # noqa: E402
+    RESULTS,
+    Server,
+    drain,
+    empty_redis,
+    get,
+    member_headers,
+    wrk,
+)
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mlqa_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -79,20 +85,6 @@ TARGETS = [
     ("search", "search", "member-cold", "member"),
     ("question", "question page", "member-cold", "member"),
 ]
-
-
-class Stopwatch:
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.stages: dict[str, float] = {}
-
-    def stage(self, name: str, since: float) -> None:
-        self.stages[name] = round(time.perf_counter() - since, 2)
-        log(f"  {name}: {self.stages[name]:.1f} s")
-
-    @property
-    def total(self) -> float:
-        return time.perf_counter() - self.started
 
 
 def django_environment() -> dict[str, str]:
@@ -133,15 +125,6 @@ def recreate_database() -> None:
         sys.exit(f"PostgreSQL is not reachable at {server}: {exc}")
 
 
-def empty_redis() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL).flushdb()
-    except redis.RedisError as exc:
-        sys.exit(f"Redis is not reachable at {REDIS_URL}: {exc}")
-
-
 def prepare_data(args: argparse.Namespace, watch: Stopwatch) -> dict:
     """Load the data (or find the last run's), and return what the runs need."""
     import django
@@ -150,7 +133,7 @@ def prepare_data(args: argparse.Namespace, watch: Stopwatch) -> dict:
     if not args.keep_data:
         started = time.perf_counter()
         recreate_database()
-        empty_redis()
+        empty_redis(REDIS_URL)
         watch.stage("create database", started)
     django.setup()
     from django.core.management import call_command
@@ -193,7 +176,7 @@ def prepare_data(args: argparse.Namespace, watch: Stopwatch) -> dict:
     call_command("collectstatic", interactive=False, verbosity=0)
     watch.stage("collectstatic", started)
     started = time.perf_counter()
-    empty_redis()  # no cached page or session from a previous run
+    empty_redis(REDIS_URL)  # no cached page or session from a previous run
     state["sessions"] = create_sessions(state["voter_ids"])
     watch.stage("sessions", started)
     connection.close()

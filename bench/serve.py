@@ -140,3 +140,13 @@ def drain(port: int, *, timeout: float = 60) -> None:
         started = time.perf_counter()
         get(port, "/healthz")
         quick = quick + 1 if time.perf_counter() - started < 0.05 else 0
+
+
+def empty_redis(url: str) -> None:
+    """Start from an empty cache, or stop with the reason."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.RedisError as exc:
+        sys.exit(f"Redis is not reachable at {url}: {exc}")

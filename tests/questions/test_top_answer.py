@@ -172,7 +172,7 @@ def test_refresh_repairs_a_row_and_the_migration_fills_every_row(question):
     refresh_top_answer([question.pk])
     exact()
     Question.objects.update(top_answer=None, top_answer_score=None, top_answer_origin="")
-    migration = importlib.import_module("questions.migrations.0015_top_answer")
+    migration = importlib.import_module("questions.migrations.0016_top_answer")
     # What the data migration reads of its schema editor: the connection.
     migration.fill_top_answers(live_apps, SimpleNamespace(connection=connection))
     exact()

@@ -59,7 +59,7 @@ def fill_top_answers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0014_study_models_move_out'),
+        ('questions', '0015_proposal_rejection_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -29,7 +29,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("questions", "0015_top_answer"),
+        ("questions", "0016_top_answer"),
     ]
 
     operations = [
