@@ -1,29 +1,41 @@
 """Whole pages cached for visitors, invalidated by the writes that change them.
 
 A visitor (not signed in, no pending message) sees the same question page and
-the same list as every other visitor, so the rendered HTML is kept in the
-cache and served without touching the database. Two things make that safe:
+the same list as every other visitor: their pages carry no CSRF token and no
+form that posts (every post needs a member, so visitors get "Log in to …"
+links), nothing about the reader at all. So the rendered HTML is kept in the
+cache and served without touching the database, and the same response may be
+kept by the browser and by a reverse proxy or CDN (``Cache-Control: public``,
+an ``ETag`` and ``Last-Modified`` from the generations below, ``304`` to a
+matching ``If-None-Match``). Members' responses are ``Cache-Control: private``.
 
-* **Generations.** A page's cache key includes a random token per scope: one
-  for the whole site, one for the lists and one per question. The services
-  call :func:`question_changed` (votes, answers, edits, comments, moderation,
-  bookmarks, reports) or :func:`site_changed` (what shows on many pages: a
-  member's name, an admin edit, an import) once their transaction commits;
-  that replaces the token, so every page built before the change is never
-  looked up again and expires with its timeout.
-* **The CSRF token.** Every visitor needs their own token in the page's forms.
-  Pages are rendered with :data:`CSRF_PLACEHOLDER` in its place (the context
-  processor below), and each response, cached or fresh, gets the visitor's
-  own token substituted in.
+**Generations.** A page's cache key and ETag include a token per scope: one
+for the whole site, one for the lists and one per question. Each token is the
+time it was made and a random part. The services call, once their
+transaction commits:
+
+* :func:`question_changed` when what a question's page *and the lists* show
+  changes (a new or hidden question or answer, an edit, an accepted proposal,
+  a report of being asked: titles, counts of answers, the top answer, search
+  text);
+* :func:`question_page_changed` when only the question's page changes (votes,
+  verdicts, comments, bookmarks, proposals made, rejected or withdrawn). The
+  lists show answer scores and bookmark counts too, but do not follow each
+  vote: a cached list is at most ``MLQA_LIST_CACHE_SECONDS`` old in those
+  numbers (see ``list_seconds``), so that activity does not keep the lists'
+  cache cold;
+* :func:`site_changed` when what shows on many pages changes (a member's
+  name, an admin edit, an import, re-rendered markdown).
+
+Renewing a token means every page built before is never looked up again and
+expires with its timeout. Nothing in a response is ever rewritten after it is
+rendered.
 
 Pages are kept in the shared cache and, the most recent ones, in each
 process's own memory too (the ``pages`` cache): a key names one generation of
-a page, so a copy found there is exactly as current as the shared one, and a
-hit costs one round trip to the shared cache (the generations), not the
-transfer of a whole page. Members' question pages are built from the same
-idea at a finer grain: each answer is a ``{% cache %}`` fragment in the
-``fragments`` cache, keyed on the same generations and on what differs between
-readers (see ``reading._viewer_key``).
+a page, so a copy found there is exactly as current as the shared one.
+Members' question pages are assembled from answer fragments keyed on the same
+generations (``questions.views.question_page``).
 
 It is on when ``MLQA_PAGE_CACHE_SECONDS`` is above zero: by default only with a
 shared cache (``REDIS_URL``), since per-process memory caches could not see
@@ -40,13 +52,12 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 
-CSRF_PLACEHOLDER = "mlqa-csrf-token-placeholder"
 _SITE = "pagegen:site"
 _LISTS = "pagegen:lists"
-_REQUEST_FLAG = "_mlqa_page_cache_render"
+VARY = ("Cookie", "HX-Request")
 
 
 def _question_key(question_id: int) -> str:
@@ -57,31 +68,46 @@ def enabled() -> bool:
     return settings.MLQA_PAGE_CACHE_SECONDS > 0
 
 
+def list_seconds() -> int:
+    """How long a list page is kept: its counters (scores, bookmarks) may lag this much."""
+    return min(settings.MLQA_PAGE_CACHE_SECONDS, settings.MLQA_LIST_CACHE_SECONDS)
+
+
 # --- Invalidation ------------------------------------------------------------------
 
 
+def _new_token() -> str:
+    return f"{int(time.time()):x}.{secrets.token_hex(6)}"
+
+
 def _renew(keys: list[str]) -> None:
-    cache.set_many({key: secrets.token_hex(6) for key in keys}, timeout=None)
+    cache.set_many({key: _new_token() for key in keys}, timeout=None)
+
+
+def _on_commit(keys: list[str]) -> None:
+    if enabled() and keys:
+        transaction.on_commit(lambda: _renew(keys), robust=True)
 
 
 def question_changed(*question_ids: int) -> None:
     """These questions' pages and every list change once the transaction commits."""
-    if not enabled():
-        return
-    keys = [_LISTS, *(_question_key(pk) for pk in sorted(set(question_ids)) if pk)]
-    transaction.on_commit(lambda: _renew(keys), robust=True)
+    _on_commit([_LISTS, *(_question_key(pk) for pk in sorted(set(question_ids)) if pk)])
+
+
+def question_page_changed(*question_ids: int) -> None:
+    """Only these questions' own pages change (votes, comments, proposals, bookmarks)."""
+    _on_commit([_question_key(pk) for pk in sorted(set(question_ids)) if pk])
 
 
 def site_changed() -> None:
     """Every cached page changes once the transaction commits (names, admin edits)."""
-    if enabled():
-        transaction.on_commit(lambda: _renew([_SITE]), robust=True)
+    _on_commit([_SITE])
 
 
 def _generations(keys: list[str]) -> list[str]:
     """The current token of each scope, making one for a scope that has none."""
     found = cache.get_many(keys)
-    missing = {key: secrets.token_hex(6) for key in keys if key not in found}
+    missing = {key: _new_token() for key in keys if key not in found}
     for key, token in missing.items():
         # Another process may have made one meanwhile: theirs wins.
         if not cache.add(key, token, timeout=None):
@@ -89,44 +115,29 @@ def _generations(keys: list[str]) -> list[str]:
     return [found.get(key) or missing[key] for key in keys]
 
 
-# --- Fragments for members -------------------------------------------------------
+def _made_at(tokens: Iterable[str]) -> int:
+    """When the newest of these generations was made (seconds since the epoch)."""
+    stamps = []
+    for token in tokens:
+        try:
+            stamps.append(int(token.split(".", 1)[0], 16))
+        except ValueError:  # a token from before tokens carried their time
+            stamps.append(int(time.time()))
+    return max(stamps)
 
 
-def fragment_context(question_id: int) -> dict:
-    """What the question page's ``{% cache %}`` blocks key on: the site's and the
-    question's generations, so the same writes that renew visitors' pages renew
-    the fragments members' pages are built from. ``fragment_seconds`` is 0 (no
-    caching) while the page cache is off."""
+def question_generation(question_id: int) -> str:
+    """The generation a question page's fragments are keyed on; "" while caching is off."""
     if not enabled():
-        return {"fragment_seconds": 0, "fragment_generation": ""}
-    return {
-        "fragment_seconds": settings.MLQA_PAGE_CACHE_SECONDS,
-        "fragment_generation": "-".join(_generations([_SITE, _question_key(question_id)])),
-    }
-
-
-def with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """Put the visitor's or member's own CSRF token where the page has the placeholder
-    (unless the page is being made for the visitors' cache, which does it itself)."""
-    if not response.streaming and not getattr(request, _REQUEST_FLAG, False):
-        response.content = _with_token(request, response.content)
-    return response
+        return ""
+    return "-".join(_generations([_SITE, _question_key(question_id)]))
 
 
 # --- Serving -----------------------------------------------------------------------
 
 
-def csrf_placeholder(request: HttpRequest) -> dict:
-    """Context processor: while a page is rendered for the cache, forms carry the
-    placeholder instead of this visitor's token, and scripts no CSP nonce (the
-    policy allows the site's own scripts; a nonce kept in a cached page would be
-    every later visitor's)."""
-    if getattr(request, _REQUEST_FLAG, False):
-        return {"csrf_token": CSRF_PLACEHOLDER, "csp_nonce": None}
-    return {}
-
-
-def _cacheable(request: HttpRequest, params: frozenset[str]) -> bool:
+def _for_everyone(request: HttpRequest, params: frozenset[str]) -> bool:
+    """Whether this request gets the page every visitor gets."""
     if request.method not in ("GET", "HEAD"):
         return False
     # Anything the page shows that is not the same for every visitor: a member,
@@ -138,40 +149,62 @@ def _cacheable(request: HttpRequest, params: frozenset[str]) -> bool:
     )
 
 
-def _with_token(request: HttpRequest, content: bytes) -> bytes:
-    if CSRF_PLACEHOLDER.encode() not in content:
-        return content
-    return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, VARY)
+    return response
+
+
+def _public(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.MLQA_PUBLIC_MAX_AGE,
+        s_maxage=settings.MLQA_PUBLIC_S_MAXAGE,
+    )
+    patch_vary_headers(response, VARY)
+    return response
 
 
 def for_visitors(
     *, params: Iterable[str], question_kwarg: str | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Serve a view's 200 responses to visitors from the cache.
+    """Serve a view's 200 responses to visitors from the cache, with validators.
 
     ``params`` are the query parameters the view reads (a request with any other
-    is not cached); ``question_kwarg`` names the URL argument holding the
+    is not shared); ``question_kwarg`` names the URL argument holding the
     question's id for a question page, whose entries then follow that question's
-    generation, and otherwise the lists' generation.
+    generation, and otherwise the lists' generation (and ``list_seconds``).
+    Everyone else's responses are ``private``.
     """
     allowed = frozenset(params)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not enabled() or not _cacheable(request, allowed):
-                return view(request, *args, **kwargs)
+            if not enabled() or not _for_everyone(request, allowed):
+                return _private(view(request, *args, **kwargs))
             scope = _question_key(kwargs[question_kwarg]) if question_kwarg else _LISTS
+            seconds = settings.MLQA_PAGE_CACHE_SECONDS if question_kwarg else list_seconds()
             htmx = request.headers.get("HX-Request") == "true"
             restore = request.headers.get("HX-History-Restore-Request") == "true"
+            tokens = _generations([_SITE, scope])
             parts = [
-                *_generations([_SITE, scope]),
+                *tokens,
                 request.scheme,
                 request.get_host(),
                 request.get_full_path(),
                 f"htmx={htmx and not restore}",
             ]
-            key = "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+            digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+            etag, last_modified = f'W/"{digest[:32]}"', _made_at(tokens)
+            # The browser's or the proxy's copy is current: nothing to send.
+            not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if not_modified is not None and not_modified.status_code == 304:
+                return _public(not_modified, etag, last_modified)
+            key = "page:" + digest
             local = caches["pages"]
             cached = local.get(key)
             if cached is None:
@@ -180,24 +213,20 @@ def for_visitors(
                     local.set(key, cached, max(1, round(cached[2] - time.time())))
             if cached is not None:
                 content_type, content, _ = cached
-                response = HttpResponse(_with_token(request, content), content_type=content_type)
-            else:
-                setattr(request, _REQUEST_FLAG, True)
-                try:
-                    response = view(request, *args, **kwargs)
-                finally:
-                    # An error page rendered after this (a 404) gets the real token.
-                    setattr(request, _REQUEST_FLAG, False)
-                if response.streaming:
-                    return response
-                if response.status_code == 200 and not response.cookies:
-                    seconds = settings.MLQA_PAGE_CACHE_SECONDS
-                    entry = (response["Content-Type"], response.content, time.time() + seconds)
-                    cache.set(key, entry, seconds)
-                    local.set(key, entry, seconds)
-                response.content = _with_token(request, response.content)
-            patch_vary_headers(response, ["HX-Request", "Cookie"])
-            return response
+                return _public(
+                    HttpResponse(content, content_type=content_type), etag, last_modified
+                )
+            response = view(request, *args, **kwargs)
+            if response.streaming or response.status_code != 200:
+                return _private(response)
+            if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+                # Not the same for everyone after all (it set a cookie, or used
+                # a CSRF token): never shared.
+                return _private(response)
+            entry = (response["Content-Type"], response.content, time.time() + seconds)
+            cache.set(key, entry, seconds)
+            local.set(key, entry, seconds)
+            return _public(response, etag, last_modified)
 
         return wrapped
 

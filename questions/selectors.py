@@ -181,19 +181,19 @@ def answer_comments() -> Prefetch:
     return Prefetch("comments", queryset=visible_comments())
 
 
-def comment_authors(answer_ids) -> dict[int, list[int | None]]:
-    """Who wrote each listed comment of these answers, in order: what the page
-    needs of the comments when their HTML comes from the cache."""
-    authors: dict[int, list[int | None]] = {}
+def comment_authors(answer_ids) -> dict[int, list[tuple[int, int | None]]]:
+    """Each listed comment of these answers as (id, author id), in order: what the
+    page needs of the comments when their HTML comes from the cache."""
+    authors: dict[int, list[tuple[int, int | None]]] = {}
     rows = (
         Comment.objects.filter(
             answer_id__in=answer_ids, status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED]
         )
         .order_by("created_at", "id")
-        .values_list("answer_id", "author_id")
+        .values_list("answer_id", "pk", "author_id")
     )
-    for answer_id, author_id in rows:
-        authors.setdefault(answer_id, []).append(author_id)
+    for answer_id, pk, author_id in rows:
+        authors.setdefault(answer_id, []).append((pk, author_id))
     return authors
 
 
@@ -250,26 +250,26 @@ def topics_with_questions() -> QuerySet[Topic]:
 VERDICT_NOTES_SHOWN = 10
 
 
-def attach_verdicts(answers: list[Answer], user) -> None:
+def attach_verdicts(answers: list[Answer], user, *, mine: bool = True) -> None:
     """Set what the verdict box of each answer shows, in three queries whatever
-    the number of answers or verdicts: ``my_verdict`` (the reader's, or None),
-    ``verdict_notes`` (the latest notes that say what is wrong, those on the
-    current text first, at most VERDICT_NOTES_SHOWN) and ``correctors`` (the
-    members whose revisions changed the text, first to last)."""
+    the number of answers or verdicts: ``my_verdict`` (the reader's, or None;
+    not set with ``mine=False``), ``verdict_notes`` (the latest notes that say
+    what is wrong, those on the current text first, at most
+    VERDICT_NOTES_SHOWN) and ``correctors`` (the members whose revisions
+    changed the text, first to last)."""
     if not answers:
         return
     by_id = {answer.pk: answer for answer in answers}
     for answer in answers:
-        answer.my_verdict, answer.verdict_notes, answer.correctors = None, [], []
+        answer.verdict_notes, answer.correctors = [], []
 
     def mark(verdict: Verdict) -> Verdict:
         verdict.is_current = verdict.revision_number == by_id[verdict.answer_id].revision_count
         return verdict
 
     with_number = Verdict.objects.annotate(revision_number=F("revision__number"))
-    if user.is_authenticated:
-        for verdict in with_number.filter(user=user, answer_id__in=by_id):
-            by_id[verdict.answer_id].my_verdict = mark(verdict)
+    if mine:
+        attach_my_verdicts(answers, user)
     current_first = Window(
         RowNumber(),
         partition_by=[F("answer_id")],
@@ -300,6 +300,23 @@ def attach_verdicts(answers: list[Answer], user) -> None:
         correctors = by_id[revision.answer_id].correctors
         if revision.author not in correctors:
             correctors.append(revision.author)
+
+
+def attach_my_verdicts(answers: list[Answer], user) -> None:
+    """Set ``my_verdict`` on each answer: the reader's Verdict (with ``is_current``:
+    on the answer's current text) or None; one query for a member, none otherwise."""
+    by_id = {answer.pk: answer for answer in answers}
+    for answer in answers:
+        answer.my_verdict = None
+    if not user.is_authenticated or not answers:
+        return
+    mine = Verdict.objects.annotate(revision_number=F("revision__number")).filter(
+        user=user, answer_id__in=by_id
+    )
+    for verdict in mine:
+        answer = by_id[verdict.answer_id]
+        verdict.is_current = verdict.revision_number == answer.revision_count
+        answer.my_verdict = verdict
 
 
 def review_queue(user, *, topic: Topic | None = None, skipped=()) -> QuerySet[Answer]:

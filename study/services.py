@@ -71,7 +71,8 @@ def toggle_bookmark(
             result = Bookmark.objects.create(user=user, question=question)
         Question.objects.filter(pk=question.pk).update(bookmark_count=F("bookmark_count") + 1)
     question.refresh_from_db(fields=["bookmark_count"])
-    pagecache.question_changed(question.pk)
+    # The lists' bookmark counts follow within their own timeout.
+    pagecache.question_page_changed(question.pk)
     return result
 
 
@@ -103,7 +104,7 @@ def bookmark_topic(*, user: User, topic: Topic) -> int:
         [Bookmark(user=user, question_id=pk) for pk in added if pk not in rows]
     )
     Question.objects.filter(pk__in=added).update(bookmark_count=F("bookmark_count") + 1)
-    pagecache.question_changed(*added)
+    pagecache.question_page_changed(*added)
     return len(added)
 
 

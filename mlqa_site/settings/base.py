@@ -121,7 +121,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "questions.pagecache.csrf_placeholder",
                 "notifications.context_processors.inbox",
             ],
         },
@@ -367,6 +366,13 @@ MLQA_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 # seconds at most; writes invalidate them at once. Off without a shared cache:
 # one process's memory cache would not see another's invalidations.
 MLQA_PAGE_CACHE_SECONDS = env_int("MLQA_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# Lists are kept this long at most (within MLQA_PAGE_CACHE_SECONDS): votes and
+# bookmarks do not renew them, so their scores and counts may lag this much.
+MLQA_LIST_CACHE_SECONDS = env_int("MLQA_LIST_CACHE_SECONDS", 60)
+# Visitors' pages (the same for every visitor, with an ETag) may be kept this
+# long by browsers (max-age) and by a shared proxy or CDN (s-maxage).
+MLQA_PUBLIC_MAX_AGE = env_int("MLQA_PUBLIC_MAX_AGE", 0)
+MLQA_PUBLIC_S_MAXAGE = env_int("MLQA_PUBLIC_S_MAXAGE", 30)
 # Vetting (questions/vetting.py): an answer's state needs this many verdicts on
 # its current text; "verified" needs this share of "correct" ("partly" counts
 # half), "judged wrong" a majority of "wrong"; anything else is "disputed".

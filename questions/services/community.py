@@ -233,6 +233,8 @@ def propose_answer(*, user: User, answer: Answer, body: str, reason: str) -> Pro
         reason=reason.strip(),
         base_revision=current_revision(answer),
     )
+    # Its author, the answer's author and moderators see it on the question page.
+    pagecache.question_page_changed(answer.question_id)
     notify.proposal_made(proposal)
     return proposal
 
@@ -281,6 +283,7 @@ def accept_proposal(
     proposal.reviewed_at = timezone.now()
     proposal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     log_if_moderating(user, answer.author_id, Kind.ACCEPT_PROPOSAL, proposal)
+    # revise_answer renewed the page and the lists (the search text changed).
     notify.proposal_reviewed(proposal)
     return revision
 
@@ -304,6 +307,7 @@ def reject_proposal(*, user: User, proposal: Proposal, reason: str = "") -> Prop
     proposal.rejection_reason = reason
     proposal.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
     log_if_moderating(user, proposal.answer.author_id, Kind.REJECT_PROPOSAL, proposal)
+    pagecache.question_page_changed(proposal.answer.question_id)
     notify.proposal_reviewed(proposal)
     return proposal
 
@@ -316,6 +320,7 @@ def withdraw_proposal(*, user: User, proposal: Proposal) -> Proposal:
     proposal = _pending(proposal)
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.save(update_fields=["status"])
+    pagecache.question_page_changed(proposal.answer.question_id)
     return proposal
 
 
@@ -328,7 +333,7 @@ def edit_comment(*, user: User, comment: Comment, body: str) -> Comment:
     comment.body = body
     comment.render()
     comment.save(update_fields=["body", "body_html", "updated_at"])
-    pagecache.question_changed(comment.page_question_id)
+    pagecache.question_page_changed(comment.page_question_id)
     log_if_moderating(user, comment.author_id, Kind.EDIT, comment)
     return comment
 
@@ -342,7 +347,7 @@ def delete_comment(*, user: User, comment: Comment) -> Comment:
     _require_comment_in_reach(user, comment, "delete")
     comment.status = CommentStatus.DELETED
     comment.save(update_fields=["status", "updated_at"])
-    pagecache.question_changed(comment.page_question_id)
+    pagecache.question_page_changed(comment.page_question_id)
     log_if_moderating(user, comment.author_id, Kind.DELETE, comment)
     return comment
 

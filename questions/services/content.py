@@ -206,7 +206,8 @@ def cast_vote(*, user: User, answer: Answer, choice: VoteChoice) -> Answer:
     )
     answer.refresh_from_db(fields=["score", "upvotes", "downvotes"])
     refresh_top_answer([answer.question_id])
-    pagecache.question_changed(answer.question_id)
+    # The lists show scores too, but follow votes only within their own timeout.
+    pagecache.question_page_changed(answer.question_id)
     return answer
 
 
@@ -235,7 +236,7 @@ def add_comment(
     comment = Comment(author=author, body=body, answer=answer, question=question)
     comment.render()
     comment.save()
-    pagecache.question_changed(target_question.pk)
+    pagecache.question_page_changed(target_question.pk)
     notify.comment_posted(comment)
     return comment
 

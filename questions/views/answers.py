@@ -21,7 +21,7 @@ from questions.forms import ANSWER_MAX, AnswerEditForm, AnswerForm
 from questions.markdown import render_markdown
 from questions.models import Answer
 from questions.views.actions import PAGE, done, published_answer, published_question
-from questions.views.reading import render_question_page
+from questions.views.question_page import ANSWER_TEMPLATE, render_question_page
 
 VOTE_CHOICES = ("up", "down", "clear")
 
@@ -30,9 +30,14 @@ VOTE_CHOICES = ("up", "down", "clear")
 
 
 def _vote_box(request: HttpRequest, answer: Answer, *, error: str = "", status: int = 200):
-    my_vote = selectors.votes_by(request.user, [answer.pk]).get(answer.pk, 0)
-    context = {"answer": answer, "my_vote": my_vote, "vote_error": error}
-    return render(request, PAGE + "#vote-box", context, status=status)
+    context = {
+        "answer": answer,
+        "my_vote": selectors.votes_by(request.user, [answer.pk]).get(answer.pk, 0),
+        "own": answer.author_id == request.user.pk,
+        "member": True,
+        "vote_error": error,
+    }
+    return render(request, ANSWER_TEMPLATE + "#vote-box", context, status=status)
 
 
 def _vote_refused(request: HttpRequest, message: str, status: int, pk: int) -> HttpResponse:

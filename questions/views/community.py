@@ -19,7 +19,8 @@ from questions import permissions, selectors, services
 from questions.errors import over_limit, rate_limited, refuse, service_errors
 from questions.forms import CommentForm, FlagForm, QuestionForm
 from questions.models import Answer, Comment, CommentStatus, Question
-from questions.views.actions import PAGE, done, published_answer, published_question
+from questions.views.actions import done, published_answer, published_question
+from questions.views.question_page import ANSWER_TEMPLATE, login_url, mark_editable
 
 # --- Comments ------------------------------------------------------------------------
 
@@ -27,12 +28,13 @@ from questions.views.actions import PAGE, done, published_answer, published_ques
 def _comments_fragment(request, answer, *, form=None, status=200, error=""):
     context = {
         "answer": answer,
-        "comments": list(selectors.visible_comments().filter(answer=answer)),
-        "show_all_comments": True,
+        "comments": mark_editable(request.user, selectors.visible_comments().filter(answer=answer)),
+        "member": request.user.is_authenticated,
+        "login_url": login_url(answer.question),
         "comment_form": form or CommentForm(),
         "comment_error": error,
     }
-    return render(request, PAGE + "#answer-comments", context, status=status)
+    return render(request, ANSWER_TEMPLATE + "#answer-comments", context, status=status)
 
 
 def _comment_refused(request: HttpRequest, message: str, status: int, pk: int) -> HttpResponse:

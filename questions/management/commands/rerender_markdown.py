@@ -7,6 +7,7 @@ ever print the stored HTML, so old content keeps its old rendering until then.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from questions import pagecache
 from questions.models import Answer, Comment, Question
 from study.models import Bookmark
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             Comment: ["body_html"],
             Bookmark: ["note_html"],
         }
+        total = 0
         for model, fields in rendered_fields.items():
             changed = 0
             batch = []
@@ -35,6 +37,9 @@ class Command(BaseCommand):
                     changed += self._save(model, batch, fields)
             changed += self._save(model, batch, fields)
             self.stdout.write(f"{model._meta.verbose_name_plural}: {changed} re-rendered")
+            total += changed
+        if total:
+            pagecache.site_changed()  # every cached page printed the old HTML
 
     @staticmethod
     def _save(model, batch, fields) -> int:
