@@ -1,4 +1,12 @@
-"""The question page: shared answer fragments plus the reader's own bits.
+"""The question page: shared parts from the cache plus the reader's own bits.
+
+What the page shows that is the same for every reader (the question, the
+order of its answers, who wrote which comment and proposal, related
+questions) is a :class:`SharedPage`, kept in the ``fragments`` cache under
+the question's generation (``pagecache.question_generation``), so a reader
+whose fragments are all cached costs only their own marks: one query for
+their votes and verdicts (``selectors.member_marks``) and the study tools'
+bookmark and reports.
 
 Each answer is rendered by ``questions/includes/answer.html`` *without a
 request*: the template sees the answer (the same for everyone), its comments
@@ -20,20 +28,22 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from questions import pagecache, selectors, structured_data
 from questions.forms import AnswerForm, CommentForm
-from questions.models import Answer, Question, VerdictValue
+from questions.models import Answer, Proposal, ProposalStatus, Question, VerdictValue
 from study import selectors as study_selectors
 
 COMMENTS_SHOWN = 5
 ANSWER_TEMPLATE = "questions/includes/answer.html"
+COMMENTS_TEMPLATE = "questions/includes/comment_list.html"
 
 
 @dataclass(frozen=True)
@@ -104,41 +114,123 @@ def mark_editable(user, comments) -> list:
     return comments
 
 
-def answer_view(user, answer: Answer, *, position: int, listed: list, shown: int) -> AnswerView:
-    """This reader's view of an answer whose listed comments are ``listed`` as
-    (id, author id), the first ``shown`` of them on the page."""
-    if not user.is_authenticated:
-        return AnswerView(
-            position=position, shown_comments=shown, more_comments=len(listed) - shown
+Pairs = tuple[tuple[int, int | None], ...]  # (id, author id), in page order
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """An answer as the shared page knows it: enough to make every reader's view."""
+
+    pk: int
+    author_id: int | None
+    revision_count: int
+    proposals: Pairs  # pending
+    comments: Pairs  # listed: published, and deleted ones as a placeholder
+
+
+@dataclass
+class SharedPage:
+    """What a question page shows that is the same for every reader."""
+
+    question: Question
+    answers: list[AnswerRow]
+    question_comments: Pairs
+    related: list[Question]
+    summary: str  # the first answer's text, for the page's description
+    structured_data: str  # the schema.org QAPage script (questions.structured_data)
+    # Loaded with it, not cached: the answers and comments, to render from.
+    loaded: dict = field(default_factory=dict, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "loaded": {}}
+
+
+def _pairs(rows) -> Pairs:
+    return tuple((row.pk, row.author_id) for row in rows)
+
+
+def _full_answers(question: Question, ids=None):
+    pending = Proposal.objects.filter(status=ProposalStatus.PENDING).select_related("author")
+    answers = question.answers.published() if ids is None else Answer.objects.filter(pk__in=ids)
+    return answers.select_related("author").prefetch_related(
+        Prefetch("proposals", queryset=pending, to_attr="pending_proposals"),
+        selectors.answer_comments(),
+    )
+
+
+def build_shared_page(question: Question, request: HttpRequest) -> SharedPage:
+    answers = list(_full_answers(question).ranked())
+    comments = list(selectors.visible_comments().filter(question=question))
+    return SharedPage(
+        question=question,
+        answers=[
+            AnswerRow(
+                answer.pk,
+                answer.author_id,
+                answer.revision_count,
+                _pairs(answer.pending_proposals),
+                _pairs(answer.comments.all()),
+            )
+            for answer in answers
+        ],
+        question_comments=_pairs(comments),
+        related=list(selectors.related_questions(question)),
+        summary=strip_tags(answers[0].body_html)[:400] if answers else "",
+        structured_data=structured_data.qa_page_script(question, answers, request),
+        loaded={"answers": {a.pk: a for a in answers}, "comments": comments},
+    )
+
+
+def shared_page(pk: int, request: HttpRequest) -> tuple[SharedPage, str]:
+    """The question's shared page and its generation, from the cache when it is there."""
+    generation = pagecache.question_generation(pk)
+    key = f"qpage:{pk}:{generation}"
+    page = caches["fragments"].get(key) if generation else None
+    if page is None:
+        question = get_object_or_404(
+            Question.objects.select_related("source", "submitted_by").prefetch_related("topics"),
+            pk=pk,
         )
+        page = build_shared_page(question, request)
+        if generation:
+            caches["fragments"].set(key, page, settings.MLQA_PAGE_CACHE_SECONDS)
+    return page, generation
+
+
+def answer_view(
+    user, row: AnswerRow, *, position: int, shown: int, vote: int = 0, verdict=None
+) -> AnswerView:
+    """This reader's view of an answer; ``verdict`` is (id, value, revision number, note)."""
+    more = len(row.comments) - shown
+    if not user.is_authenticated:
+        return AnswerView(position=position, shown_comments=shown, more_comments=more)
     moderator = user.is_moderator
-    own = answer.author_id == user.pk
-    verdict = answer.my_verdict
+    own = row.author_id == user.pk
     return AnswerView(
         position=position,
         member=True,
         moderator=moderator,
         own=own,
-        my_vote=answer.my_vote,
+        my_vote=vote,
         my_verdict=verdict
-        and MyVerdict(verdict.pk, verdict.value, verdict.is_current, verdict.note),
+        and MyVerdict(verdict[0], verdict[1], verdict[2] == row.revision_count, verdict[3]),
         proposals=tuple(
-            (proposal.pk, proposal.author_id == user.pk)
-            for proposal in answer.pending_proposals
-            if moderator or own or proposal.author_id == user.pk
+            (pk, author == user.pk)
+            for pk, author in row.proposals
+            if moderator or own or author == user.pk
         ),
-        my_comments=tuple(pk for pk, author in listed[:shown] if author == user.pk),
+        my_comments=tuple(pk for pk, author in row.comments[:shown] if author == user.pk),
         shown_comments=shown,
-        more_comments=len(listed) - shown,
+        more_comments=more,
     )
 
 
-def _render_answer(user, answer: Answer, view: AnswerView, login: str) -> SafeString:
-    shown = {pk for pk, _ in view.proposals}
+def _render_answer(answer: Answer, view: AnswerView, login: str) -> SafeString:
+    mine = dict(view.proposals)
     proposals = []
     for proposal in answer.pending_proposals:
-        if proposal.pk in shown:
-            proposal.mine = dict(view.proposals)[proposal.pk]
+        if proposal.pk in mine:
+            proposal.mine = mine[proposal.pk]
             proposals.append(proposal)
     comments = list(answer.comments.all())[: view.shown_comments]
     for comment in comments:
@@ -153,63 +245,80 @@ def _render_answer(user, answer: Answer, view: AnswerView, login: str) -> SafeSt
     return mark_safe(render_to_string(ANSWER_TEMPLATE, context))
 
 
-def answer_blocks(request: HttpRequest, question: Question, *, cached: bool) -> tuple[list, list]:
-    """The question's answers and their rendered blocks for this reader, from the
-    fragments cache where they are there (``cached``)."""
+def _digest(value) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
+
+
+def answer_blocks(request: HttpRequest, page: SharedPage, generation: str) -> list[AnswerBlock]:
+    """Each answer's HTML for this reader, from the fragments cache where it is there."""
     user = request.user
-    generation = pagecache.question_generation(question.pk) if cached else ""
-    answers = list(selectors.question_page_answers(question, user, comments=not generation))
-    if generation:
-        listed = selectors.comment_authors([answer.pk for answer in answers])
-    else:
-        listed = {a.pk: [(c.pk, c.author_id) for c in a.comments.all()] for a in answers}
-    selectors.attach_my_verdicts(answers, user)
+    votes, verdicts = selectors.member_marks(user, [row.pk for row in page.answers])
     show_all = request.GET.get("comments") == "all"
     blocks = []
-    for position, answer in enumerate(answers, start=1):
-        comments = listed.get(answer.pk, [])
-        shown = len(comments) if show_all else min(len(comments), COMMENTS_SHOWN)
-        view = answer_view(user, answer, position=position, listed=comments, shown=shown)
-        blocks.append(AnswerBlock(answer.pk, view))
+    for position, row in enumerate(page.answers, start=1):
+        shown = len(row.comments) if show_all else min(len(row.comments), COMMENTS_SHOWN)
+        view = answer_view(
+            user,
+            row,
+            position=position,
+            shown=shown,
+            vote=votes.get(row.pk, 0),
+            verdict=verdicts.get(row.pk),
+        )
+        blocks.append(AnswerBlock(row.pk, view))
     fragments = caches["fragments"]
     keys = [block.view.key(block.answer_id, generation) for block in blocks]
     found = fragments.get_many(keys) if generation else {}
-    missing = [
-        (answer, block, key)
-        for answer, block, key in zip(answers, blocks, keys, strict=True)
-        if key not in found
-    ]
+    missing = [(block, key) for block, key in zip(blocks, keys, strict=True) if key not in found]
     if missing:
-        to_render = [answer for answer, _, _ in missing]
-        if generation:
-            prefetch_related_objects(to_render, selectors.answer_comments())
+        loaded = page.loaded.get("answers") or {
+            answer.pk: answer
+            for answer in _full_answers(page.question, [block.answer_id for block, _ in missing])
+        }
+        to_render = [loaded[block.answer_id] for block, _ in missing]
         selectors.attach_verdicts(to_render, user, mine=False)
-        login = login_url(question)
-        for answer, block, key in missing:
-            found[key] = _render_answer(user, answer, block.view, login)
+        login = login_url(page.question)
+        for answer, (block, key) in zip(to_render, missing, strict=True):
+            found[key] = _render_answer(answer, block.view, login)
         if generation:
-            fresh = {key: found[key] for _, _, key in missing}
+            fresh = {key: found[key] for _, key in missing}
             fragments.set_many(fresh, settings.MLQA_PAGE_CACHE_SECONDS)
     for block, key in zip(blocks, keys, strict=True):
         block.html = mark_safe(found[key])
-    return answers, blocks
+    return blocks
 
 
-def render_question_page(
-    request: HttpRequest, question: Question, *, status: int = 200, **extra
-) -> HttpResponse:
-    """The question page; community views reuse it to show a form with its errors
-    (``extra``: then nothing comes from the fragments cache)."""
+def question_comments_html(request: HttpRequest, page: SharedPage, generation: str) -> SafeString:
+    """The comments on the question itself, keyed like an answer on what is the
+    reader's (their comments' edit links, or a moderator's)."""
     user = request.user
-    answers, blocks = answer_blocks(request, question, cached=not extra)
-    question_comments = mark_editable(user, selectors.visible_comments().filter(question=question))
+    moderator = user.is_authenticated and user.is_moderator
+    mine = tuple(pk for pk, author in page.question_comments if user.pk and author == user.pk)
+    key = f"qcomments:{page.question.pk}:{generation}:{_digest((moderator, mine))}"
+    html = caches["fragments"].get(key) if generation else None
+    if html is None:
+        comments = page.loaded.get("comments")
+        if comments is None:
+            comments = list(selectors.visible_comments().filter(question=page.question))
+        for comment in comments:
+            comment.can_edit = moderator or comment.pk in mine
+        html = render_to_string(COMMENTS_TEMPLATE, {"comments": comments})
+        if generation:
+            caches["fragments"].set(key, html, settings.MLQA_PAGE_CACHE_SECONDS)
+    return mark_safe(html)
+
+
+def render_shared_page(
+    request: HttpRequest, page: SharedPage, generation: str, *, status: int = 200, **extra
+) -> HttpResponse:
+    question, user = page.question, request.user
     context = {
         "question": question,
-        "answers": answers,
-        "answer_blocks": blocks,
-        "question_comments": question_comments,
-        "related": list(selectors.related_questions(question)),
-        "structured_data": structured_data.qa_page_script(question, answers, request),
+        "answer_blocks": answer_blocks(request, page, generation),
+        "question_comments": question_comments_html(request, page, generation),
+        "summary": page.summary,
+        "related": page.related,
+        "structured_data": page.structured_data,
         "answer_form": AnswerForm(),
         "comment_form": CommentForm(),
         "login_url": login_url(question),
@@ -217,3 +326,13 @@ def render_question_page(
         **extra,
     }
     return render(request, "questions/question_detail.html", context, status=status)
+
+
+def render_question_page(
+    request: HttpRequest, question: Question, *, status: int = 200, **extra
+) -> HttpResponse:
+    """The question page built afresh, nothing from the cache: community views
+    use it to show a form again with its errors (``extra``)."""
+    return render_shared_page(
+        request, build_shared_page(question, request), "", status=status, **extra
+    )

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from questions import pagecache, permissions, search, selectors
-from questions.models import Difficulty, Question, Source, Status, Topic
-from questions.views.question_page import render_question_page
+from questions.models import Difficulty, Source, Status, Topic
+from questions.views import question_page
 from study import selectors as study_selectors
 
 LIST_PARAMS = ("q", "source", "topic", "difficulty", "answers", "verdict", "sort", "page")
@@ -112,17 +112,15 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @pagecache.for_visitors(params=("comments",), question_kwarg="pk")
 def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    question = get_object_or_404(
-        Question.objects.select_related("source", "submitted_by").prefetch_related("topics"),
-        pk=pk,
-    )
+    page, generation = question_page.shared_page(pk, request)
+    question = page.question
     if question.merged_into_id and question.status == Status.HIDDEN:
         return redirect(question.merged_into, permanent=True)
     if not permissions.can_view_question(request.user, question):
         raise Http404("No such question.")
     if slug != question.slug:
         return redirect(question, permanent=question.status == Status.PUBLISHED)
-    return render_question_page(request, question)
+    return question_page.render_shared_page(request, page, generation)
 
 
 @require_GET

@@ -114,3 +114,35 @@ def test_proposal_page_does_not_grow_with_data(
             django_assert_num_queries,
         )
         assert "A better last line, take 0." in html
+
+
+# With the page cache on and the shared parts cached, a member's question page
+# reads only their own: the session, the user, their votes and verdicts (one
+# query), their bookmark and their interview reports. A visitor's comes whole
+# from the cache; a moderator also reads the group that makes them one.
+WARM_QUESTION_PAGE = {"visitor": 0, "member": 5, "moderator": 6}
+
+
+@pytest.mark.parametrize("reader", ["visitor", "member", "moderator"])
+def test_a_warm_question_page_reads_only_the_readers_own_marks(
+    client, member, moderator, reader, settings, django_assert_num_queries
+):
+    settings.MLQA_PAGE_CACHE_SECONDS = 300
+    if reader != "visitor":
+        client.force_login(member if reader == "member" else moderator)
+    source, topic = SourceFactory(), TopicFactory()
+    for size in [
+        {"questions": 1, "edits": 1, "proposals": 1},
+        {"questions": 3, "edits": 4, "proposals": 4},
+    ]:
+        answer = build(source, topic, member, moderator, **size)
+        question = answer.question
+        for number in range(3 * size["questions"]):
+            CommentFactory(answer=answer)
+            AnswerFactory(question=question, body=f"Answer number {number}.")
+        url = question.get_absolute_url()
+        assert client.get(url).status_code == 200  # fills the caches
+        html = assert_queries(client, url, WARM_QUESTION_PAGE[reader], django_assert_num_queries)
+        assert f"Answer number {3 * size['questions'] - 1}." in html
+        assert ("View or withdraw" in html) == (reader == "member")
+        assert ("Review the change" in html) == (reader == "moderator")
