@@ -16,7 +16,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 
 from study.models import InterviewReport
 
@@ -28,8 +28,6 @@ from .models import (
     CommentStatus,
     Difficulty,
     Origin,
-    Proposal,
-    ProposalStatus,
     Question,
     Source,
     Status,
@@ -156,45 +154,9 @@ def visible_comments() -> QuerySet[Comment]:
     ).select_related("author")
 
 
-def question_page_answers(question: Question, user, *, comments: bool = True) -> QuerySet[Answer]:
-    """Published answers ranked for the question page, with authors, comments
-    (unless ``comments`` is false: see ``comment_authors``), pending proposals
-    (``pending_proposals``) and the member's vote (``my_vote``: 1, -1 or 0)."""
-    pending = Proposal.objects.filter(status=ProposalStatus.PENDING).select_related("author")
-    if user.is_authenticated:
-        mine = Vote.objects.filter(answer=OuterRef("pk"), user=user).values("value")[:1]
-        my_vote = Coalesce(Subquery(mine), Value(0))
-    else:
-        my_vote = Value(0)
-    answers = (
-        question.answers.published()
-        .annotate(my_vote=my_vote)
-        .ranked()
-        .select_related("author")
-        .prefetch_related(Prefetch("proposals", queryset=pending, to_attr="pending_proposals"))
-    )
-    return answers.prefetch_related(answer_comments()) if comments else answers
-
-
 def answer_comments() -> Prefetch:
     """The comments an answer lists, with their authors."""
     return Prefetch("comments", queryset=visible_comments())
-
-
-def comment_authors(answer_ids) -> dict[int, list[tuple[int, int | None]]]:
-    """Each listed comment of these answers as (id, author id), in order: what the
-    page needs of the comments when their HTML comes from the cache."""
-    authors: dict[int, list[tuple[int, int | None]]] = {}
-    rows = (
-        Comment.objects.filter(
-            answer_id__in=answer_ids, status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED]
-        )
-        .order_by("created_at", "id")
-        .values_list("answer_id", "pk", "author_id")
-    )
-    for answer_id, pk, author_id in rows:
-        authors.setdefault(answer_id, []).append((pk, author_id))
-    return authors
 
 
 def votes_by(user, answer_ids) -> dict[int, int]:
