@@ -30,10 +30,11 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import strip_tags
+from django.utils.html import format_html_join, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from questions import pagecache, selectors, structured_data
@@ -95,6 +96,21 @@ class AnswerBlock:
     answer_id: int
     view: AnswerView
     html: SafeString = field(default=SafeString(""))
+    # A member's CSRF token for the fragment's forms, which members share:
+    # hidden inputs outside it, tied to each form by its id.
+    token_inputs: SafeString = field(default=SafeString(""))
+
+    def give_token(self, token: str) -> None:
+        forms = [
+            *(["vote"] if self.view.can_vote else []),
+            *(["verdict"] if self.view.can_judge else []),
+            "comment",
+        ]
+        self.token_inputs = format_html_join(
+            "",
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}" form="{}-form-{}">',
+            ((token, form, self.answer_id) for form in forms),
+        )
 
 
 def login_url(question: Question) -> str:
@@ -283,8 +299,11 @@ def answer_blocks(request: HttpRequest, page: SharedPage, generation: str) -> li
         if generation:
             fresh = {key: found[key] for _, key in missing}
             fragments.set_many(fresh, settings.MLQA_PAGE_CACHE_SECONDS)
+    token = get_token(request) if user.is_authenticated else ""
     for block, key in zip(blocks, keys, strict=True):
-        block.html = mark_safe(found[key])
+        block.html = mark_safe(found[key])  # rendered by answer.html
+        if token:
+            block.give_token(token)
     return blocks
 
 
