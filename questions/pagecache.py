@@ -16,10 +16,10 @@ transaction commits:
 
 * :func:`question_changed` when what a question's page *and the lists* show
   changes (a new or hidden question or answer, an edit, an accepted proposal,
-  a report of being asked: titles, counts of answers, the top answer, search
-  text);
+  a verdict, a report of being asked: titles, counts of answers, the top
+  answer's state, search text);
 * :func:`question_page_changed` when only the question's page changes (votes,
-  verdicts, comments, bookmarks, proposals made, rejected or withdrawn). The
+  comments, bookmarks, proposals made, rejected or withdrawn). The
   lists show answer scores and bookmark counts too, but do not follow each
   vote: a cached list is at most ``MLQA_LIST_CACHE_SECONDS`` old in those
   numbers (see ``list_seconds``), so that activity does not keep the lists'
