@@ -3,10 +3,12 @@ browser or a proxy; members' pages are private. Every write that changes what a
 visitor sees changes the ETag."""
 
 import pytest
-from django.test import Client
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from questions import services
+from questions import pagecache, services
 from tests.factories import AIAnswerFactory, ModeratorFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +60,9 @@ def test_a_visitors_page_is_public_with_validators_and_answers_304(page, where):
     assert {"Cookie", "HX-Request"} <= {v.strip() for v in first["Vary"].split(",")}
     assert first["ETag"].startswith('W/"')
     assert first["Last-Modified"].endswith("GMT")
+    # The same for every visitor: no token, no cookie.
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert not first.cookies
 
     again = Client().get(url, headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
@@ -154,3 +159,20 @@ def test_a_visitors_list_does_not_follow_every_vote(page, commit):
     assert etag("/") == list_tag
     commit(lambda: services.answer_question(user=UserFactory(), question=question, body="New."))
     assert etag("/") != list_tag
+
+
+def test_a_page_that_uses_a_csrf_token_is_never_shared(db):
+    """A guard for a future template: a visitor's page that asks for a token
+    (or sets a cookie) is the visitor's own, not everyone's."""
+    calls = []
+
+    @pagecache.for_visitors(params=())
+    def view(request):
+        calls.append(request)
+        return HttpResponse(f"token {get_token(request)}")
+
+    for _ in range(2):
+        response = view(RequestFactory().get("/somewhere/"))
+        assert "private" in directives(response)
+        assert "ETag" not in response
+    assert len(calls) == 2  # never served from the cache
