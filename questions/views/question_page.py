@@ -213,15 +213,30 @@ def shared_page(pk: int, request: HttpRequest) -> tuple[SharedPage, str]:
     return page, generation
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the page, read once from ``request.user``: pk None for a visitor."""
+
+    pk: int | None
+    moderator: bool = False
+
+    @classmethod
+    def of(cls, user) -> "Reader":
+        if not user.is_authenticated:
+            return cls(None)
+        return cls(user.pk, user.is_moderator)
+
+
 def answer_view(
-    user, row: AnswerRow, *, position: int, shown: int, vote: int = 0, verdict=None
+    reader: Reader, row: AnswerRow, *, position: int, shown: int, vote: int = 0, verdict=None
 ) -> AnswerView:
     """This reader's view of an answer; ``verdict`` is (id, value, revision number, note)."""
     more = len(row.comments) - shown
-    if not user.is_authenticated:
+    me = reader.pk
+    if me is None:
         return AnswerView(position=position, shown_comments=shown, more_comments=more)
-    moderator = user.is_moderator
-    own = row.author_id == user.pk
+    moderator = reader.moderator
+    own = row.author_id == me
     return AnswerView(
         position=position,
         member=True,
@@ -231,11 +246,9 @@ def answer_view(
         my_verdict=verdict
         and MyVerdict(verdict[0], verdict[1], verdict[2] == row.revision_count, verdict[3]),
         proposals=tuple(
-            (pk, author == user.pk)
-            for pk, author in row.proposals
-            if moderator or own or author == user.pk
+            (pk, author == me) for pk, author in row.proposals if moderator or own or author == me
         ),
-        my_comments=tuple(pk for pk, author in row.comments[:shown] if author == user.pk),
+        my_comments=tuple(pk for pk, author in row.comments[:shown] if author == me),
         shown_comments=shown,
         more_comments=more,
     )
@@ -268,13 +281,14 @@ def _digest(value) -> str:
 def answer_blocks(request: HttpRequest, page: SharedPage, generation: str) -> list[AnswerBlock]:
     """Each answer's HTML for this reader, from the fragments cache where it is there."""
     user = request.user
+    reader = Reader.of(user)
     votes, verdicts = selectors.member_marks(user, [row.pk for row in page.answers])
     show_all = request.GET.get("comments") == "all"
     blocks = []
     for position, row in enumerate(page.answers, start=1):
         shown = len(row.comments) if show_all else min(len(row.comments), COMMENTS_SHOWN)
         view = answer_view(
-            user,
+            reader,
             row,
             position=position,
             shown=shown,
