@@ -204,7 +204,7 @@ def shared_page(pk: int, request: HttpRequest) -> tuple[SharedPage, str]:
     page = caches["fragments"].get(key) if generation else None
     if page is None:
         question = get_object_or_404(
-            Question.objects.select_related("source", "submitted_by").prefetch_related("topics"),
+            Question.objects.select_related("source").prefetch_related("topics"),
             pk=pk,
         )
         page = build_shared_page(question, request)
