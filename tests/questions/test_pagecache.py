@@ -3,10 +3,12 @@
 import re
 import time
 from datetime import timedelta
+from io import StringIO
 from unittest import mock
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -398,3 +400,46 @@ def test_a_fragment_gone_from_the_cache_since_still_shows_its_comments(page, com
     caches["fragments"].clear()  # evicted, or another process
     _, html = member_page(reader, question.get_absolute_url())
     assert "Still here." in html
+
+
+@pytest.mark.parametrize("end", ["reject", "withdraw", "accept"])
+def test_a_proposal_that_is_reviewed_or_withdrawn_leaves_the_page_at_once(page, commit, end):
+    question, answer = page
+    proposer, moderator = UserFactory(), ModeratorFactory()
+    url = question.get_absolute_url()
+    proposal = commit(
+        lambda: services.propose_answer(
+            user=proposer, answer=answer, body="Dropout is off at evaluation.", reason="Wrong."
+        )
+    )
+    for _ in range(2):  # cached the second time
+        assert "View or withdraw" in member_page(proposer, url)[1]
+        assert "Review the change" in member_page(moderator, url)[1]
+    match end:
+        case "reject":
+            commit(lambda: services.reject_proposal(user=moderator, proposal=proposal))
+        case "withdraw":
+            commit(lambda: services.withdraw_proposal(user=proposer, proposal=proposal))
+        case "accept":
+            commit(lambda: services.accept_proposal(user=moderator, proposal=proposal))
+    assert "proposal-pending" not in member_page(proposer, url)[1]
+    assert "proposal-pending" not in member_page(moderator, url)[1]
+    if end == "accept":
+        assert "Dropout is off at evaluation." in visit(url)
+
+
+def test_rerendered_markdown_shows_at_once(page, commit):
+    question, answer = page
+    url = question.get_absolute_url()
+    member_page(UserFactory(), url)
+    visit(url)
+    # As if the markdown pipeline had rendered it differently before.
+    type(answer).objects.filter(pk=answer.pk).update(body_html="<p>Old rendering.</p>")
+    caches["fragments"].clear()
+    caches["pages"].clear()
+    cache.clear()
+    assert "Old rendering." in visit(url)
+    assert "Old rendering." in member_page(UserFactory(), url)[1]
+    commit(lambda: call_command("rerender_markdown", stdout=StringIO()))
+    assert "Old rendering." not in visit(url)
+    assert "Because the model overfits." in member_page(UserFactory(), url)[1]
