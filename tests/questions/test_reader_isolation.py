@@ -10,7 +10,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questions import services, study
+from questions import services
+from study import services as study_services
 from tests.factories import AIAnswerFactory, AnswerFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_no_reader_sees_another_readers_state(django_capture_on_commit_callbacks
             if state["vote"]:
                 services.cast_vote(user=member, answer=ai, choice=state["vote"])
             if state["bookmark"]:
-                study.toggle_bookmark(user=member, question=question)
+                study_services.toggle_bookmark(user=member, question=question)
             if state["propose"]:
                 services.propose_answer(
                     user=member, answer=ai, body=f"A better answer by {member.pk}.", reason="Why."
