@@ -385,8 +385,9 @@ def test_a_warm_members_page_skips_the_comments_it_has_cached(page, commit):
     with CaptureQueriesContext(connection) as warm:
         second = client.get(url).content.decode()
     # Warm, only the reader's own: the session, the user, their votes and
-    # verdicts (one query), their bookmark and their reports.
-    assert len(warm) == 5
+    # verdicts (one query), their bookmark and their reports; their unread
+    # notifications (the header) and whether they follow the question.
+    assert len(warm) == 7
     assert len(cold) > len(warm)
     assert NONCE.sub("", ANY_TOKEN.sub("", first)) == NONCE.sub("", ANY_TOKEN.sub("", second))
     assert second.count('class="comment"') == 9
@@ -417,7 +418,11 @@ def test_a_proposal_that_is_reviewed_or_withdrawn_leaves_the_page_at_once(page, 
         assert "Review the change" in member_page(moderator, url)[1]
     match end:
         case "reject":
-            commit(lambda: services.reject_proposal(user=moderator, proposal=proposal))
+            commit(
+                lambda: services.reject_proposal(
+                    user=moderator, proposal=proposal, reason="Not an improvement."
+                )
+            )
         case "withdraw":
             commit(lambda: services.withdraw_proposal(user=proposer, proposal=proposal))
         case "accept":
