@@ -24,6 +24,7 @@ TEMPLATE = "accounts/settings.html"
 def _page(request: HttpRequest, **context) -> dict:
     from notifications import preferences
     from notifications.forms import EmailSettingsForm
+    from api.tokens import member_tokens  # the read API builds on accounts
 
     member = request.user
     context.setdefault("form", ProfileForm(instance=copy.copy(member)))
@@ -32,8 +33,14 @@ def _page(request: HttpRequest, **context) -> dict:
         "reputation": reputation(member),
         "primary_email": EmailAddress.objects.get_primary(member),
         "email_form": EmailSettingsForm(current=preferences.settings_of(member)),
+        "access_tokens": member_tokens(member),  # the API's personal tokens (api/)
         **context,
     }
+
+
+def settings_page(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse:
+    """The whole settings page, with ``context`` (other apps' forms use it)."""
+    return render(request, TEMPLATE, _page(request, **context), status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,6 +4,7 @@ from django.urls import include, path
 from accounts import views as account_views
 from mlqa_site.observability.health import healthz
 from mlqa_site.observability.metrics import metrics
+from api import urls as api_urls  # the read API (issue 18)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("study.urls")),
     path("", include("notifications.urls")),
+    path("", include(api_urls.urlpatterns)),  # /api/v1/…, /settings/tokens/ (issue 18, read API)
     path("", include("questions.urls")),
     # Operations (issue 18): health for load balancers and people, metrics for
     # Prometheus (bearer token).

@@ -5,6 +5,7 @@ machines; each limit is a fixed window: at most N actions per W seconds.
 Limits are settings (``MLQA_RATE_LIMITS``) so deployments and tests can tune them.
 """
 
+import math
 import time
 from contextlib import suppress
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "flag": (10, 86400),
     "question": (5, 86400),
     "preview": (60, 60),  # markdown previews and proposal diffs, as members type
+    "api": (120, 60),  # read API requests per client address (api/)
+    "api-token": (60, 60),  # read API requests per personal access token
 }
 ACTION_WORDS = {
     "vote": "votes",
@@ -31,6 +34,8 @@ ACTION_WORDS = {
     "flag": "flags",
     "question": "questions",
     "preview": "previews",
+    "api": "API requests",
+    "api-token": "API requests with this token",
 }
 
 
@@ -39,6 +44,7 @@ class RateLimited(Exception):
     action: str
     limit: int
     window: int
+    retry_after: int = 0  # seconds until the window ends and the count starts again
 
     @property
     def message(self) -> str:
@@ -63,8 +69,8 @@ def limits() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_LIMITS, **settings.MLQA_RATE_LIMITS}
 
 
-def _key(user: User, action: str, window: int) -> str:
-    return f"ratelimit:{action}:{user.pk}:{int(time.time() // window)}"
+def _key(who: str, action: str, window: int, now: float) -> str:
+    return f"ratelimit:{action}:{who}:{int(now // window)}"
 
 
 def check(user: User, action: str) -> None:
@@ -74,8 +80,15 @@ def check(user: User, action: str) -> None:
     """
     if user.is_moderator:
         return
+    hit(action, str(user.pk))
+
+
+def hit(action: str, who: str) -> None:
+    """Count one ``action`` by ``who`` (a member's id, a token's id, an address);
+    raise RateLimited, with the seconds left in the window, past the limit."""
     limit, window = limits()[action]
-    key = _key(user, action, window)
+    now = time.time()
+    key = _key(who, action, window, now)
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)
@@ -83,7 +96,8 @@ def check(user: User, action: str) -> None:
         cache.set(key, 1, timeout=window + 5)
         count = 1
     if count > limit:
-        raise RateLimited(action, limit, window)
+        left = max(1, math.ceil(window - now % window))
+        raise RateLimited(action, limit, window, retry_after=left)
 
 
 def give_back(user: User, action: str) -> None:
@@ -93,4 +107,4 @@ def give_back(user: User, action: str) -> None:
         return
     # ValueError: the window turned over meanwhile, and there is nothing to give back.
     with suppress(ValueError):
-        cache.decr(_key(user, action, limits()[action][1]))
+        cache.decr(_key(str(user.pk), action, limits()[action][1], time.time()))

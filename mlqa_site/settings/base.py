@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     # Operations (issue 18): /healthz and /metrics.
     "health_check",
     "django_prometheus",
+    "api",  # the read API, django-ninja (issue 18)
 ]
 
 MIDDLEWARE = [

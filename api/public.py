@@ -1,0 +1,165 @@
+"""Endpoints anyone may read: published questions with their published
+answers, sources, topics, members' public profiles, the AI models leaderboard.
+Reads go through the site's own selectors, so the API lists, filters, sorts and
+ranks exactly as the pages do, and shows nothing hidden or pending."""
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from accounts.models import User
+from accounts.reputation import with_reputation
+from questions import leaderboard, selectors
+from questions.models import Question, Source, Topic
+
+from .common import Pages
+from .schemas import (
+    AnswersValue,
+    DifficultyValue,
+    MemberOut,
+    ModelSortValue,
+    Message,
+    ModelOut,
+    QuestionOut,
+    QuestionSummary,
+    SortValue,
+    SourceOut,
+    TopicOut,
+    VerdictValue,
+)
+
+router = Router()
+
+NOT_FOUND = {404: Message}
+
+
+def _found(queryset, what: str, **lookup):
+    """The one row matching ``lookup``, or a 404 that says what was not found."""
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise HttpError(404, f"No {what} with this {' and '.join(lookup)}.")
+    return found
+
+
+def _by_slug(queryset, slug: str | None, what: str):
+    return _found(queryset, what, slug=slug) if slug else None
+
+
+@router.get(
+    "/questions",
+    response={200: list[QuestionSummary], **NOT_FOUND},
+    tags=["questions"],
+    summary="List published questions",
+)
+@paginate(Pages)
+def list_questions(
+    request: HttpRequest,
+    q: str = Query("", max_length=200, description="Search: words, \"a phrase\", -exclude, or."),
+    source: str | None = Query(None, max_length=120, description="A source's slug."),
+    topic: str | None = Query(None, max_length=80, description="A topic's slug."),
+    difficulty: DifficultyValue | None = Query(None),
+    answers: AnswersValue | None = Query(None, description="Community answered, or AI only."),
+    verdict: VerdictValue | None = Query(None, description="The best answer's state."),
+    sort: SortValue | None = Query(
+        None, description="Newest by default; best match (relevance) when searching."
+    ),
+):
+    """Published questions, filtered and sorted as on the site's home page."""
+    filters = selectors.QuestionFilters(
+        q=q.strip(),
+        source=_by_slug(Source.objects.all(), source, "source"),
+        topic=_by_slug(Topic.objects.all(), topic, "topic"),
+        difficulty=difficulty or "",
+        answers=answers or "",
+        sort=sort or "",
+        verdict=verdict or "",
+    )
+    return selectors.question_list(filters)
+
+
+@router.get(
+    "/questions/{int:question_id}",
+    response={200: QuestionOut, **NOT_FOUND},
+    tags=["questions"],
+    summary="One question with its answers",
+)
+def get_question(request: HttpRequest, question_id: int):
+    """A published question and its published answers, ranked as on its page:
+    a moderator's pick first, an answer judged wrong last, then by score."""
+    question = _found(Question.objects.published().for_list(), "published question", pk=question_id)
+    question.ranked_answers = list(
+        question.answers.published().ranked().select_related("author")
+    )
+    best = question.ranked_answers[0] if question.ranked_answers else None
+    question.best_score = best.score if best else None
+    question.top_origin = best.origin if best else None
+    question.top_ai_model = best.ai_model if best else None
+    question.top_verification = best.verification if best else None
+    question.top_corrected_at = best.corrected_at if best else None
+    return question
+
+
+@router.get(
+    "/sources", response=list[SourceOut], tags=["catalogue"], summary="List sources"
+)
+@paginate(Pages)
+def list_sources(request: HttpRequest):
+    """Every source, by name, with its number of published questions."""
+    return selectors.sources_index()
+
+
+@router.get(
+    "/sources/{slug}",
+    response={200: SourceOut, **NOT_FOUND},
+    tags=["catalogue"],
+    summary="One source",
+)
+def get_source(request: HttpRequest, slug: str):
+    """Its questions: ``/api/v1/questions?source={slug}``."""
+    return _found(selectors.sources_index(), "source", slug=slug)
+
+
+@router.get("/topics", response=list[TopicOut], tags=["catalogue"], summary="List topics")
+@paginate(Pages)
+def list_topics(request: HttpRequest):
+    """Every topic, by name, with its number of published questions."""
+    return selectors.topics_index()
+
+
+@router.get(
+    "/topics/{slug}",
+    response={200: TopicOut, **NOT_FOUND},
+    tags=["catalogue"],
+    summary="One topic",
+)
+def get_topic(request: HttpRequest, slug: str):
+    """Its questions: ``/api/v1/questions?topic={slug}``."""
+    return _found(selectors.topics_index(), "topic", slug=slug)
+
+
+@router.get(
+    "/users/{username}",
+    response={200: MemberOut, **NOT_FOUND},
+    tags=["members"],
+    summary="A member's public profile",
+)
+def get_member(request: HttpRequest, username: str):
+    """Public name, bio, reputation; suspended and deleted members are not found."""
+    members = with_reputation(User.objects.filter(is_active=True))
+    return _found(members, "member", username=username)
+
+
+@router.get(
+    "/models",
+    response=list[ModelOut],
+    tags=["vetting"],
+    summary="The AI models leaderboard",
+)
+@paginate(Pages)
+def list_models(request: HttpRequest, sort: ModelSortValue | None = None):
+    """Each AI model's published answers and how their drafts fared with the
+    community: the shares verified, judged wrong and corrected, each with its 95%
+    Wilson interval, overall, by topic and by source. Ranked by the pessimistic
+    end of the interval of ``sort`` (verified by default)."""
+    return leaderboard.leaderboard(sort=sort or "verified")
