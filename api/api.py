@@ -13,7 +13,7 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import decorator_from_middleware
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, Throttled
 
 from questions import ratelimit
 
@@ -64,12 +64,21 @@ def rate_limited(request: HttpRequest, exc: ratelimit.RateLimited) -> HttpRespon
     return response
 
 
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """Past the per-address limit (``AddressThrottle``); ninja adds Retry-After."""
+    limit, window = ratelimit.limits()["api"]
+    message = ratelimit.RateLimited("api", limit, window).message
+    return api.create_response(request, {"detail": message}, status=429)
+
+
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     detail = "A valid personal access token is needed: Authorization: Bearer <token>."
     response = api.create_response(request, {"detail": detail}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+
 
 api.add_router("", public.router, throttle=AddressThrottle())
 api.add_router("/me", me.router, auth=TokenAuth())

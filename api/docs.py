@@ -38,8 +38,8 @@ class Endpoint:
 
     @property
     def anchor(self) -> str:
-        return f"{self.method}-{self.path}".lower().replace("/", "-").replace("{", "").replace(
-            "}", ""
+        return (
+            f"{self.method}-{self.path}".lower().replace("/", "-").replace("{", "").replace("}", "")
         )
 
 
@@ -117,7 +117,8 @@ def endpoints(schema: dict, base_url: str) -> list[Endpoint]:
                 endpoint.body = json.dumps({"question_id": 1, "note": "Revise before Friday."})
             for code, response in operation.get("responses", {}).items():
                 body = response.get("content", {}).get("application/json", {}).get("schema", {})
-                endpoint.responses.append((code, type_of(body) if body else response["description"]))
+                what = type_of(body) if body else response["description"]
+                endpoint.responses.append((code, what))
             endpoint.curl = _curl(endpoint.method, url, needs_token, endpoint.body)
             found.append(endpoint)
     return found
@@ -142,8 +143,12 @@ def objects(schema: dict) -> list[SchemaObject]:
     for name, body in sorted(schema.get("components", {}).get("schemas", {}).items()):
         required = set(body.get("required", []))
         fields = [
-            Field(name=key, type=type_of(prop), required=key in required,
-                  description=prop.get("description", ""))
+            Field(
+                name=key,
+                type=type_of(prop),
+                required=key in required,
+                description=prop.get("description", ""),
+            )
             for key, prop in body.get("properties", {}).items()
         ]
         found.append(SchemaObject(name=name, fields=fields))

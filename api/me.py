@@ -14,15 +14,7 @@ from questions import study
 from questions.models import Bookmark, Question, Review, Status
 
 from .common import Pages
-from .schemas import (
-    BookmarkIn,
-    BookmarkOut,
-    BookmarkSortValue,
-    BookmarkStateValue,
-    DifficultyValue,
-    Message,
-    ReviewOut,
-)
+from .schemas import BookmarkIn, BookmarkOut, BookmarkParams, Message, ReviewOut
 
 router = Router(tags=["me"])
 
@@ -33,19 +25,10 @@ def _member(request: HttpRequest) -> User:
 
 @router.get("/bookmarks", response=list[BookmarkOut], summary="My bookmarks")
 @paginate(Pages)
-def my_bookmarks(
-    request: HttpRequest,
-    topic: str | None = Query(None, max_length=80, description="A topic's slug."),
-    source: str | None = Query(None, max_length=120, description="A source's slug."),
-    difficulty: DifficultyValue | None = Query(None),
-    state: BookmarkStateValue | None = Query(None, description="Practice state."),
-    sort: BookmarkSortValue | None = Query(None, description="Recently added by default."),
-):
+def my_bookmarks(request: HttpRequest, params: Query[BookmarkParams]):
     """Your bookmarks on published questions, with your private notes and each
     card's practice state, filtered and sorted as on /bookmarks/."""
-    params = {"topic": topic, "source": source, "difficulty": difficulty, "state": state}
-    params["sort"] = sort
-    filters = study.BookmarkFilters.from_params({k: v for k, v in params.items() if v})
+    filters = study.BookmarkFilters.from_params(params.model_dump(exclude_none=True))
     return study.member_bookmarks(_member(request), filters).select_related("question")
 
 

@@ -21,7 +21,9 @@ class AccessToken(models.Model):
     name = models.CharField(max_length=80, help_text="What the member uses it for.")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(
-        max_length=16, editable=False, help_text="The secret's first characters, to tell tokens apart."
+        max_length=16,
+        editable=False,
+        help_text="The secret's first characters, to tell tokens apart.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)

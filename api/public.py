@@ -15,18 +15,15 @@ from questions.models import Question, Source, Topic
 
 from .common import Pages
 from .schemas import (
-    AnswersValue,
-    DifficultyValue,
     MemberOut,
-    ModelSortValue,
     Message,
     ModelOut,
+    ModelSortValue,
     QuestionOut,
+    QuestionParams,
     QuestionSummary,
-    SortValue,
     SourceOut,
     TopicOut,
-    VerdictValue,
 )
 
 router = Router()
@@ -53,27 +50,16 @@ def _by_slug(queryset, slug: str | None, what: str):
     summary="List published questions",
 )
 @paginate(Pages)
-def list_questions(
-    request: HttpRequest,
-    q: str = Query("", max_length=200, description="Search: words, \"a phrase\", -exclude, or."),
-    source: str | None = Query(None, max_length=120, description="A source's slug."),
-    topic: str | None = Query(None, max_length=80, description="A topic's slug."),
-    difficulty: DifficultyValue | None = Query(None),
-    answers: AnswersValue | None = Query(None, description="Community answered, or AI only."),
-    verdict: VerdictValue | None = Query(None, description="The best answer's state."),
-    sort: SortValue | None = Query(
-        None, description="Newest by default; best match (relevance) when searching."
-    ),
-):
+def list_questions(request: HttpRequest, params: Query[QuestionParams]):
     """Published questions, filtered and sorted as on the site's home page."""
     filters = selectors.QuestionFilters(
-        q=q.strip(),
-        source=_by_slug(Source.objects.all(), source, "source"),
-        topic=_by_slug(Topic.objects.all(), topic, "topic"),
-        difficulty=difficulty or "",
-        answers=answers or "",
-        sort=sort or "",
-        verdict=verdict or "",
+        q=params.q.strip(),
+        source=_by_slug(Source.objects.all(), params.source, "source"),
+        topic=_by_slug(Topic.objects.all(), params.topic, "topic"),
+        difficulty=params.difficulty or "",
+        answers=params.answers or "",
+        sort=params.sort or "",
+        verdict=params.verdict or "",
     )
     return selectors.question_list(filters)
 
@@ -88,9 +74,7 @@ def get_question(request: HttpRequest, question_id: int):
     """A published question and its published answers, ranked as on its page:
     a moderator's pick first, an answer judged wrong last, then by score."""
     question = _found(Question.objects.published().for_list(), "published question", pk=question_id)
-    question.ranked_answers = list(
-        question.answers.published().ranked().select_related("author")
-    )
+    question.ranked_answers = list(question.answers.published().ranked().select_related("author"))
     best = question.ranked_answers[0] if question.ranked_answers else None
     question.best_score = best.score if best else None
     question.top_origin = best.origin if best else None
@@ -100,9 +84,7 @@ def get_question(request: HttpRequest, question_id: int):
     return question
 
 
-@router.get(
-    "/sources", response=list[SourceOut], tags=["catalogue"], summary="List sources"
-)
+@router.get("/sources", response=list[SourceOut], tags=["catalogue"], summary="List sources")
 @paginate(Pages)
 def list_sources(request: HttpRequest):
     """Every source, by name, with its number of published questions."""

@@ -171,7 +171,13 @@ class ShareOut(Schema):
 
 def share_of(share) -> dict:
     low, high = share.interval if share.total else (None, None)
-    return {"count": share.count, "total": share.total, "share": share.value, "low": low, "high": high}
+    return {
+        "count": share.count,
+        "total": share.total,
+        "share": share.value,
+        "low": low,
+        "high": high,
+    }
 
 
 class ModelFigures(Schema):
@@ -282,3 +288,23 @@ VerdictValue = Literal[tuple(selectors.VERDICT_FILTERS)]
 ModelSortValue = Literal[tuple(leaderboard.SORTS)]
 BookmarkStateValue = Literal[tuple(study.BOOKMARK_STATES)]
 BookmarkSortValue = Literal[tuple(study.BOOKMARK_SORTS)]
+
+
+class QuestionParams(Schema):
+    q: str = Field("", max_length=200, description='Search: words, "a phrase", -exclude, or.')
+    source: str | None = Field(None, max_length=120, description="A source's slug.")
+    topic: str | None = Field(None, max_length=80, description="A topic's slug.")
+    difficulty: DifficultyValue | None = None
+    answers: AnswersValue | None = Field(None, description="Community answered, or AI only.")
+    verdict: VerdictValue | None = Field(None, description="The state of the best answer.")
+    sort: SortValue | None = Field(
+        None, description="Newest by default; best match (relevance) when searching."
+    )
+
+
+class BookmarkParams(Schema):
+    topic: str | None = Field(None, max_length=80, description="A topic's slug.")
+    source: str | None = Field(None, max_length=120, description="A source's slug.")
+    difficulty: DifficultyValue | None = None
+    state: BookmarkStateValue | None = Field(None, description="The practice state.")
+    sort: BookmarkSortValue | None = Field(None, description="Recently added by default.")

@@ -75,9 +75,7 @@ def authenticate(secret: str) -> AccessToken | None:
     token = (
         AccessToken.objects.active()
         .select_related("user")
-        .filter(
-            token_hash=digest(secret), user__is_active=True, user__suspended_until__isnull=True
-        )
+        .filter(token_hash=digest(secret), user__is_active=True, user__suspended_until__isnull=True)
         .first()
     )
     if token is None:
