@@ -22,9 +22,9 @@ TEMPLATE = "accounts/settings.html"
 
 
 def _page(request: HttpRequest, **context) -> dict:
+    from api.tokens import member_tokens  # the read API builds on accounts
     from notifications import preferences
     from notifications.forms import EmailSettingsForm
-    from api.tokens import member_tokens  # the read API builds on accounts
 
     member = request.user
     context.setdefault("form", ProfileForm(instance=copy.copy(member)))

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from api import urls as api_urls  # the read API (issue 18)
 from mlqa_site.observability.health import healthz
 from mlqa_site.observability.metrics import metrics
-from api import urls as api_urls  # the read API (issue 18)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -26,7 +26,8 @@ def test_a_member_makes_a_token_and_sees_it_once(client, member):
     record = AccessToken.objects.get(user=member)
     assert record.name == "my flashcards"
     secret = response.context["new_token"].secret
-    assert secret.startswith("mlqa_") and len(secret) > 40
+    assert secret.startswith("mlqa_")
+    assert len(secret) > 40
     html = response.text
     assert f'value="{secret}"' in html
     assert "shown only this once" in html

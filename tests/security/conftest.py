@@ -17,6 +17,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
 from accounts.models import User
+from api import tokens
+from api.models import AccessToken
 from notifications.models import Event, Kind, Notification
 from questions import services
 from questions.models import Answer, Comment, Proposal, Question, Source, Status, Topic
@@ -147,6 +149,8 @@ class World:
     other_bookmark: Bookmark
     member_notification: Notification
     other_notification: Notification  # another member's: never the member's to read
+    member_token: AccessToken  # personal access tokens of the read API (api/)
+    other_token: AccessToken
 
     def objects_of(self, model) -> list:
         return [value for value in vars(self).values() if isinstance(value, model)]
@@ -209,6 +213,8 @@ def world(db) -> World:
             (other, member, other_answer, member_proposal),
         ]
     )
+    member_token = tokens.create_token(user=member, name="member's script").token
+    other_token = tokens.create_token(user=other, name="other's script").token
     return World(
         member=member,
         other=other,
@@ -232,6 +238,8 @@ def world(db) -> World:
         other_bookmark=other_bookmark,
         member_notification=member_notification,
         other_notification=other_notification,
+        member_token=member_token,
+        other_token=other_token,
     )
 
 
@@ -245,6 +253,8 @@ PK_MODELS = {
     "bookmarks": Bookmark,
     "practice": Bookmark,
     "inbox": Notification,
+    "settings": AccessToken,  # /settings/tokens/<pk>/revoke/
+    "api": Question,  # /api/v1/questions/{question_id}, the read API's one id
 }
 
 

@@ -26,6 +26,19 @@ CSRF_EXEMPT = {
     # The unsubscribe link of an e-mail: mail clients post it with no cookie
     # (RFC 8058 one-click); the signed token in the address is the credential.
     "/unsubscribe/{token}/",
+    # The read API (api/, django-ninja): it never reads the session cookie, so a
+    # cross-site form has nothing to ride on. Its one write, POST /api/v1/me/bookmarks,
+    # needs a personal access token in the Authorization header; the rest is GET only.
+    "/api/v1/me/bookmarks",
+    "/api/v1/me/reviews",
+    "/api/v1/models",
+    "/api/v1/questions",
+    "/api/v1/questions/{question_id}",
+    "/api/v1/sources",
+    "/api/v1/sources/{slug}",
+    "/api/v1/topics",
+    "/api/v1/topics/{slug}",
+    "/api/v1/users/{username}",
 }
 
 
