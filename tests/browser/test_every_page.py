@@ -28,6 +28,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from api import tokens
 from notifications.mail import unsubscribe_token
 from questions import services
 from questions.models import FlagReason
@@ -128,6 +129,8 @@ def seed() -> SimpleNamespace:
     services.flag_content(user=member, target=answer, reason=FlagReason.SPAM, note=LONG_URL)
     services.moderation.hide(moderator=moderator, target=comment, reason="Test " + LONG_WORD)
     services.moderation.restore(moderator=moderator, target=comment, reason="Back")
+    tokens.create_token(user=member, name="Flashcards " + LONG_WORD)  # the settings' token list
+    tokens.revoke_token(user=member, token=tokens.create_token(user=member, name="old").token)
     return SimpleNamespace(
         moderator=moderator,
         member=member,
@@ -185,6 +188,7 @@ PAGES = [
         lambda s: reverse("unsubscribe", args=[unsubscribe_token(s.member, "comment")]),
     ),
     Visit("unsubscribe, bad link", VISITOR, lambda s: "/unsubscribe/x/", status=400),
+    Visit("API documentation", VISITOR, lambda s: reverse("api_docs")),
     # What a signed-in member sees.
     Visit("home (member)", MEMBER, lambda s: "/"),
     Visit("question (member)", MEMBER, lambda s: s.question.get_absolute_url()),
