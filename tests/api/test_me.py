@@ -77,6 +77,18 @@ def test_a_token_reads_only_its_own_members_data(client, member, other_member, t
     assert [b["question"]["title"] for b in other] == ["Theirs"]
 
 
+def test_a_token_reads_only_its_own_members_reviews(
+    client, member, other_member, token, other_token
+):
+    for user, title in ((member, "Mine"), (other_member, "Theirs")):
+        bookmark = study.toggle_bookmark(user=user, question=QuestionFactory(title=title))
+        study.review(user=user, bookmark=bookmark, rating=4)
+    mine = client.get(f"{ME}/reviews", **bearer(token)).json()["items"]
+    assert [r["question"]["title"] for r in mine] == ["Mine"]
+    theirs = client.get(f"{ME}/reviews", **bearer(other_token)).json()["items"]
+    assert [r["question"]["title"] for r in theirs] == ["Theirs"]
+
+
 def test_a_token_signs_nobody_in_to_the_site(client, token):
     response = client.get("/settings/", **bearer(token))
     assert response.status_code == 302

@@ -193,12 +193,16 @@ def test_sources_and_topics_count_published_questions_only(client):
     assert client.get(f"{API}/sources/nope").status_code == 404
 
 
-def test_sources_and_topics_page(client):
+@pytest.mark.parametrize(
+    ("kind", "factory"), [("topics", TopicFactory), ("sources", SourceFactory)]
+)
+def test_sources_and_topics_page(client, kind, factory):
     for n in range(3):
-        TopicFactory(name=f"Topic {n}", slug=f"t{n}")
-    page = client.get(f"{API}/topics?page_size=2&page=2").json()
-    assert [t["slug"] for t in page["items"]] == ["t2"]
+        factory(name=f"Name {n}", slug=f"s{n}")
+    page = client.get(f"{API}/{kind}?page_size=2&page=2").json()
+    assert [item["slug"] for item in page["items"]] == ["s2"]
     assert (page["count"], page["pages"]) == (3, 2)
+    assert page["next"] is None
 
 
 def test_member_profile_is_public_but_suspended_and_deleted_are_not_found(client, moderator):
