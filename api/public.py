@@ -31,16 +31,16 @@ router = Router()
 NOT_FOUND = {404: Message}
 
 
-def _found(queryset, what: str, **lookup):
-    """The one row matching ``lookup``, or a 404 that says what was not found."""
+def _found(queryset, missing: str, **lookup):
+    """The one row matching ``lookup``, or a 404 whose detail is ``missing``."""
     found = queryset.filter(**lookup).first()
     if found is None:
-        raise HttpError(404, f"No {what} with this {' and '.join(lookup)}.")
+        raise HttpError(404, missing)
     return found
 
 
 def _by_slug(queryset, slug: str | None, what: str):
-    return _found(queryset, what, slug=slug) if slug else None
+    return _found(queryset, f"No {what} with this slug.", slug=slug) if slug else None
 
 
 @router.get(
@@ -73,7 +73,11 @@ def list_questions(request: HttpRequest, params: Query[QuestionParams]):
 def get_question(request: HttpRequest, question_id: int):
     """A published question and its published answers, ranked as on its page:
     a moderator's pick first, an answer judged wrong last, then by score."""
-    question = _found(Question.objects.published().for_list(), "published question", pk=question_id)
+    question = _found(
+        Question.objects.published().for_list(),
+        "No published question with this id.",
+        pk=question_id,
+    )
     question.ranked_answers = list(question.answers.published().ranked().select_related("author"))
     best = question.ranked_answers[0] if question.ranked_answers else None
     question.best_score = best.score if best else None
@@ -99,7 +103,7 @@ def list_sources(request: HttpRequest):
 )
 def get_source(request: HttpRequest, slug: str):
     """Its questions: ``/api/v1/questions?source={slug}``."""
-    return _found(selectors.sources_index(), "source", slug=slug)
+    return _found(selectors.sources_index(), "No source with this slug.", slug=slug)
 
 
 @router.get("/topics", response=list[TopicOut], tags=["catalogue"], summary="List topics")
@@ -117,7 +121,7 @@ def list_topics(request: HttpRequest):
 )
 def get_topic(request: HttpRequest, slug: str):
     """Its questions: ``/api/v1/questions?topic={slug}``."""
-    return _found(selectors.topics_index(), "topic", slug=slug)
+    return _found(selectors.topics_index(), "No topic with this slug.", slug=slug)
 
 
 @router.get(
@@ -129,7 +133,7 @@ def get_topic(request: HttpRequest, slug: str):
 def get_member(request: HttpRequest, username: str):
     """Public name, bio, reputation; suspended and deleted members are not found."""
     members = with_reputation(User.objects.filter(is_active=True))
-    return _found(members, "member", username=username)
+    return _found(members, "No member with this username.", username=username)
 
 
 @router.get(

@@ -167,7 +167,7 @@ def test_hidden_and_pending_questions_are_not_found(client, status):
     question = QuestionFactory(status=status)
     response = client.get(f"{API}/questions/{question.pk}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No published question with this pk."}
+    assert response.json() == {"detail": "No published question with this id."}
 
 
 def test_an_unknown_question_is_not_found(client):
