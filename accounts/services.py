@@ -78,11 +78,10 @@ def delete_account(*, user: User) -> None:
 
     What they published (answers, comments, questions, accepted proposals)
     stays, credited to "deleted member"; what was theirs alone goes: personal
-    data, sign-in methods, votes and verdicts (answer scores and verification
-    states recomputed exactly), bookmarks
-    and practice history, notifications, follows and e-mail settings. Pending
-    proposals are withdrawn. The user row stays,
-    deactivated, so published content keeps an author and audit records their
+    data, sign-in methods and API tokens, votes and verdicts (answer scores and
+    verification states recomputed exactly), bookmarks and practice history,
+    notifications, follows and e-mail settings. Pending proposals are withdrawn.
+    The user row stays, deactivated, so published content keeps an author and audit records their
     actor.
     """
     from notifications.services import forget_member
@@ -90,6 +89,7 @@ def delete_account(*, user: User) -> None:
     from questions.models import Proposal, ProposalStatus, Question
     from questions.services import remove_verdicts
     from study.models import Bookmark
+    from api.models import AccessToken
 
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active and user.username.startswith(DELETED_USERNAME_PREFIX):
@@ -112,6 +112,7 @@ def delete_account(*, user: User) -> None:
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()  # their tokens cascade
     forget_member(user=user)  # notifications, follows, e-mail settings
+    AccessToken.objects.filter(user=user).delete()  # the read API's personal tokens
 
     user.username = f"{DELETED_USERNAME_PREFIX}{user.pk}"
     user.email = ""

@@ -95,3 +95,11 @@ def test_the_token_forms_need_csrf(member):
     client.force_login(member)
     assert client.post(CREATE, {"name": "x"}).status_code == 403
     assert not AccessToken.objects.exists()
+
+
+def test_deleting_the_account_deletes_its_tokens(client, member, token):
+    from accounts.services import delete_account
+
+    delete_account(user=member)
+    assert not AccessToken.objects.exists()
+    assert client.get("/api/v1/me/bookmarks", **bearer(token)).status_code == 401
