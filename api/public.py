@@ -102,7 +102,8 @@ def list_sources(request: HttpRequest):
     summary="One source",
 )
 def get_source(request: HttpRequest, slug: str):
-    """Its questions: ``/api/v1/questions?source={slug}``."""
+    """A source and its number of published questions; they are listed by
+    /api/v1/questions?source={slug}."""
     return _found(selectors.sources_index(), "No source with this slug.", slug=slug)
 
 
@@ -120,7 +121,8 @@ def list_topics(request: HttpRequest):
     summary="One topic",
 )
 def get_topic(request: HttpRequest, slug: str):
-    """Its questions: ``/api/v1/questions?topic={slug}``."""
+    """A topic and its number of published questions; they are listed by
+    /api/v1/questions?topic={slug}."""
     return _found(selectors.topics_index(), "No topic with this slug.", slug=slug)
 
 
@@ -147,5 +149,5 @@ def list_models(request: HttpRequest, sort: ModelSortValue | None = None):
     """Each AI model's published answers and how their drafts fared with the
     community: the shares verified, judged wrong and corrected, each with its 95%
     Wilson interval, overall, by topic and by source. Ranked by the pessimistic
-    end of the interval of ``sort`` (verified by default)."""
+    end of the interval of the sort (the share verified by default)."""
     return leaderboard.leaderboard(sort=sort or "verified")
