@@ -50,8 +50,8 @@ class Pages(PageNumberPagination):
     """``?page=`` (from 1) and ``?page_size=`` (1 to 100, 20 by default)."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, le=10_000)
-        page_size: int = Field(20, ge=1, le=100)
+        page: int = Field(1, ge=1, le=10_000, description="The page, from 1.")
+        page_size: int = Field(20, ge=1, le=100, description="Items per page.")
 
     class Output(Schema):
         items: list[Any]
