@@ -10,8 +10,10 @@ from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
 from accounts.models import User
-from questions import study
-from questions.models import Bookmark, Question, Review, Status
+from questions.models import Question, Status
+from study import selectors as study_selectors
+from study import services as study
+from study.models import Bookmark, Review
 
 from .common import Pages
 from .schemas import BookmarkIn, BookmarkOut, BookmarkParams, Message, ReviewOut
@@ -28,8 +30,8 @@ def _member(request: HttpRequest) -> User:
 def my_bookmarks(request: HttpRequest, params: Query[BookmarkParams]):
     """Your bookmarks on published questions, with your private notes and each
     card's practice state, filtered and sorted as on /bookmarks/."""
-    filters = study.BookmarkFilters.from_params(params.model_dump(exclude_none=True))
-    return study.member_bookmarks(_member(request), filters).select_related("question")
+    filters = study_selectors.BookmarkFilters.from_params(params.model_dump(exclude_none=True))
+    return study_selectors.member_bookmarks(_member(request), filters).select_related("question")
 
 
 @router.post(

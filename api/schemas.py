@@ -6,8 +6,9 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from questions import leaderboard, selectors, study
+from questions import leaderboard, selectors
 from questions.models import Difficulty, Origin, Verification
+from study import selectors as study_selectors
 
 DifficultyValue = Literal[tuple(Difficulty.values)]
 VerificationValue = Literal[tuple(Verification.values)]
@@ -286,8 +287,8 @@ SortValue = Literal[tuple(selectors.SORTS)]
 AnswersValue = Literal[tuple(selectors.ANSWER_FILTERS)]
 VerdictValue = Literal[tuple(selectors.VERDICT_FILTERS)]
 ModelSortValue = Literal[tuple(leaderboard.SORTS)]
-BookmarkStateValue = Literal[tuple(study.BOOKMARK_STATES)]
-BookmarkSortValue = Literal[tuple(study.BOOKMARK_SORTS)]
+BookmarkStateValue = Literal[tuple(study_selectors.BOOKMARK_STATES)]
+BookmarkSortValue = Literal[tuple(study_selectors.BOOKMARK_SORTS)]
 
 
 class QuestionParams(Schema):

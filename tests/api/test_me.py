@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from api import tokens
 from api.models import AccessToken
-from questions import study
-from questions.models import Bookmark, Status
+from questions.models import Status
 from questions.services.moderation import suspend_member
+from study import services as study
+from study.models import Bookmark
 from tests.api.conftest import bearer
 from tests.factories import QuestionFactory, TopicFactory, UserFactory
 

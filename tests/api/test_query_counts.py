@@ -3,7 +3,8 @@ larger data (more questions, answers, topics, bookmarks, reviews)."""
 
 import pytest
 
-from questions import services, study
+from questions import services
+from study import services as study
 from tests.api.conftest import bearer
 from tests.factories import (
     AIAnswerFactory,

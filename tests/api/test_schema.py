@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api import tokens
-from questions import study
+from study import services as study
 from tests.factories import AIAnswerFactory, AnswerFactory, QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
