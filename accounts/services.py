@@ -81,15 +81,15 @@ def delete_account(*, user: User) -> None:
     data, sign-in methods and API tokens, votes and verdicts (answer scores and
     verification states recomputed exactly), bookmarks and practice history,
     notifications, follows and e-mail settings. Pending proposals are withdrawn.
-    The user row stays, deactivated, so published content keeps an author and audit records their
-    actor.
+    The user row stays, deactivated, so published content keeps an author and
+    audit records their actor.
     """
+    from api.models import AccessToken
     from notifications.services import forget_member
     from questions import pagecache
     from questions.models import Proposal, ProposalStatus, Question
     from questions.services import remove_verdicts
     from study.models import Bookmark
-    from api.models import AccessToken
 
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active and user.username.startswith(DELETED_USERNAME_PREFIX):

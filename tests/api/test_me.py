@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.services import suspend_member
 from api import tokens
 from api.models import AccessToken
 from questions.models import Status
-from questions.services.moderation import suspend_member
 from study import services as study
 from study.models import Bookmark
 from tests.api.conftest import bearer

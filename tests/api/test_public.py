@@ -210,8 +210,7 @@ def test_member_profile_is_public_but_suspended_and_deleted_are_not_found(client
 
     from django.utils import timezone
 
-    from accounts.services import delete_account
-    from questions.services.moderation import suspend_member
+    from accounts.services import delete_account, suspend_member
 
     carol = UserFactory(username="carol", display_name="Carol K.", bio="Kernels.")
     answer = AnswerFactory(author=carol)
