@@ -79,12 +79,9 @@ def get_question(request: HttpRequest, question_id: int):
         pk=question_id,
     )
     question.ranked_answers = list(question.answers.published().ranked().select_related("author"))
-    best = question.ranked_answers[0] if question.ranked_answers else None
-    question.best_score = best.score if best else None
-    question.top_origin = best.origin if best else None
-    question.top_ai_model = best.ai_model if best else None
-    question.top_verification = best.verification if best else None
-    question.top_corrected_at = best.corrected_at if best else None
+    # The first of them is the question's stored best answer (questions.topanswer
+    # keeps it exact): the summary reads it from here instead of asking again.
+    question.top_answer = question.ranked_answers[0] if question.ranked_answers else None
     return question
 
 

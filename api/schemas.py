@@ -75,14 +75,16 @@ class QuestionSummary(Schema):
 
     @staticmethod
     def resolve_best_answer(obj) -> dict | None:
-        if getattr(obj, "top_origin", None) is None:
+        # Stored on the question by questions.topanswer (the list selects it).
+        top = obj.top_answer
+        if top is None:
             return None
         return {
-            "score": obj.best_score,
-            "origin": obj.top_origin,
-            "ai_model": obj.top_ai_model or None,
-            "verification": obj.top_verification,
-            "corrected": obj.top_corrected_at is not None,
+            "score": obj.top_answer_score,
+            "origin": obj.top_answer_origin,
+            "ai_model": top.ai_model or None,
+            "verification": top.verification,
+            "corrected": top.corrected_at is not None,
         }
 
 
