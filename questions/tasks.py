@@ -2,6 +2,7 @@
 
 from mlqa_site.background import retrying
 from questions.models import Question
+from questions.rerender import rerender_all
 from questions.search import index_questions, is_postgres
 
 BATCH = 2000
@@ -16,3 +17,9 @@ def rebuild_search_index() -> int:
     for start in range(0, len(ids), BATCH):
         index_questions(ids[start : start + BATCH])
     return len(ids)
+
+
+@retrying
+def rerender_markdown() -> dict[str, int]:
+    """Re-render every stored HTML field (questions.rerender), on the worker."""
+    return rerender_all()

@@ -26,6 +26,22 @@ def test_rerender_markdown_refreshes_stale_html_only():
     assert "comments: 0 re-rendered" in out.getvalue()
 
 
+def test_rerender_markdown_in_the_background_waits_for_the_worker(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    answer = AIAnswerFactory(body="Use $x^2$ here.")
+    Answer.objects.filter(pk=answer.pk).update(body_html="<p>old pipeline</p>")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    out = StringIO()
+    call_command("rerender_markdown", "--background", stdout=out)
+    assert "Queued the re-rendering" in out.getvalue()
+    assert Answer.objects.get(pk=answer.pk).body_html == "<p>old pipeline</p>"  # not yet
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "questions.tasks.rerender_markdown"
+    assert queued.task.call()["answers"] == 1  # what the worker runs
+    assert "<math" in Answer.objects.get(pk=answer.pk).body_html
+
+
 def test_rebuild_search_index_makes_old_rows_searchable(client):
     answer = AIAnswerFactory(body="Gradient clipping bounds the update norm.")
     Question.objects.update(search_vector=None)

@@ -1,51 +1,26 @@
-"""Re-render the stored HTML of every question, answer, comment and bookmark note.
-
-Run after the markdown pipeline changes (questions/markdown.py): pages only
-ever print the stored HTML, so old content keeps its old rendering until then.
-"""
+"""Re-render the stored HTML of every question, answer, comment and bookmark note
+(questions/rerender.py), here or on the background worker."""
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from questions import pagecache
-from questions.models import Answer, Comment, Question
-from study.models import Bookmark
-
-BATCH = 500
+from questions.rerender import rerender_all
+from questions.tasks import rerender_markdown
 
 
 class Command(BaseCommand):
     help = "Re-render stored HTML from markdown: questions, answers, comments, notes."
 
-    def handle(self, *args, **options):
-        rendered_fields = {
-            Question: ["body_html", "slug"],  # render() also refreshes the slug
-            Answer: ["body_html"],
-            Comment: ["body_html"],
-            Bookmark: ["note_html"],
-        }
-        total = 0
-        for model, fields in rendered_fields.items():
-            changed = 0
-            batch = []
-            for obj in model.objects.order_by("pk").iterator(chunk_size=BATCH):
-                before = [getattr(obj, name) for name in fields]
-                obj.render()
-                if [getattr(obj, name) for name in fields] != before:
-                    batch.append(obj)
-                if len(batch) >= BATCH:
-                    changed += self._save(model, batch, fields)
-            changed += self._save(model, batch, fields)
-            self.stdout.write(f"{model._meta.verbose_name_plural}: {changed} re-rendered")
-            total += changed
-        if total:
-            pagecache.site_changed()  # every cached page printed the old HTML
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue it for the background worker instead of running it here.",
+        )
 
-    @staticmethod
-    def _save(model, batch, fields) -> int:
-        count = len(batch)
-        if batch:
-            with transaction.atomic():
-                model.objects.bulk_update(batch, fields)
-            batch.clear()
-        return count
+    def handle(self, *args, background=False, **options):
+        if background:
+            result = rerender_markdown.enqueue()
+            self.stdout.write(f"Queued the re-rendering for the worker (task {result.id}).")
+            return
+        for kind, count in rerender_all().items():
+            self.stdout.write(f"{kind}: {count} re-rendered")
