@@ -3,12 +3,10 @@
 moderators through the same audit log as the rest of moderation."""
 
 from django.contrib import admin
-from django.db import transaction
 
 from mlqa_site.admin_mixins import ChangesPagesMixin, ReadOnlyAdmin, ReasonActionForm, action_reason
-from questions import services
-from questions.models import ModerationAction
 
+from . import services as study_services
 from .models import Bookmark, InterviewReport, Review
 
 
@@ -65,32 +63,25 @@ class InterviewReportAdmin(ChangesPagesMixin, admin.ModelAdmin):
         return ["user", "question", "company", "level", "year", "created_at"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        """Hiding or showing goes through the service (audit, cached pages); a
+        superuser's other corrections are saved as they are."""
         if change and "is_hidden" in form.changed_data:
-            services.moderation.log(
-                moderator=request.user, action=self._kind(obj.is_hidden), target=obj
+            study_services.set_reports_hidden(
+                moderator=request.user, report_ids=[obj.pk], hidden=obj.is_hidden
             )
+            if set(form.changed_data) == {"is_hidden"}:
+                return
+        super().save_model(request, obj, form, change)
 
-    @staticmethod
-    def _kind(hidden: bool) -> str:
-        return ModerationAction.Kind.HIDE if hidden else ModerationAction.Kind.RESTORE
-
-    @transaction.atomic
     def _set_hidden(self, request, queryset, hidden: bool) -> int:
         """Hide or show reports that are not so yet; one audit record per report."""
-        changed = list(
-            InterviewReport.objects.filter(pk__in=queryset.values("pk"))
-            .exclude(is_hidden=hidden)
-            .select_related("question")
-            .select_for_update(of=("self",))
+        changed = study_services.set_reports_hidden(
+            moderator=request.user,
+            report_ids=list(queryset.values_list("pk", flat=True)),
+            hidden=hidden,
+            reason=action_reason(request),
         )
-        InterviewReport.objects.filter(pk__in=[r.pk for r in changed]).update(is_hidden=hidden)
-        kind, reason = self._kind(hidden), action_reason(request)
         for report in changed:
-            report.is_hidden = hidden
-            services.moderation.log(
-                moderator=request.user, action=kind, target=report, reason=reason
-            )
             self.log_change(request, report, [{"changed": {"fields": ["is_hidden"]}}])
         return len(changed)
 

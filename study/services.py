@@ -217,3 +217,31 @@ def report_asked(
         raise AlreadyReported(f"You already reported this question for {year}. Thank you!") from exc
     pagecache.question_changed(question.pk)
     return report
+
+
+@transaction.atomic
+def set_reports_hidden(
+    *, moderator: User, report_ids, hidden: bool, reason: str = ""
+) -> list[InterviewReport]:
+    """Hide (spam, abuse: it stops counting) or show again the interview reports
+    that are not so yet, with one audit record each; returns those changed."""
+    from questions.models import ModerationAction
+    from questions.services import moderation
+
+    moderation.require_moderator(moderator)
+    changed = list(
+        InterviewReport.objects.filter(pk__in=report_ids)
+        .exclude(is_hidden=hidden)
+        .select_related("question")
+        .select_for_update(of=("self",))
+    )
+    if not changed:
+        return []
+    InterviewReport.objects.filter(pk__in=[r.pk for r in changed]).update(is_hidden=hidden)
+    kind = ModerationAction.Kind.HIDE if hidden else ModerationAction.Kind.RESTORE
+    for report in changed:
+        report.is_hidden = hidden
+        moderation.log(moderator=moderator, action=kind, target=report, reason=reason)
+    # The counts show on the question page and in the lists' "most asked" order.
+    pagecache.question_changed(*{report.question_id for report in changed})
+    return changed

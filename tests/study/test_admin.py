@@ -6,8 +6,10 @@ from importlib import import_module
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import MODERATORS_GROUP
@@ -131,3 +133,25 @@ def test_the_moderators_group_keeps_the_report_permissions():
     codenames = set(moderators_group().permissions.values_list("codename", flat=True))
     assert {"view_interviewreport", "change_interviewreport"} <= codenames
     assert "delete_interviewreport" not in codenames
+
+
+def test_hiding_a_report_renews_the_cached_question_page(
+    client, moderator, reports, settings, django_capture_on_commit_callbacks
+):
+    settings.MLQA_PAGE_CACHE_SECONDS = 300
+    url = reports[0].question.get_absolute_url()
+    assert "Asked in 2 interviews" in Client().get(url).content.decode()  # now cached
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHANGELIST, {"action": "hide_reports", "_selected_action": [reports[1].pk]})
+    page = Client().get(url).content.decode()
+    assert "Asked in 1 interview" in page
+    assert "Buy cheap pills" not in page
+
+
+def test_only_a_moderator_hides_reports(member, reports):
+    with pytest.raises(PermissionDenied):
+        study_services.set_reports_hidden(moderator=member, report_ids=[reports[1].pk], hidden=True)
+    reports[1].refresh_from_db()
+    assert not reports[1].is_hidden
+    assert not ModerationAction.objects.exists()
