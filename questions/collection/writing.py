@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.utils.html import escape
 
 from questions.models import Answer, Origin, Question, Status
-from questions.models.answers import RANKING
 from questions.vetting import verification_text
 
 # --- Exporting ---------------------------------------------------------------------
@@ -179,7 +178,7 @@ def export_items(
     if min_score is not None:
         answers = answers.filter(score__gte=min_score)
     best: dict[int, dict] = {}
-    ranked = answers.order_by("question_id", *RANKING)
+    ranked = answers.ranked(per_question=True)
     state_fields = ("verification", "verdicts_correct", "verdicts_partly", "verdicts_wrong",
                     "verification_confirmed_by_id", "corrected_at")  # fmt: skip
     fields = ("question_id", "body", "origin", "ai_model", *state_fields)
