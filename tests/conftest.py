@@ -1,4 +1,3 @@
-import asyncio
 import os
 from io import StringIO
 
@@ -74,20 +73,3 @@ def _fresh_cache():
     for alias in caches:
         caches[alias].clear()
 
-
-@pytest.fixture(autouse=True)
-def _no_event_loop_left_by_the_browser(request):
-    """Playwright's sync API (the browser tests, one browser per session) leaves
-    its event loop marked as running in this thread between its calls. Django's
-    test client then refuses an async view (``/healthz``, django-health-check)
-    in any later test of the same process. Other tests run as under gunicorn:
-    with no loop in the thread; the browser's is put back afterwards."""
-    loop = asyncio._get_running_loop()
-    if loop is None or "tests/browser/" in request.node.nodeid:
-        yield
-        return
-    asyncio._set_running_loop(None)
-    try:
-        yield
-    finally:
-        asyncio._set_running_loop(loop)

@@ -12,26 +12,35 @@
   ``database: ok``...) or JSON (``Accept: application/json`` or
   ``?format=json``); a browser (``text/html``) gets a readable page.
 
-The checks run in the request's own thread (``thread_sensitive``), on its
-database connection: no thread pool holding connections of its own.
+The view is synchronous, like the rest of the site under gunicorn: each
+check's probe runs in the request's own thread, on its database connection,
+with no event loop or thread pool of its own (the library's view is async;
+``_SiteCheck.run`` still serves anything that drives the checks its way).
 """
 
 import dataclasses
 import datetime
+import logging
+import timeit
 
 from asgiref.sync import sync_to_async
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
-from health_check.base import HealthCheck
-from health_check.exceptions import ServiceUnavailable, ServiceWarning
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.views import View
+from health_check.base import HealthCheck, HealthCheckResult
+from health_check.exceptions import HealthCheckException, ServiceUnavailable, ServiceWarning
 from health_check.views import HealthCheckView, MediaType
 
 from mlqa_site.cache import status as cache_status
 from mlqa_site.observability import tasks
+
+logger = logging.getLogger("health_check")
 
 # How long the database may take to answer the probe's query.
 DATABASE_TIMEOUT_MS = 1000
@@ -51,6 +60,22 @@ class _SiteCheck(HealthCheck):
 
     async def run(self) -> None:
         self.detail = await sync_to_async(self.probe, thread_sensitive=True)()
+
+    def result(self) -> HealthCheckResult:
+        """Probe here and now, reporting as the library's ``get_result`` does: a
+        health-check exception is the check's finding, anything else an unknown
+        error (logged, never shown)."""
+        start = timeit.default_timer()
+        error = None
+        try:
+            self.detail = self.probe()
+        except HealthCheckException as exc:
+            error = exc
+            logger.warning("Health check %r failed", self, exc_info=True)
+        except Exception:
+            logger.exception("Unexpected exception during health check")
+            error = HealthCheckException("unknown error")
+        return HealthCheckResult(check=self, error=error, time_taken=timeit.default_timer() - start)
 
 
 @dataclasses.dataclass
@@ -161,8 +186,16 @@ class HealthView(HealthCheckView):
     def get_checks(self):
         yield from site_checks()
 
-    async def get(self, request, *args, **kwargs):
-        self.results = [await check.get_result() for check in self.get_checks()]
+    @method_decorator(transaction.non_atomic_requests)
+    def dispatch(self, request, *args, **kwargs):
+        """The library's dispatch (never cached, varies with Accept), synchronous."""
+        response = View.dispatch(self, request, *args, **kwargs)
+        patch_vary_headers(response, ["Accept"])
+        add_never_cache_headers(response)
+        return response
+
+    def get(self, request, *args, **kwargs):
+        self.results = [check.result() for check in self.get_checks()]
         self.lines = [(result.check.name, *_line(result), result) for result in self.results]
         failing = any(state == "unavailable" for _, state, _, _ in self.lines)
         status = 503 if failing else 200
