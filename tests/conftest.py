@@ -72,4 +72,3 @@ def _fresh_cache():
     yield
     for alias in caches:
         caches[alias].clear()
-
