@@ -32,7 +32,7 @@ def module_level_imports(path: Path) -> list[str]:
 
 
 # The apps built on ``accounts``: it reaches them only at call time.
-BUILT_ON_ACCOUNTS = ("questions", "study", "api")
+BUILT_ON_ACCOUNTS = ("questions", "study", "api", "notifications")
 
 
 def test_accounts_imports_nothing_from_questions_at_module_level():
