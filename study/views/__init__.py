@@ -1,0 +1,27 @@
+"""Study tools: bookmarks with notes, practice, "I was asked this", exports.
+
+Everything here is the member's own: other members' bookmarks are a 404 and
+visitors are sent to log in. Each action is a plain form post that redirects
+back, and with htmx a swap of a named partial of the page's own template.
+Bad input is a 400 with a readable message (htmx swaps 4xx fragments too).
+"""
+
+from .bookmarks import bookmark_note, bookmark_toggle, bookmarks
+from .common import BOOKMARKS_PER_PAGE
+from .downloads import export_apkg, export_csv, export_markdown
+from .practice import practice, practice_review, practice_start
+from .reports import question_asked
+
+__all__ = [
+    "BOOKMARKS_PER_PAGE",
+    "bookmark_note",
+    "bookmark_toggle",
+    "bookmarks",
+    "export_apkg",
+    "export_csv",
+    "export_markdown",
+    "practice",
+    "practice_review",
+    "practice_start",
+    "question_asked",
+]
