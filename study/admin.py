@@ -4,7 +4,13 @@ moderators through the same audit log as the rest of moderation."""
 
 from django.contrib import admin
 
-from mlqa_site.admin_mixins import ChangesPagesMixin, ReadOnlyAdmin, ReasonActionForm, action_reason
+from mlqa_site.admin_mixins import (
+    ChangesPagesMixin,
+    ReadOnlyAdmin,
+    ReasonActionForm,
+    action_reason,
+    plural,
+)
 
 from . import services as study_services
 from .models import Bookmark, InterviewReport, Review
@@ -88,9 +94,9 @@ class InterviewReportAdmin(ChangesPagesMixin, admin.ModelAdmin):
     @admin.action(description="Hide the selected reports", permissions=["change"])
     def hide_reports(self, request, queryset):
         count = self._set_hidden(request, queryset, True)
-        self.message_user(request, f"{count} report{'s' if count != 1 else ''} hidden.")
+        self.message_user(request, f"{plural(count, 'report')} hidden.")
 
     @admin.action(description="Show the selected reports again", permissions=["change"])
     def show_reports(self, request, queryset):
         count = self._set_hidden(request, queryset, False)
-        self.message_user(request, f"{count} report{'s' if count != 1 else ''} shown again.")
+        self.message_user(request, f"{plural(count, 'report')} shown again.")
