@@ -56,4 +56,19 @@
     var note = form.querySelector(":scope > .action-problem");
     if (note) note.remove();
   });
+
+  // The header's menu is a <details>: Escape closes it and gives focus back to
+  // its button, and a click elsewhere on the page closes it, as a menu does.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = document.querySelector("details.site-menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+
+  document.addEventListener("click", function (event) {
+    var menu = document.querySelector("details.site-menu[open]");
+    if (menu && !menu.contains(event.target)) menu.open = false;
+  });
 })();

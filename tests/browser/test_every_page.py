@@ -395,6 +395,15 @@ def test_on_a_phone_the_menu_and_filters_fold_and_results_come_first(browser: Br
         expect(nav.get_by_role("link", name="Log in")).to_be_visible()
         page.get_by_text("Menu").click()  # the open menu lies over the page: close it
         expect(nav.get_by_role("link", name="Log in")).to_be_hidden()
+        if javascript:  # as a menu does: Escape closes it, focus back on its button
+            page.get_by_text("Menu").click()
+            expect(nav.get_by_role("link", name="Log in")).to_be_visible()
+            page.keyboard.press("Escape")
+            expect(nav.get_by_role("link", name="Log in")).to_be_hidden()
+            expect(page.locator("summary.menu-button")).to_be_focused()
+            page.get_by_text("Menu").click()  # and so does a click elsewhere
+            page.mouse.click(195, 800)  # below the open panel
+            expect(nav.get_by_role("link", name="Log in")).to_be_hidden()
         page.get_by_text("Filters").click()
         page.get_by_label("Source").select_option(seeded.source.slug)
         page.get_by_role("button", name="Apply").click()
