@@ -35,7 +35,8 @@ Pages are kept in the shared cache and, the most recent ones, in each
 process's own memory too (the ``pages`` cache): a key names one generation of
 a page, so a copy found there is exactly as current as the shared one.
 Members' question pages are assembled from answer fragments keyed on the same
-generations (``questions.views.question_page``).
+generations (``questions.views.question_page``), members' lists from rows kept
+per list generation (``questions.listing``).
 
 It is on when ``MLQA_PAGE_CACHE_SECONDS`` is above zero: by default only with a
 shared cache (``REDIS_URL``), since per-process memory caches could not see
@@ -131,6 +132,40 @@ def question_generation(question_id: int) -> str:
     if not enabled():
         return ""
     return "-".join(_generations([_SITE, _question_key(question_id)]))
+
+
+def list_generation() -> str:
+    """The generation the lists' shared parts are keyed on (``questions.listing``);
+    "" while caching is off."""
+    if not enabled():
+        return ""
+    return "-".join(_generations([_SITE, _LISTS]))
+
+
+def shareable(request: HttpRequest, params: Iterable[str]) -> bool:
+    """Whether the request asks only for these query parameters: anything else
+    ends up in the page's links, and is not worth a cache entry of its own."""
+    allowed = frozenset(params)
+    return all(key in allowed for key in request.GET)
+
+
+def get_kept(key: str):
+    """A value stored by :func:`keep`: this process's copy, else the shared one
+    (then copied here for no longer than it has left there); None if neither."""
+    local = caches["fragments"]
+    entry = local.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            local.set(key, entry, max(1, round(entry[1] - time.time())))
+    return None if entry is None else entry[0]
+
+
+def keep(key: str, value, seconds: int) -> None:
+    """Store a value in the shared cache and in this process's memory."""
+    entry = (value, time.time() + seconds)
+    cache.set(key, entry, seconds)
+    caches["fragments"].set(key, entry, seconds)
 
 
 # --- Serving -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -40,11 +41,17 @@ def with_study_state(questions: Iterable[Question], user: User) -> list[Question
     """Mark a page's list rows: ``asked_recently`` (unless the "most asked" sort
     computed it already) and, for members, ``is_bookmarked``: one query each for
     the page's ids, never a subquery per row of the whole list."""
+    rows = with_asked_counts(questions)
+    mark_bookmarks(rows, user)
+    return rows
+
+
+def with_asked_counts(questions: Iterable[Question]) -> list[Question]:
+    """Set ``asked_recently`` on each row (unless the "most asked" sort computed
+    it already), in one query for the page's ids. The same for every reader."""
     rows = list(questions)
     ids = [question.pk for question in rows]
-    if not ids:
-        return rows
-    if not all(hasattr(question, "asked_recently") for question in rows):
+    if ids and not all(hasattr(question, "asked_recently") for question in rows):
         asked = dict(
             InterviewReport.objects.visible()
             .recent()
@@ -56,15 +63,28 @@ def with_study_state(questions: Iterable[Question], user: User) -> list[Question
         )
         for question in rows:
             question.asked_recently = asked.get(question.pk, 0)
-    if user.is_authenticated:
-        mine = set(
-            Bookmark.objects.filter(user=user, question_id__in=ids).values_list(
-                "question_id", flat=True
-            )
-        )
-        for question in rows:
-            question.is_bookmarked = question.pk in mine
     return rows
+
+
+def mark_bookmarks(questions: list[Question], user: User) -> None:
+    """A member's own marks on list rows: ``is_bookmarked``, with the current
+    ``bookmark_count`` beside it (a cached row's count may lag), in one query
+    for the page's ids. Nothing for a visitor."""
+    ids = [question.pk for question in questions]
+    if not ids or not user.is_authenticated:
+        return
+    mine = Bookmark.objects.filter(user=user, question=OuterRef("pk"))
+    marks = {
+        pk: (count, bookmarked)
+        for pk, count, bookmarked in Question.objects.filter(pk__in=ids)
+        .annotate(mine=Exists(mine))
+        .order_by()
+        .values_list("pk", "bookmark_count", "mine")
+    }
+    for question in questions:
+        question.bookmark_count, question.is_bookmarked = marks.get(
+            question.pk, (question.bookmark_count, False)
+        )
 
 
 @dataclass(frozen=True)

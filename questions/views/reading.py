@@ -1,12 +1,10 @@
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from questions import pagecache, permissions, search, selectors
+from questions import listing, pagecache, permissions, selectors
 from questions.models import Difficulty, Source, Status, Topic
 from questions.views import question_page
 from study import selectors as study_selectors
@@ -37,11 +35,12 @@ def _question_list_page(
         sort=params.get("sort", ""),
         verdict=params.get("verdict", ""),
     )
-    paginator = Paginator(selectors.question_list(filters), settings.MLQA_QUESTIONS_PER_PAGE)
-    page = paginator.get_page(params.get("page"))
-    page.object_list = study_selectors.with_study_state(page.object_list, request.user)
-    if filters.q:
-        search.highlight_results(page.object_list, filters.q)
+    # The rows, count and pagination every reader sees (cached per list
+    # generation), then the reader's own marks for the page's ids.
+    shared = listing.listing(request, filters, params=LIST_PARAMS)
+    page = shared.page()
+    study_selectors.mark_bookmarks(page.object_list, request.user)
+    sources, topics = listing.filter_choices()
     template_name = "questions/question_list.html"
     # A history restore (back/forward with htmx's cache empty) needs the whole page.
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
@@ -52,20 +51,21 @@ def _question_list_page(
         template_name,
         {
             "page": page,
+            "listing": shared,
             "filters": filters,
             "heading": heading,
             "intro": intro,
             "fixed_source": fixed_source,
             "fixed_topic": fixed_topic,
-            "sources": Source.objects.all(),
-            "topics": Topic.objects.all(),
+            "sources": sources,
+            "topics": topics,
             "difficulties": Difficulty.choices,
             "sorts": selectors.SORTS,
             "answer_filters": selectors.ANSWER_FILTERS,
             "verdict_filters": selectors.VERDICT_FILTERS,
             "sort_oob": fragment,  # the sort select, redrawn with the results
             # A broad search lists its best candidates only (questions.search.bounded).
-            "search_capped": bool(filters.q) and search.is_capped(paginator.count),
+            "search_capped": shared.capped,
         },
     )
 

@@ -1,0 +1,130 @@
+"""The question list's shared part, kept per list generation.
+
+Every reader of a list (``/``, ``/sources/<slug>/``, ``/topics/<slug>/``, with
+a search, filters, a sort and a page) sees the same rows, count and
+pagination: only each row's bookmark toggle is the reader's own (their mark,
+the count beside it, their CSRF token). So the shared part is built once per
+list generation (``pagecache.list_generation``: renewed by what changes a
+row's title, answers or state, not by votes or bookmarks) and kept as a
+:class:`Listing`: each row's HTML (``questions/includes/list_parts.html``,
+rendered without a request, so it cannot show anything about a reader), the
+count and the pagination, the search's highlighted titles and snippets. A
+request then reads only the reader's marks for the page's ids (one query,
+``study.selectors.mark_bookmarks``), and the list template renders the toggle
+between the cached strings, with Django's own ``{% csrf_token %}``.
+
+With the page cache off (``MLQA_PAGE_CACHE_SECONDS=0``), or a query parameter
+the list does not read, the same parts are built for the one request.
+"""
+
+import functools
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
+
+from study import selectors as study_selectors
+
+from . import pagecache, search, selectors
+from .models import Question, Source, Topic
+
+PARTS = "questions/includes/list_parts.html"
+# What a cached row keeps of its question (besides what was rendered).
+_ROW_FIELDS = ("id", "title", "slug", "status", "difficulty", "bookmark_count", "answer_count")
+
+
+@dataclass
+class Listing:
+    """One page of one list, the same for every reader."""
+
+    rows: list[Question]  # slim copies, with ``row_html`` (and a search's highlights)
+    count: int
+    number: int
+    capped: bool  # a search that listed only its best candidates
+    head: SafeString = field(default=SafeString(""))  # the count
+    foot: SafeString = field(default=SafeString(""))  # "nothing matches", the pagination
+
+    def page(self) -> Page:
+        """The page for the template (and tests): its rows, number and paginator."""
+        paginator = Paginator(range(self.count), settings.MLQA_QUESTIONS_PER_PAGE)
+        return Page(self.rows, self.number, paginator)
+
+
+def _slim(question: Question) -> Question:
+    """A row as the cache keeps it: the few fields a page reads after rendering."""
+    row = Question(**{name: getattr(question, name) for name in _ROW_FIELDS})
+    row.row_html = question.row_html
+    row.asked_recently = question.asked_recently
+    for name in ("title_html", "snippet_html"):
+        if hasattr(question, name):
+            setattr(row, name, getattr(question, name))
+    return row
+
+
+def build_listing(request: HttpRequest, filters: selectors.QuestionFilters) -> Listing:
+    """Read and render the page's shared part: nothing here is about the reader."""
+    paginator = Paginator(selectors.question_list(filters), settings.MLQA_QUESTIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = study_selectors.with_asked_counts(page.object_list)
+    if filters.q:
+        search.highlight_results(rows, filters.q)
+    for question in rows:
+        question.row_html = mark_safe(render_to_string(f"{PARTS}#row", {"question": question}))
+    page.object_list = rows
+    capped = bool(filters.q) and search.is_capped(paginator.count)
+    context = {
+        "page": page,
+        "filters": filters,
+        "search_capped": capped,
+        "query": request.GET,
+        "path": request.path,
+    }
+    return Listing(
+        rows=[_slim(question) for question in rows],
+        count=paginator.count,
+        number=page.number,
+        capped=capped,
+        head=mark_safe(render_to_string(f"{PARTS}#head", context)),
+        foot=mark_safe(render_to_string(f"{PARTS}#foot", context)),
+    )
+
+
+def listing(
+    request: HttpRequest, filters: selectors.QuestionFilters, *, params: tuple[str, ...]
+) -> Listing:
+    """The page's shared part, from the cache when it is there. The key is the
+    list generation and the address (path and query: every link on the page
+    derives from them); the reader, htmx or not, plays no part in it."""
+    generation = pagecache.list_generation()
+    if not generation or not pagecache.shareable(request, params):
+        return build_listing(request, filters)
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"listing:{generation}:{address}"
+    found = pagecache.get_kept(key)
+    if found is None:
+        found = build_listing(request, filters)
+        pagecache.keep(key, found, pagecache.list_seconds())
+    return found
+
+
+def _filter_choices() -> tuple[list[Source], list[Topic]]:
+    generation = pagecache.list_generation()
+    key = f"listchoices:{generation}"
+    found = pagecache.get_kept(key) if generation else None
+    if found is None:
+        found = (list(Source.objects.all()), list(Topic.objects.all()))
+        if generation:
+            pagecache.keep(key, found, pagecache.list_seconds())
+    return found
+
+
+def filter_choices() -> tuple[SimpleLazyObject, SimpleLazyObject]:
+    """The filter form's sources and topics, read (or fetched from the cache)
+    only when the template lists them: an htmx swap of the results does not."""
+    both = functools.cache(_filter_choices)
+    return SimpleLazyObject(lambda: both()[0]), SimpleLazyObject(lambda: both()[1])
