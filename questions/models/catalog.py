@@ -76,7 +76,7 @@ class QuestionQuerySet(models.QuerySet):
 class QuestionManager(models.Manager.from_queryset(QuestionQuerySet)):
     def get_queryset(self):
         # The search vectors are only read inside SQL; never load them into Python.
-        return super().get_queryset().defer("search_vector", "title_vector")
+        return super().get_queryset().defer("search_vector", "title_vector", "snippet_source")
 
 
 class Question(models.Model):
@@ -146,6 +146,10 @@ class Question(models.Model):
     # The title alone (no weights), kept with search_vector: a search ranks its
     # matches by this small vector first, cheaply, to choose its candidates.
     title_vector = SearchVectorField(null=True, editable=False)
+    # The start of the body and answers as plain text (questions.search.
+    # SNIPPET_SOURCE_CHARS), kept with search_vector: a search's snippets are
+    # highlighted in it, not in the whole document.
+    snippet_source = models.TextField(blank=True, default="", editable=False)
 
     objects = QuestionManager()
 
