@@ -95,12 +95,16 @@ def build_listing(request: HttpRequest, filters: selectors.QuestionFilters) -> L
 
 
 def listing(
-    request: HttpRequest, filters: selectors.QuestionFilters, *, params: tuple[str, ...]
+    request: HttpRequest,
+    filters: selectors.QuestionFilters,
+    *,
+    params: tuple[str, ...],
+    generation: str,
 ) -> Listing:
     """The page's shared part, from the cache when it is there. The key is the
-    list generation and the address (path and query: every link on the page
-    derives from them); the reader, htmx or not, plays no part in it."""
-    generation = pagecache.list_generation()
+    list generation (``pagecache.list_generation``, "" while caching is off)
+    and the address (path and query: every link on the page derives from
+    them); the reader, htmx or not, plays no part in it."""
     if not generation or not pagecache.shareable(request, params):
         return build_listing(request, filters)
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
@@ -112,19 +116,20 @@ def listing(
     return found
 
 
-def _filter_choices() -> tuple[list[Source], list[Topic]]:
-    generation = pagecache.list_generation()
+def _filter_choices(generation: str) -> tuple[list[Source], list[Topic]]:
     key = f"listchoices:{generation}"
-    found = pagecache.get_kept(key) if generation else None
+    found = pagecache.get_kept(key)
     if found is None:
         found = (list(Source.objects.all()), list(Topic.objects.all()))
-        if generation:
-            pagecache.keep(key, found, pagecache.list_seconds())
+        pagecache.keep(key, found, pagecache.list_seconds())
     return found
 
 
-def filter_choices() -> tuple[SimpleLazyObject, SimpleLazyObject]:
-    """The filter form's sources and topics, read (or fetched from the cache)
-    only when the template lists them: an htmx swap of the results does not."""
-    both = functools.cache(_filter_choices)
+def filter_choices(generation: str) -> tuple:
+    """The filter form's sources and topics, read (from the cache, kept per
+    list generation) only when the template lists them: an htmx swap of the
+    results does not, nor does a source's page its sources."""
+    if not generation:
+        return Source.objects.all(), Topic.objects.all()
+    both = functools.cache(lambda: _filter_choices(generation))
     return SimpleLazyObject(lambda: both()[0]), SimpleLazyObject(lambda: both()[1])

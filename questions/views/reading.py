@@ -37,10 +37,11 @@ def _question_list_page(
     )
     # The rows, count and pagination every reader sees (cached per list
     # generation), then the reader's own marks for the page's ids.
-    shared = listing.listing(request, filters, params=LIST_PARAMS)
+    generation = pagecache.list_generation()
+    shared = listing.listing(request, filters, params=LIST_PARAMS, generation=generation)
     page = shared.page()
     study_selectors.mark_bookmarks(page.object_list, request.user)
-    sources, topics = listing.filter_choices()
+    sources, topics = listing.filter_choices(generation)
     template_name = "questions/question_list.html"
     # A history restore (back/forward with htmx's cache empty) needs the whole page.
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
