@@ -151,8 +151,9 @@ def shareable(request: HttpRequest, params: Iterable[str]) -> bool:
 
 def get_kept(key: str):
     """A value stored by :func:`keep`: this process's copy, else the shared one
-    (then copied here for no longer than it has left there); None if neither."""
-    local = caches["fragments"]
+    (then copied here for no longer than it has left there); None if neither.
+    The copies live in the ``pages`` cache: few entries, each of a page's size."""
+    local = caches["pages"]
     entry = local.get(key)
     if entry is None:
         entry = cache.get(key)
@@ -165,7 +166,7 @@ def keep(key: str, value, seconds: int) -> None:
     """Store a value in the shared cache and in this process's memory."""
     entry = (value, time.time() + seconds)
     cache.set(key, entry, seconds)
-    caches["fragments"].set(key, entry, seconds)
+    caches["pages"].set(key, entry, seconds)
 
 
 # --- Serving -----------------------------------------------------------------------
