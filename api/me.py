@@ -11,8 +11,8 @@ from ninja.responses import Status as Reply
 
 from accounts.models import User
 from questions.models import Question, Status
-from study import selectors as study_selectors
 from study import services as study
+from study.filters import BookmarkFilterSet
 from study.models import Bookmark, Review
 
 from .common import Pages
@@ -30,8 +30,13 @@ def _member(request: HttpRequest) -> User:
 def my_bookmarks(request: HttpRequest, params: Query[BookmarkParams]):
     """Your bookmarks on published questions, with your private notes and each
     card's practice state, filtered and sorted as on /bookmarks/."""
-    filters = study_selectors.BookmarkFilters.from_params(params.model_dump(exclude_none=True))
-    return study_selectors.member_bookmarks(_member(request), filters).select_related("question")
+    filterset = BookmarkFilterSet(params.model_dump(exclude_none=True), user=_member(request))
+    for name in ("topic", "source"):
+        if name in filterset.errors:
+            raise HttpError(404, f"No {name} with this slug.")
+    if filterset.errors:
+        raise HttpError(422, " ".join(filterset.form.problems()))
+    return filterset.qs.select_related("question")
 
 
 @router.post(

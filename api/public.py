@@ -11,7 +11,8 @@ from ninja.pagination import paginate
 from accounts.models import User
 from accounts.reputation import with_reputation
 from questions import leaderboard, selectors
-from questions.models import Question, Source, Topic
+from questions.filters import QuestionFilterSet
+from questions.models import Question
 
 from .common import Pages
 from .schemas import (
@@ -39,10 +40,6 @@ def _found(queryset, missing: str, **lookup):
     return found
 
 
-def _by_slug(queryset, slug: str | None, what: str):
-    return _found(queryset, f"No {what} with this slug.", slug=slug) if slug else None
-
-
 @router.get(
     "/questions",
     response={200: list[QuestionSummary], **NOT_FOUND},
@@ -52,16 +49,15 @@ def _by_slug(queryset, slug: str | None, what: str):
 @paginate(Pages)
 def list_questions(request: HttpRequest, params: Query[QuestionParams]):
     """Published questions, filtered and sorted as on the site's home page."""
-    filters = selectors.QuestionFilters(
-        q=params.q.strip(),
-        source=_by_slug(Source.objects.all(), params.source, "source"),
-        topic=_by_slug(Topic.objects.all(), params.topic, "topic"),
-        difficulty=params.difficulty or "",
-        answers=params.answers or "",
-        sort=params.sort or "",
-        verdict=params.verdict or "",
-    )
-    return selectors.question_list(filters)
+    # The schema documents and type-checks the parameters; the site's FilterSet
+    # reads them, so the API filters exactly as the pages do.
+    filterset = QuestionFilterSet(params.model_dump(exclude_none=True))
+    for name in ("source", "topic"):
+        if name in filterset.errors:
+            raise HttpError(404, f"No {name} with this slug.")
+    if filterset.errors:
+        raise HttpError(422, " ".join(filterset.form.problems()))
+    return filterset.qs
 
 
 @router.get(

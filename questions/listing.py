@@ -25,7 +25,6 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 from study import selectors as study_selectors
@@ -125,11 +124,18 @@ def _filter_choices(generation: str) -> tuple[list[Source], list[Topic]]:
     return found
 
 
-def filter_choices(generation: str) -> tuple:
-    """The filter form's sources and topics, read (from the cache, kept per
-    list generation) only when the template lists them: an htmx swap of the
-    results does not, nor does a source's page its sources."""
+def offer_choices(form, generation: str) -> None:
+    """Give a question filter form its source and topic options from the cache
+    (kept per list generation), read only when the template draws them: an htmx
+    swap of the results does not, nor does a source's page its sources. The
+    fields still validate a chosen slug against the database."""
     if not generation:
-        return Source.objects.all(), Topic.objects.all()
+        return
     both = functools.cache(lambda: _filter_choices(generation))
-    return SimpleLazyObject(lambda: both()[0]), SimpleLazyObject(lambda: both()[1])
+    for name, index, everything in (("source", 0, "All sources"), ("topic", 1, "All topics")):
+        if name in form.fields:
+            form.fields[name].choices = functools.partial(_options, both, index, everything)
+
+
+def _options(both, index: int, everything: str) -> list[tuple[str, str]]:
+    return [("", everything), *((item.slug, item.name) for item in both()[index])]

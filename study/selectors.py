@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from questions import selectors
-from questions.models import Answer, Difficulty, Question, Source, Status, Topic
+from questions.models import Answer, Question, Source, Status, Topic
 
 from .models import Bookmark, InterviewLevel, InterviewReport, Review, recent_report
 from .scheduling import LEARN_AHEAD, day_bounds, new_cards_per_day, next_intervals, utc_now
@@ -150,25 +150,6 @@ class BookmarkFilters:
     difficulty: str = ""
     state: str = ""
     sort: str = "added"
-
-    @classmethod
-    def from_params(cls, params) -> "BookmarkFilters":
-        """Filters from a query string; unknown values are ignored, never an error."""
-        topic = source = None
-        if slug := params.get("topic", ""):
-            topic = Topic.objects.filter(slug=slug).first()
-        if slug := params.get("source", ""):
-            source = Source.objects.filter(slug=slug).first()
-        difficulty = params.get("difficulty", "")
-        state = params.get("state", "")
-        sort = params.get("sort", "")
-        return cls(
-            topic=topic,
-            source=source,
-            difficulty=difficulty if difficulty in Difficulty.values else "",
-            state=state if state in BOOKMARK_STATES else "",
-            sort=sort if sort in BOOKMARK_SORTS else "added",
-        )
 
     @property
     def active(self) -> bool:

@@ -4,12 +4,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from questions import listing, pagecache, permissions, selectors
-from questions.models import Difficulty, Source, Status, Topic
+from questions import filters, listing, pagecache, permissions, selectors
+from questions.models import Source, Status, Topic
 from questions.views import question_page
 from study import selectors as study_selectors
 
-LIST_PARAMS = ("q", "source", "topic", "difficulty", "answers", "verdict", "sort", "page")
+LIST_PARAMS = filters.list_params()
 
 
 def _question_list_page(
@@ -20,28 +20,15 @@ def _question_list_page(
     heading: str = "Questions",
     intro: str = "",
 ) -> HttpResponse:
-    params = request.GET
-    fixed_source, fixed_topic = source is not None, topic is not None
-    if source is None and params.get("source"):
-        source = Source.objects.filter(slug=params["source"]).first()
-    if topic is None and params.get("topic"):
-        topic = Topic.objects.filter(slug=params["topic"]).first()
-    filters = selectors.QuestionFilters(
-        q=params.get("q", "").strip()[:200],
-        source=source,
-        topic=topic,
-        difficulty=params.get("difficulty", ""),
-        answers=params.get("answers", ""),
-        sort=params.get("sort", ""),
-        verdict=params.get("verdict", ""),
-    )
+    filterset = filters.QuestionFilterSet(request.GET, fixed_source=source, fixed_topic=topic)
+    chosen = filterset.filters_value
     # The rows, count and pagination every reader sees (cached per list
     # generation), then the reader's own marks for the page's ids.
     generation = pagecache.list_generation()
-    shared = listing.listing(request, filters, params=LIST_PARAMS, generation=generation)
+    shared = listing.listing(request, chosen, params=LIST_PARAMS, generation=generation)
     page = shared.page()
     study_selectors.mark_bookmarks(page.object_list, request.user)
-    sources, topics = listing.filter_choices(generation)
+    listing.offer_choices(filterset.form, generation)
     template_name = "questions/question_list.html"
     # A history restore (back/forward with htmx's cache empty) needs the whole page.
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
@@ -53,21 +40,17 @@ def _question_list_page(
         {
             "page": page,
             "listing": shared,
-            "filters": filters,
+            "filters": chosen,
+            "filter_form": filterset.form,
             "heading": heading,
             "intro": intro,
-            "fixed_source": fixed_source,
-            "fixed_topic": fixed_topic,
-            "sources": sources,
-            "topics": topics,
-            "difficulties": Difficulty.choices,
-            "sorts": selectors.SORTS,
-            "answer_filters": selectors.ANSWER_FILTERS,
-            "verdict_filters": selectors.VERDICT_FILTERS,
+            "fixed_topic": topic,
             "sort_oob": fragment,  # the sort select, redrawn with the results
             # A broad search lists its best candidates only (questions.search.bounded).
             "search_capped": shared.capped,
         },
+        # A value that is not one of the choices is dropped and said so, with a 400.
+        status=400 if filterset.errors else 200,
     )
 
 

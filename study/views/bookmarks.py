@@ -13,8 +13,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import member_required
 from questions.errors import refuse
-from questions.models import Difficulty, Question, Source, Topic
-from study import selectors, services
+from questions.models import Question
+from study import services
+from study.filters import BookmarkFilterSet
 
 from .common import (
     BOOKMARKS_PAGE,
@@ -57,27 +58,14 @@ def bookmark_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back_url(request, question.get_absolute_url()))
 
 
-def _bookmark_filters_context(filters: selectors.BookmarkFilters) -> dict:
-    return {
-        "filters": filters,
-        "topics": Topic.objects.all(),
-        "sources": Source.objects.all(),
-        "difficulties": Difficulty.choices,
-        "states": selectors.BOOKMARK_STATES,
-        "sorts": selectors.BOOKMARK_SORTS,
-    }
-
-
 @require_GET
 @member_required
 @never_cache
 @vary_on_headers("HX-Request")
 def bookmarks(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    filters = selectors.BookmarkFilters.from_params(request.GET)
-    paginator = Paginator(
-        selectors.member_bookmarks(request.user, filters, now=now), BOOKMARKS_PER_PAGE
-    )
+    filterset = BookmarkFilterSet(request.GET, user=request.user, now=now)
+    paginator = Paginator(filterset.qs, BOOKMARKS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     template = BOOKMARKS_PAGE
@@ -90,9 +78,11 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
         "page": page,
         "now": now,
         "export_query": query.urlencode(),
-        **_bookmark_filters_context(filters),
+        "filters": filterset.filters_value,
+        "filter_form": filterset.form,
     }
-    return render(request, template, context)
+    # A value that is not one of the choices is dropped and said so, with a 400.
+    return render(request, template, context, status=400 if filterset.errors else 200)
 
 
 @require_POST

@@ -1,0 +1,163 @@
+"""The question list's query string, read in one place: the home page, the
+source and topic pages and the read API all parse ``?q=&source=&topic=…`` with
+``QuestionFilterSet``, whose form also draws the filter controls
+(``templates/includes/filter_form.html``).
+
+The FilterSet parses and validates; the filtering itself stays in one selector
+(``selectors.question_list``), because search, its bounded candidates and the
+sorts are one query plan rather than independent ``WHERE`` clauses."""
+
+import django_filters
+from django import forms
+
+from .models import Difficulty, Question, Source, Topic
+from .selectors import ANSWER_FILTERS, SORTS, VERDICT_FILTERS, QuestionFilters, question_list
+
+Q_MAX_LENGTH = 200
+
+
+class FilterForm(forms.Form):
+    """A filter form whose controls get ids ``<id_prefix>-<name>``."""
+
+    id_prefix = "filter"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+    def problems(self) -> list[str]:
+        """Every field's errors as readable sentences, in the order of the form."""
+        return [str(error) for field in self for error in field.errors]
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class SearchField(forms.CharField):
+    """A search box: stripped, and cut to its length rather than refused (the box's
+    ``maxlength`` stops typing there; a longer link still searches)."""
+
+    def to_python(self, value):
+        return super().to_python(value)[:Q_MAX_LENGTH]
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+def unknown(what: str, everything: str) -> dict:
+    """The message of a value that is not one of the choices."""
+    return {"invalid_choice": f"There is no {what} “%(value)s”: showing {everything}."}
+
+
+class QuestionFilterSet(django_filters.FilterSet):
+    """Published questions by search, source, topic, difficulty, answers, verdict
+    and sort. ``fixed_source``/``fixed_topic`` (a source's or topic's own page)
+    remove that control and apply it always. An invalid value is dropped from
+    ``filters`` and explained in ``form.problems()``."""
+
+    q = SearchFilter(
+        label="Search",
+        widget=SearchInput(
+            attrs={
+                "maxlength": Q_MAX_LENGTH,
+                "placeholder": "e.g. dropout, precision",
+            }
+        ),
+    )
+    source = django_filters.ModelChoiceFilter(
+        label="Source",
+        queryset=Source.objects.all(),
+        to_field_name="slug",
+        empty_label="All sources",
+        error_messages=unknown("source", "every source"),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        empty_label="All topics",
+        error_messages=unknown("topic", "every topic"),
+    )
+    difficulty = django_filters.ChoiceFilter(
+        label="Difficulty",
+        choices=Difficulty.choices,
+        empty_label="Any",
+        error_messages=unknown("difficulty", "every difficulty"),
+    )
+    answers = django_filters.ChoiceFilter(
+        label="Answers",
+        choices=list(ANSWER_FILTERS.items()),
+        empty_label="Any",
+        error_messages=unknown("answers filter", "every question"),
+    )
+    verdict = django_filters.ChoiceFilter(
+        label="Checked",
+        choices=list(VERDICT_FILTERS.items()),
+        empty_label="Any",
+        error_messages=unknown("verdict filter", "every question"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort",
+        choices=list(SORTS.items()),
+        empty_label="Newest",
+        error_messages=unknown("sort", "the default order"),
+    )
+
+    class Meta:
+        model = Question
+        fields: list[str] = []
+        form = FilterForm
+
+    def __init__(self, data=None, queryset=None, *, fixed_source=None, fixed_topic=None, **kw):
+        super().__init__(data, queryset, **kw)
+        self.fixed_source, self.fixed_topic = fixed_source, fixed_topic
+        if fixed_source is not None:
+            del self.filters["source"]
+        if fixed_topic is not None:
+            del self.filters["topic"]
+
+    @property
+    def form(self) -> FilterForm:
+        form = super().form
+        if not getattr(form, "_sort_shown", False):
+            form._sort_shown = True
+            # The first option sends no sort: best match when there is a query, newest
+            # otherwise. "relevance" is that default; "newest" is offered only when a
+            # search would otherwise rank by best match. Both stay valid values.
+            searching = bool(str(self.data.get("q", "")).strip())
+            first = "Best match" if searching else "Newest"
+            shown = [
+                (value, label)
+                for value, label in SORTS.items()
+                if value != "relevance" and (value != "newest" or searching)
+            ]
+            form.fields["sort"].widget.choices = [("", first), *shown]
+        return form
+
+    @property
+    def filters_value(self) -> QuestionFilters:
+        """What was asked, valid values only (an invalid one counts as not given)."""
+        if not hasattr(self, "_value"):
+            self.form.is_valid()
+            data = self.form.cleaned_data
+            self._value = QuestionFilters(
+                q=(data.get("q") or "").strip(),
+                source=self.fixed_source or data.get("source"),
+                topic=self.fixed_topic or data.get("topic"),
+                difficulty=data.get("difficulty") or "",
+                answers=data.get("answers") or "",
+                sort=data.get("sort") or "",
+                verdict=data.get("verdict") or "",
+            )
+        return self._value
+
+    def filter_queryset(self, queryset):
+        # The selector starts from the published questions itself.
+        return question_list(self.filters_value)
+
+
+def list_params(*extra: str) -> tuple[str, ...]:
+    """The query parameters a question list reads (for its page cache)."""
+    return (*QuestionFilterSet.base_filters, "page", *extra)
