@@ -21,6 +21,8 @@ MODERATOR_PERMISSIONS = [
     ("questions", "verdict", ("view", "change")),
     ("questions", "moderationaction", ("view",)),
     ("study", "interviewreport", ("view", "change")),
+    ("study", "company", ("view", "add", "change")),
+    ("study", "companyalias", ("view", "add", "change")),
     ("accounts", "user", ("view", "change")),
     # Background tasks, failed ones with their error (notifications/admin.py).
     ("django_tasks_database", "dbtaskresult", ("view",)),

@@ -10,6 +10,9 @@ sorts are one query plan rather than independent ``WHERE`` clauses."""
 import django_filters
 from django import forms
 
+from study.companies import FREQUENCY_WINDOWS
+from study.models import Company, InterviewLevel
+
 from .models import Difficulty, Question, Source, Topic
 from .selectors import ANSWER_FILTERS, SORTS, VERDICT_FILTERS, QuestionFilters, question_list
 
@@ -98,6 +101,28 @@ class QuestionFilterSet(django_filters.FilterSet):
         empty_label="Any",
         error_messages=unknown("verdict filter", "every question"),
     )
+    # "I was asked this" reports (study.companies). The company arrives by a link
+    # (a company page, a question's "asked at"): a hidden field, shown by the list
+    # as a removable choice, so the list never loads every company.
+    company = django_filters.ModelChoiceFilter(
+        label="Company",
+        queryset=Company.objects.all(),
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+        error_messages=unknown("company", "every company"),
+    )
+    level = django_filters.ChoiceFilter(
+        label="Level asked",
+        choices=InterviewLevel.choices,
+        empty_label="Any",
+        error_messages=unknown("level", "every level"),
+    )
+    asked_within = django_filters.ChoiceFilter(
+        label="Asked",
+        choices=list(FREQUENCY_WINDOWS.items()),
+        empty_label="Any time",
+        error_messages=unknown("period", "every period"),
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort",
         choices=list(SORTS.items()),
@@ -150,6 +175,9 @@ class QuestionFilterSet(django_filters.FilterSet):
                 answers=data.get("answers") or "",
                 sort=data.get("sort") or "",
                 verdict=data.get("verdict") or "",
+                company=data.get("company"),
+                level=data.get("level") or "",
+                asked_within=int(data["asked_within"]) if data.get("asked_within") else None,
             )
         return self._value
 

@@ -25,6 +25,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "preview": (60, 60),  # markdown previews and proposal diffs, as members type
     "api": (120, 60),  # read API requests per client address (api/)
     "api-token": (60, 60),  # read API requests per personal access token
+    "report": (10, 3600),  # "I was asked this" reports
 }
 ACTION_WORDS = {
     "vote": "votes",
@@ -36,6 +37,7 @@ ACTION_WORDS = {
     "preview": "previews",
     "api": "API requests",
     "api-token": "API requests with this token",
+    "report": "interview reports",
 }
 
 

@@ -17,7 +17,8 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from study.models import InterviewReport
+from study import companies
+from study.models import Company, InterviewReport
 
 from . import search, similar
 from .models import (
@@ -65,12 +66,26 @@ class QuestionFilters:
     answers: str = ""
     sort: str = ""
     verdict: str = ""
+    # Interview reports (study.companies): at a company, a level, in the last N days.
+    company: Company | None = None
+    level: str = ""
+    asked_within: int | None = None
 
     @property
     def active(self) -> bool:
         return bool(
-            self.q or self.source or self.topic or self.difficulty or self.answers or self.verdict
+            self.q
+            or self.source
+            or self.topic
+            or self.difficulty
+            or self.answers
+            or self.verdict
+            or self.reported
         )
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.company or self.level or self.asked_within)
 
     @property
     def effective_sort(self) -> str:
@@ -105,6 +120,11 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
         qs = qs.filter(has_community)
     elif filters.answers == "ai-only":
         qs = qs.filter(Exists(answers.filter(origin=Origin.AI)), ~has_community)
+    reports = companies.matching_reports(
+        company=filters.company, level=filters.level, within_days=filters.asked_within
+    )
+    if reports is not None:
+        qs = qs.filter(Exists(reports.filter(question=OuterRef("pk"))))
     if filters.verdict == "corrected":
         qs = qs.filter(top_answer__corrected_at__isnull=False)
     elif filters.verdict in Verification.values:
@@ -121,9 +141,12 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
             order = (F("bookmark_count").desc(), *newest)
         case "asked":
             # Counted per row only for this sort; other lists count the page's rows.
-            recent = InterviewReport.objects.visible().recent().count_per_question()
-            annotations["asked_recently"] = recent
-            order = (F("asked_recently").desc(), *newest)
+            # With report filters, how often asked at that company, level, period
+            # (``asked_matching``); otherwise in the last 12 months.
+            name = "asked_recently" if reports is None else "asked_matching"
+            counted = InterviewReport.objects.visible().recent() if reports is None else reports
+            annotations[name] = counted.count_per_question()
+            order = (F(name).desc(), *newest)
         case _:
             order = newest
     if filters.q:

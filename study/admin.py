@@ -12,6 +12,7 @@ from mlqa_site.admin_mixins import (
     plural,
 )
 
+from . import company_admin  # noqa: F401 (registers the companies and aliases)
 from . import services as study_services
 from .models import Bookmark, InterviewReport, Review
 
@@ -54,23 +55,34 @@ class InterviewReportAdmin(ChangesPagesMixin, admin.ModelAdmin):
     """Reports that a question was asked in an interview. Moderators hide spam or
     abuse (it then stops counting); they never edit a report, nor delete it."""
 
-    list_display = ["question", "company", "level", "year", "is_hidden", "user", "created_at"]
-    list_filter = ["is_hidden", "level", "year"]
+    list_display = [
+        "question",
+        "company",
+        "level",
+        "year",
+        "is_held",
+        "is_hidden",
+        "user",
+        "created_at",
+    ]
+    list_filter = ["is_held", "is_hidden", "level", "year"]
     search_fields = ["question__title", "company", "user__username"]
     list_select_related = ["question", "user"]
     raw_id_fields = ["user", "question"]
     date_hierarchy = "created_at"
-    actions = ["hide_reports", "show_reports"]
+    actions = ["approve_reports", "hide_reports", "show_reports"]
     action_form = ReasonActionForm
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ["created_at"]
-        return ["user", "question", "company", "level", "year", "created_at"]
+        return ["user", "question", "company", "level", "year", "created_at", "is_held"]
 
     def save_model(self, request, obj, form, change):
         """Hiding or showing goes through the service (audit, cached pages); a
         superuser's other corrections are saved as they are."""
+        if change and "is_held" in form.changed_data and not obj.is_held:
+            study_services.approve_reports(moderator=request.user, report_ids=[obj.pk])
         if change and "is_hidden" in form.changed_data:
             study_services.set_reports_hidden(
                 moderator=request.user, report_ids=[obj.pk], hidden=obj.is_hidden
@@ -90,6 +102,19 @@ class InterviewReportAdmin(ChangesPagesMixin, admin.ModelAdmin):
         for report in changed:
             self.log_change(request, report, [{"changed": {"fields": ["is_hidden"]}}])
         return len(changed)
+
+    @admin.action(description="Approve the selected held reports", permissions=["change"])
+    def approve_reports(self, request, queryset):
+        """Held reports (members without a verified e-mail) count once approved."""
+        approved = study_services.approve_reports(
+            moderator=request.user,
+            report_ids=list(queryset.values_list("pk", flat=True)),
+            reason=action_reason(request),
+        )
+        for report in approved:
+            self.log_change(request, report, [{"changed": {"fields": ["is_held"]}}])
+        count = len(approved)
+        self.message_user(request, f"{count} report{'s' if count != 1 else ''} approved.")
 
     @admin.action(description="Hide the selected reports", permissions=["change"])
     def hide_reports(self, request, queryset):

@@ -20,7 +20,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Lower, TruncDate
+from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -95,13 +96,14 @@ class AskedSummary:
     recent: int = 0
     latest_year: int | None = None
     companies: list[str] = field(default_factory=list)
-    mine: int = 0  # the member's own reports, hidden ones included
+    company_pages: list[tuple[str, str]] = field(default_factory=list)  # (name, address)
+    mine: int = 0  # the member's own reports, hidden and held ones included
     my_latest: int | None = None
 
 
 def asked_summary(question: Question, user: User, *, now: datetime | None = None) -> AskedSummary:
-    """Counts in one query (plus one for company names when there are reports)."""
-    visible = Q(is_hidden=False)
+    """Counts in one query (plus one for the companies when there are reports)."""
+    visible = Q(is_hidden=False, is_held=False)
     mine = Q(user=user) if user.is_authenticated else Q(pk__in=[])
     totals = InterviewReport.objects.filter(question=question).aggregate(
         total=Count("pk", filter=visible),
@@ -112,16 +114,21 @@ def asked_summary(question: Question, user: User, *, now: datetime | None = None
     )
     companies = []
     if totals["total"]:
-        companies = [
-            row["name"]
-            for row in InterviewReport.objects.visible()
-            .filter(question=question)
-            .exclude(company="")
-            .values(key=Lower("company"))
-            .annotate(n=Count("pk"), name=Min("company"))
-            .order_by("-n", "key")[:5]
-        ]
-    return AskedSummary(companies=companies, **totals)
+        companies = list(
+            InterviewReport.objects.visible()
+            .filter(question=question, company_ref__isnull=False)
+            .values("company_ref__name", "company_ref__slug")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "company_ref__key")[:5]
+        )
+    return AskedSummary(
+        companies=[row["company_ref__name"] for row in companies],
+        company_pages=[
+            (row["company_ref__name"], reverse("company_detail", args=[row["company_ref__slug"]]))
+            for row in companies
+        ],
+        **totals,
+    )
 
 
 def question_page_context(question: Question, user: User) -> dict:

@@ -16,6 +16,7 @@ from accounts.models import User
 from questions import pagecache
 from questions.models import Question, Status, Topic
 
+from . import companies
 from .models import Bookmark, InterviewLevel, InterviewReport, Review
 from .scheduling import SCHEDULER, card_token, to_fsrs_card, utc_now
 
@@ -191,7 +192,10 @@ def report_asked(
     """Record that the member was asked this question in an interview.
 
     One report per member, question and year (the year defaults to this one);
-    a repeat raises AlreadyReported.
+    a repeat raises AlreadyReported. The company name counts for the company it
+    stands for (``study.companies``). A member without a verified e-mail address
+    has the report held (``is_held``): it counts nowhere until a moderator
+    approves it.
     """
     if question.status != Status.PUBLISHED:
         raise PermissionDenied("Only published questions can be reported.")
@@ -211,12 +215,48 @@ def report_asked(
     try:
         with transaction.atomic():
             report = InterviewReport.objects.create(
-                user=user, question=question, year=year, company=company, level=level
+                user=user,
+                question=question,
+                year=year,
+                company=company,
+                company_ref=companies.resolve_company(company),
+                level=level,
+                is_held=not has_verified_email(user),
             )
     except IntegrityError as exc:  # the same report, sent twice at once
         raise AlreadyReported(f"You already reported this question for {year}. Thank you!") from exc
     pagecache.question_changed(question.pk)
     return report
+
+
+def has_verified_email(user: User) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+@transaction.atomic
+def approve_reports(*, moderator: User, report_ids, reason: str = "") -> list[InterviewReport]:
+    """Let held reports count, with one audit record each; returns those approved."""
+    from questions.models import ModerationAction
+    from questions.services import moderation
+
+    moderation.require_moderator(moderator)
+    approved = list(
+        InterviewReport.objects.filter(pk__in=report_ids, is_held=True).select_for_update(
+            of=("self",)
+        )
+    )
+    if not approved:
+        return []
+    InterviewReport.objects.filter(pk__in=[r.pk for r in approved]).update(is_held=False)
+    for report in approved:
+        report.is_held = False
+        moderation.log(
+            moderator=moderator, action=ModerationAction.Kind.PUBLISH, target=report, reason=reason
+        )
+    pagecache.question_changed(*{report.question_id for report in approved})
+    return approved
 
 
 @transaction.atomic

@@ -15,4 +15,5 @@ urlpatterns = [
     path("practice/", views.practice, name="practice"),
     path("practice/start/", views.practice_start, name="practice_start"),
     path("practice/<int:pk>/review/", views.practice_review, name="practice_review"),
+    path("companies/<slug:slug>/", views.company_detail, name="company_detail"),
 ]

@@ -1,15 +1,19 @@
 """A candidate's bookmarks, their spaced-repetition practice state, and reports
-that a question was asked in a real interview."""
+that a question was asked in a real interview, with the companies they name."""
 
 from .bookmarks import ActiveBookmarkManager, Bookmark, Review
+from .companies import Company, CompanyAlias, company_key
 from .reports import InterviewLevel, InterviewReport, InterviewReportQuerySet, recent_report
 
 __all__ = [
     "ActiveBookmarkManager",
     "Bookmark",
+    "Company",
+    "CompanyAlias",
     "InterviewLevel",
     "InterviewReport",
     "InterviewReportQuerySet",
     "Review",
+    "company_key",
     "recent_report",
 ]

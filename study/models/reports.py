@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from questions.models import Question
 
+from .companies import Company
+
 
 class InterviewLevel(models.TextChoices):
     INTERN = "intern", "Intern"
@@ -27,8 +29,8 @@ def recent_report(now: datetime | None = None) -> Q:
 
 class InterviewReportQuerySet(models.QuerySet):
     def visible(self):
-        """Reports that count: not hidden by a moderator."""
-        return self.filter(is_hidden=False)
+        """Reports that count: not hidden by a moderator, nor held for one."""
+        return self.filter(is_hidden=False, is_held=False)
 
     def recent(self, now: datetime | None = None):
         return self.filter(recent_report(now))
@@ -71,6 +73,19 @@ class InterviewReport(models.Model):
         default=False, help_text="Hidden by a moderator: no longer counted or shown."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    company_ref = models.ForeignKey(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        db_index=False,  # report_company_recent_idx starts with it
+        help_text="The company the name stands for (its aliases included).",
+    )
+    is_held = models.BooleanField(
+        default=False,
+        help_text="From a member without a verified e-mail: counts nowhere until approved.",
+    )
 
     objects = InterviewReportQuerySet.as_manager()
 
@@ -80,6 +95,7 @@ class InterviewReport(models.Model):
         indexes = [
             models.Index(fields=["question", "created_at"], name="report_question_recent_idx"),
             models.Index(fields=["is_hidden", "created_at"], name="report_moderation_idx"),
+            models.Index(fields=["company_ref", "created_at"], name="report_company_recent_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -8,6 +8,7 @@ Bad input is a 400 with a readable message (htmx swaps 4xx fragments too).
 
 from .bookmarks import bookmark_note, bookmark_toggle, bookmarks
 from .common import BOOKMARKS_PER_PAGE
+from .companies import company_detail
 from .downloads import export_apkg, export_csv, export_markdown
 from .practice import practice, practice_review, practice_start
 from .reports import question_asked
@@ -17,6 +18,7 @@ __all__ = [
     "bookmark_note",
     "bookmark_toggle",
     "bookmarks",
+    "company_detail",
     "export_apkg",
     "export_csv",
     "export_markdown",

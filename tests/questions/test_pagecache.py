@@ -23,6 +23,7 @@ from tests.factories import (
     ModeratorFactory,
     QuestionFactory,
     UserFactory,
+    VerifiedUserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +156,7 @@ def test_a_report_and_a_bookmark_show_to_the_next_visitor(page, commit, settings
     question, _ = page
     url = question.get_absolute_url()
     assert "Nobody has reported being asked this" in visit(url)
-    member = UserFactory()
+    member = VerifiedUserFactory()
     commit(lambda: study_services.report_asked(user=member, question=question, company="Acme"))
     assert "Asked in 1 interview" in visit(url)
 

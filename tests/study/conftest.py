@@ -2,6 +2,19 @@
 
 import pytest
 
+from tests.factories import VerifiedUserFactory
+
+
+@pytest.fixture
+def member(db):
+    """alice, with her e-mail verified as signing up requires: her reports count."""
+    return VerifiedUserFactory(username="alice")
+
+
+@pytest.fixture
+def other_member(db):
+    return VerifiedUserFactory(username="bob")
+
 
 @pytest.fixture
 def alice(client, member):

@@ -21,6 +21,7 @@ from tests.factories import (
     QuestionFactory,
     TopicFactory,
     UserFactory,
+    VerifiedUserFactory,
 )
 from tests.study.test_views import HTMX, T0, html, is_fragment
 
@@ -193,7 +194,7 @@ def test_reporting_with_a_plain_form(client, alice):
     page = html(client.get(question.get_absolute_url()))
     assert "Thank you!" in page
     assert "Asked in 1 interview" in page
-    assert "at Acme" in page
+    assert 'at <a href="/companies/acme/">Acme</a>' in page
     assert "you reported it for 2025" in page
 
     # The same year again: a friendly message, no second row.
@@ -250,14 +251,14 @@ def test_the_question_page_never_names_who_reported(client, alice, other_member)
     question = QuestionFactory()
     study_services.report_asked(user=other_member, question=question, company="Hooli")
     body = html(client.get(question.get_absolute_url()))
-    assert "at Hooli" in body
+    assert 'at <a href="/companies/hooli/">Hooli</a>' in body
     assert "bob" not in body.lower().replace("bookmark", "")
 
 
 def test_the_list_can_sort_by_most_asked(client, db):
     QuestionFactory(title="Rarely asked")
     often = QuestionFactory(title="Often asked")
-    for user in (UserFactory(), UserFactory()):
+    for user in (VerifiedUserFactory(), VerifiedUserFactory()):
         study_services.report_asked(user=user, question=often)
     page = client.get("/", {"sort": "asked"})
     assert [q.title for q in page.context["page"].object_list] == ["Often asked", "Rarely asked"]
