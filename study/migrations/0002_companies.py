@@ -21,9 +21,13 @@ COMPANY_PERMISSIONS = [
 def map_company_names(apps, schema_editor):
     Company = apps.get_model("study", "Company")
     InterviewReport = apps.get_model("study", "InterviewReport")
-    by_key, slugs = {}, set()
-    names = InterviewReport.objects.exclude(company="").values_list("company", flat=True)
-    for name in sorted(set(names)):
+    by_key, slugs, seen = {}, set(), set()
+    # The first spelling reported names the company.
+    names = InterviewReport.objects.exclude(company="").order_by("pk").values_list("company", flat=True)
+    for name in names.iterator():
+        if name in seen:
+            continue
+        seen.add(name)
         key = " ".join(name.casefold().split())
         if not key:
             continue

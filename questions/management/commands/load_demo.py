@@ -36,7 +36,9 @@ from questions.models import (
     Verdict,
 )
 from questions.topanswer import refresh_top_answer
+from study import companies
 from study import services as study_services
+from study.models import Company, CompanyAlias, InterviewReport
 
 DISTILLATION_CAVEAT = (
     "**Cost caveat:** distillation only pays off when a strong teacher already exists "
@@ -44,6 +46,7 @@ DISTILLATION_CAVEAT = (
     "of the large model over the training data."
 )
 DEMO_BOOKMARKS = 4
+DEMO_REPORTED = 3  # questions reported asked at the demo company
 PENDING_QUESTION = "How would you detect label noise in a large training set?"
 CONTENT = Path(__file__).resolve().parents[2] / "demo_content.toml"
 AI_MODEL = "ChatGPT"
@@ -85,7 +88,8 @@ class Command(BaseCommand):
                 "{answers} answers, {votes} votes, {comments} comments, "
                 "{verdicts} verdicts, {corrections} corrected answer(s), "
                 "{confirmations} state(s) confirmed by the moderator, "
-                "{members} new members; moderation queue: {proposals} proposal(s), "
+                "{members} new members, {reports} interview report(s); "
+                "moderation queue: {proposals} proposal(s), "
                 "{flags} flag(s), {pending} question(s) waiting.".format_map(counts)
             )
         )
@@ -133,6 +137,7 @@ class Command(BaseCommand):
             if question.status == Status.PUBLISHED:
                 self.vet_question(row, question, users, counts)
         self.moderation_queue(users, counts)
+        self.interview_reports(users, counts)
         return counts
 
     def vet_question(self, row, question, users, counts) -> None:
@@ -238,6 +243,28 @@ class Command(BaseCommand):
         if not users["demo"].bookmarks.exists():
             for question in Question.objects.published().order_by("pk")[:DEMO_BOOKMARKS]:
                 study_services.toggle_bookmark(user=users["demo"], question=question)
+
+    def interview_reports(self, users, counts) -> None:
+        """Members asked these questions at Meta, one of them typing "facebook":
+        the alias a moderator keeps merges it, so /companies/meta/ counts all."""
+        if InterviewReport.objects.exists():
+            return
+        questions = list(Question.objects.published().order_by("pk")[:DEMO_REPORTED])
+        this_year = timezone.localdate().year
+        plan = [("ada", "Meta", "senior"), ("bo", "meta", "mid"), ("chen", "facebook", "")]
+        for index, question in enumerate(questions):
+            for username, company, level in plan[: len(plan) - index]:
+                study_services.report_asked(
+                    user=users[username],
+                    question=question,
+                    company=company,
+                    level=level,
+                    year=this_year - index,
+                )
+                counts["reports"] += 1
+        meta = Company.objects.filter(key="meta").first()
+        if meta is not None:
+            companies.save_alias(alias=CompanyAlias(company=meta, name="Facebook"))
 
     def member(self, username: str, display_name: str, bio: str, password: str | None):
         user, created = User.objects.get_or_create(
