@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.factories import ModeratorFactory, UserFactory
+from tests.factories import ModeratorFactory, UserFactory, VerifiedUserFactory
 
 
 @pytest.fixture
@@ -15,6 +15,12 @@ def member(db):
 @pytest.fixture
 def other_member(db):
     return UserFactory(username="bob")
+
+
+@pytest.fixture
+def verified_member(db):
+    """carol, with her e-mail verified as signing up requires (her reports count)."""
+    return VerifiedUserFactory(username="carol")
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from tests.factories import (
     ModeratorFactory,
     QuestionFactory,
     UserFactory,
-    VerifiedUserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -152,11 +151,11 @@ def test_hiding_a_question_takes_it_off_the_cached_list(page, commit):
     assert Client().get(question.get_absolute_url()).status_code == 404
 
 
-def test_a_report_and_a_bookmark_show_to_the_next_visitor(page, commit, settings):
+def test_a_report_and_a_bookmark_show_to_the_next_visitor(page, commit, settings, verified_member):
     question, _ = page
     url = question.get_absolute_url()
     assert "Nobody has reported being asked this" in visit(url)
-    member = VerifiedUserFactory()
+    member = verified_member  # a report counts at once
     commit(lambda: study_services.report_asked(user=member, question=question, company="Acme"))
     assert "Asked in 1 interview" in visit(url)
 

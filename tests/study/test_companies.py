@@ -256,3 +256,20 @@ def test_the_company_page_costs_the_same_queries_whatever_its_size(client, clock
     assert len(response.context["page"].object_list) == data_size
     # The company, the count, the page's questions, their levels and years.
     assert len(queries) == 4
+
+
+def test_moderators_search_companies_and_aliases_in_the_admin(client, moderator, clock):
+    meta = report(QuestionFactory(), company="Meta").company_ref
+    CompanyAlias.objects.create(company=meta, name="Facebook", key="facebook")
+    client.force_login(moderator)
+    companies = client.get(reverse("admin:study_company_changelist"), {"q": "facebook"})
+    assert [c.name for c in companies.context["cl"].result_list] == ["Meta"]
+    assert companies.context["cl"].result_list[0].report_total == 1
+    aliases = client.get(reverse("admin:study_companyalias_changelist"), {"q": "meta"})
+    assert aliases.context["cl"].result_count == 1
+    change = client.get(reverse("admin:study_company_change", args=[meta.pk]))
+    assert "Facebook" in change.content.decode()
+    renamed = client.post(
+        reverse("admin:study_company_change", args=[meta.pk]), {"name": "facebook", "slug": "meta"}
+    )
+    assert "alias of Meta" in unescape(renamed.content.decode())
