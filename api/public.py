@@ -52,7 +52,7 @@ def list_questions(request: HttpRequest, params: Query[QuestionParams]):
     # The schema documents and type-checks the parameters; the site's FilterSet
     # reads them, so the API filters exactly as the pages do.
     filterset = QuestionFilterSet(params.model_dump(exclude_none=True))
-    for name in ("source", "topic"):
+    for name in ("source", "topic", "company"):
         if name in filterset.errors:
             raise HttpError(404, f"No {name} with this slug.")
     if filterset.errors:

@@ -9,6 +9,8 @@ from ninja import Field, Schema
 from questions import leaderboard, selectors
 from questions.models import Difficulty, Origin, Verification
 from study import selectors as study_selectors
+from study.companies import FREQUENCY_WINDOWS
+from study.models import InterviewLevel
 
 DifficultyValue = Literal[tuple(Difficulty.values)]
 VerificationValue = Literal[tuple(Verification.values)]
@@ -287,6 +289,8 @@ class Message(Schema):
 
 SortValue = Literal[tuple(selectors.SORTS)]
 AnswersValue = Literal[tuple(selectors.ANSWER_FILTERS)]
+LevelValue = Literal[tuple(InterviewLevel.values)]
+WindowValue = Literal[tuple(FREQUENCY_WINDOWS)]
 VerdictValue = Literal[tuple(selectors.VERDICT_FILTERS)]
 ModelSortValue = Literal[tuple(leaderboard.SORTS)]
 BookmarkStateValue = Literal[tuple(study_selectors.BOOKMARK_STATES)]
@@ -302,6 +306,13 @@ class QuestionParams(Schema):
     verdict: VerdictValue | None = Field(None, description="The state of the best answer.")
     sort: SortValue | None = Field(
         None, description="Newest by default; best match (relevance) when searching."
+    )
+    company: str | None = Field(
+        None, max_length=90, description="Reported asked at this company (its slug)."
+    )
+    level: LevelValue | None = Field(None, description="Reported asked at this level.")
+    asked_within: WindowValue | None = Field(
+        None, description="Reported asked in the last 30, 90 or 365 days."
     )
 
 

@@ -273,3 +273,17 @@ def test_moderators_search_companies_and_aliases_in_the_admin(client, moderator,
         reverse("admin:study_company_change", args=[meta.pk]), {"name": "facebook", "slug": "meta"}
     )
     assert "alias of Meta" in unescape(renamed.content.decode())
+
+
+def test_the_api_filters_by_company_and_period_as_the_list_does(client, clock):
+    asked = QuestionFactory(title="Asked at Meta")
+    QuestionFactory(title="Not asked")
+    report(asked, company="Meta", level="senior")
+    response = client.get("/api/v1/questions?company=meta&asked_within=30&level=senior")
+    assert [q["title"] for q in response.json()["items"]] == ["Asked at Meta"]
+    response = client.get("/api/v1/questions?company=nowhere")
+    assert (response.status_code, response.json()) == (
+        404,
+        {"detail": "No company with this slug."},
+    )
+    assert client.get("/api/v1/questions?asked_within=7").status_code == 422
