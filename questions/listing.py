@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.choices import CallableChoiceIterator
 from django.utils.safestring import SafeString, mark_safe
 
 from study import selectors as study_selectors
@@ -59,6 +60,8 @@ def _slim(question: Question) -> Question:
     row = Question(**{name: getattr(question, name) for name in _ROW_FIELDS})
     row.row_html = question.row_html
     row.asked_recently = question.asked_recently
+    if hasattr(question, "asked_matching"):  # the "most asked" sort with report filters
+        row.asked_matching = question.asked_matching
     for name in ("title_html", "snippet_html"):
         if hasattr(question, name):
             setattr(row, name, getattr(question, name))
@@ -134,7 +137,9 @@ def offer_choices(form, generation: str) -> None:
     both = functools.cache(lambda: _filter_choices(generation))
     for name, index, everything in (("source", 0, "All sources"), ("topic", 1, "All topics")):
         if name in form.fields:
-            form.fields[name].choices = functools.partial(_options, both, index, everything)
+            form.fields[name].widget.choices = CallableChoiceIterator(
+                functools.partial(_options, both, index, everything)
+            )
 
 
 def _options(both, index: int, everything: str) -> list[tuple[str, str]]:

@@ -207,7 +207,7 @@ def bounded(
         rows = Question.objects.using(qs.db).filter(pk__in=ids).annotate(**annotations)
         rank = SearchRank(F("search_vector"), query)
         return rows.annotate(rank=rank).order_by(F("rank").desc(), *newest)
-    ids = list(qs.order_by(*order).values_list("pk", flat=True)[:cap])
+    ids = list(qs.annotate(**annotations).order_by(*order).values_list("pk", flat=True)[:cap])
     rows = Question.objects.using(qs.db).filter(pk__in=ids).annotate(**annotations)
     return rows.order_by(*order)
 

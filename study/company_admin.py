@@ -45,7 +45,10 @@ class CompanyAdmin(ChangesPagesMixin, admin.ModelAdmin):
     inlines = [AliasInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(report_total=Count("reports"))
+        # A GROUP BY drops Meta.ordering: order again, for stable pages.
+        return (
+            super().get_queryset(request).annotate(report_total=Count("reports")).order_by("name")
+        )
 
     @admin.display(description="reports", ordering="report_total")
     def report_count(self, obj) -> int:

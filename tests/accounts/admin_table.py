@@ -49,6 +49,9 @@ EXPECTED = {
     "questions.Flag": EDIT,
     "questions.ModerationAction": READ_ONLY,
     "study.InterviewReport": EDIT,
+    # Company names and their aliases: moderators merge what members type.
+    "study.Company": EDIT_AND_ADD,
+    "study.CompanyAlias": EDIT_AND_ADD,
     # Private study data.
     "study.Bookmark": NOTHING,
     "study.Review": NOTHING,
@@ -81,7 +84,7 @@ EXPECTED_ACTIONS = {
     "questions.Proposal": {"accept_selected", "reject_selected"},
     "questions.Comment": {"hide_selected", "restore_selected"},
     "questions.Flag": {"resolve_and_hide", "resolve_and_keep", "dismiss_selected"},
-    "study.InterviewReport": {"hide_reports", "show_reports"},
+    "study.InterviewReport": {"approve_reports", "hide_reports", "show_reports"},
 }
 
 # The admin site's own URLs (by name), for a moderator.
@@ -101,6 +104,8 @@ EXPECTED_AUTOCOMPLETE = {
     ("questions.Question", "topics"): OK,
     # The merge form's search for the question that stays.
     ("questions.Question", "merged_into"): OK,
+    # An alias's company.
+    ("study.CompanyAlias", "company"): OK,
 }
 EXPECTED_APP_INDEX = {
     "auth": MISSING,

@@ -20,7 +20,7 @@ from accounts.models import User
 from accounts.services import moderators_group
 from notifications.models import Event, Kind, Notification
 from questions.models import Flag, FlagReason, ModerationAction, Proposal, Question, Verdict, Vote
-from study.models import InterviewReport, Review
+from study.models import Company, CompanyAlias, InterviewReport, Review
 from tests.accounts.admin_table import (
     EXPECTED,
     EXPECTED_ACTIONS,
@@ -94,6 +94,8 @@ def objects(root, moderator, member) -> dict[str, list]:
             bookmark=bookmark, rating=3, reviewed_at=timezone.now(), due_after=timezone.now()
         ),
         InterviewReport.objects.create(user=member, question=question, year=2024),
+        meta := Company.objects.create(name="Meta", slug="meta", key="meta"),
+        CompanyAlias.objects.create(name="Facebook", key="facebook", company=meta),
         Notification.objects.create(
             recipient=member, actor=root, event=Event.ANSWER_TO_QUESTION, kind=Kind.ANSWER
         ),
