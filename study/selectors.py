@@ -136,9 +136,16 @@ def question_page_context(question: Question, user: User) -> dict:
     bookmark = None
     if user.is_authenticated:
         bookmark = Bookmark.objects.filter(user=user, question=question).first()
+    return page_study_context(asked_summary(question, user), bookmark=bookmark)
+
+
+def page_study_context(asked: AskedSummary, *, bookmark=None) -> dict:
+    """The study tools' context from what the page read already (the question
+    page reads it with the reader's other marks: ``questions.reader_marks``);
+    ``bookmark`` is anything with ``pk`` and ``note``."""
     return {
         "study_bookmark": bookmark,
-        "asked": asked_summary(question, user),
+        "asked": asked,
         "asked_levels": InterviewLevel.choices,
         "this_year": timezone.localdate().year,
     }

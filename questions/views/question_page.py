@@ -2,11 +2,14 @@
 
 What the page shows that is the same for every reader (the question, the
 order of its answers, who wrote which comment and proposal, related
-questions) is a :class:`SharedPage`, kept in the ``fragments`` cache under
-the question's generation (``pagecache.question_generation``), so a reader
-whose fragments are all cached costs only their own marks: one query for
-their votes and verdicts (``selectors.member_marks``) and the study tools'
-bookmark and reports.
+questions) is a :class:`SharedPage`, kept in the
+``fragments`` cache under the question's generation
+(``pagecache.question_generation``), so a reader whose fragments are all
+cached costs one query: their votes, verdicts, bookmark, reports, follow
+and unread count, and the page's interview-report counts
+(``questions.reader_marks``).
+A member's page is then the cached shell of the page around the parts that
+are theirs (``page_shell``).
 
 Each answer is rendered by ``questions/includes/answer.html`` *without a
 request*: the template sees the answer (the same for everyone), its comments
@@ -38,8 +41,10 @@ from django.utils.html import format_html_join, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from questions import pagecache, selectors, structured_data
-from questions.forms import AnswerForm, CommentForm
+from questions.forms import AnswerForm
 from questions.models import Answer, Proposal, ProposalStatus, Question, VerdictValue
+from questions.reader_marks import ReaderMarks, reader_marks
+from questions.views import page_shell
 from study import selectors as study_selectors
 
 COMMENTS_SHOWN = 5
@@ -154,6 +159,7 @@ class SharedPage:
     related: list[Question]
     summary: str  # the first answer's text, for the page's description
     structured_data: str  # the schema.org QAPage script (questions.structured_data)
+    login: str  # where "Log in to …" links go (login_url)
     # Loaded with it, not cached: the answers and comments, to render from.
     loaded: dict = field(default_factory=dict, compare=False)
 
@@ -193,6 +199,7 @@ def build_shared_page(question: Question, request: HttpRequest) -> SharedPage:
         related=list(selectors.related_questions(question)),
         summary=strip_tags(answers[0].body_html)[:400] if answers else "",
         structured_data=structured_data.qa_page_script(question, answers, request),
+        login=login_url(question),
         loaded={"answers": {a.pk: a for a in answers}, "comments": comments},
     )
 
@@ -278,11 +285,13 @@ def _digest(value) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
-def answer_blocks(request: HttpRequest, page: SharedPage, generation: str) -> list[AnswerBlock]:
+def answer_blocks(
+    request: HttpRequest, page: SharedPage, generation: str, marks: ReaderMarks
+) -> list[AnswerBlock]:
     """Each answer's HTML for this reader, from the fragments cache where it is there."""
     user = request.user
     reader = Reader.of(user)
-    votes, verdicts = selectors.member_marks(user, [row.pk for row in page.answers])
+    votes, verdicts = marks.votes, marks.verdicts
     show_all = request.GET.get("comments") == "all"
     blocks = []
     for position, row in enumerate(page.answers, start=1):
@@ -307,7 +316,7 @@ def answer_blocks(request: HttpRequest, page: SharedPage, generation: str) -> li
         }
         to_render = [loaded[block.answer_id] for block, _ in missing]
         selectors.attach_verdicts(to_render, user, mine=False)
-        login = login_url(page.question)
+        login = page.login
         for answer, (block, key) in zip(to_render, missing, strict=True):
             found[key] = _render_answer(answer, block.view, login)
         if generation:
@@ -344,21 +353,32 @@ def question_comments_html(request: HttpRequest, page: SharedPage, generation: s
 def render_shared_page(
     request: HttpRequest, page: SharedPage, generation: str, *, status: int = 200, **extra
 ) -> HttpResponse:
+    """The page for this reader. A visitor's is rendered whole (``pagecache`` keeps
+    it); a member's is the cached shell around the parts that are theirs
+    (``page_shell``), whose own data all comes from one query (``reader_marks``)."""
     question, user = page.question, request.user
+    marks = reader_marks(user, question, [row.pk for row in page.answers])
     context = {
         "question": question,
-        "answer_blocks": answer_blocks(request, page, generation),
+        "answer_blocks": answer_blocks(request, page, generation, marks),
         "question_comments": question_comments_html(request, page, generation),
+        "login_url": page.login,
+        "follows_question": marks.follows,
+        **study_selectors.page_study_context(marks.asked, bookmark=marks.bookmark),
+        "answer_form": AnswerForm(),
+        **extra,
+    }
+    shared = {
+        "question": question,
         "summary": page.summary,
         "related": page.related,
         "structured_data": page.structured_data,
-        "answer_form": AnswerForm(),
-        "comment_form": CommentForm(),
-        "login_url": login_url(question),
-        **study_selectors.question_page_context(question, user),
-        **extra,
+        "answer_blocks": page.answers,  # their number
     }
-    return render(request, "questions/question_detail.html", context, status=status)
+    if not user.is_authenticated:
+        return render(request, page_shell.PAGE, {**shared, **context}, status=status)
+    context["inbox_unread"] = marks.unread
+    return page_shell.assemble(request, question.pk, generation, shared, context, status=status)
 
 
 def render_question_page(

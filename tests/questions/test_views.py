@@ -249,12 +249,12 @@ def _build(member, questions: int, answers_each: int, comments_each: int):
 # its rows (each with its stored best answer), their topics, the filters' sources
 # and topics, and the page's interview-report counts. A member adds the session,
 # the user and, on the list, their bookmarks among the page's rows; on the
-# question page their votes, bookmark, reports and verdicts. The question page
-# reads verdict notes and correctors (two more).
+# question page one query reads all that is theirs (votes, verdicts, bookmark,
+# reports, follow, unread notifications) with the page's interview-report
+# counts. The question page reads verdict notes and correctors (two more).
 VISITOR_LIST, VISITOR_QUESTION = 6, 10
-# A member's pages also count their unread notifications (the header), and the
-# question page asks whether they follow it.
-MEMBER_LIST, MEMBER_QUESTION = 10, 16
+# A member's list also counts their unread notifications (the header).
+MEMBER_LIST, MEMBER_QUESTION = 10, 12
 
 
 def member_search_queries() -> int:

@@ -1,0 +1,248 @@
+"""What a question page reads per request, in one query.
+
+For a member: their votes and verdicts on the page's answers, their bookmark
+of the question, their reports of being asked it, whether they follow it,
+their unread notifications (the header) and whether they are a moderator.
+For every reader: the interview-report counts ("Asked in 3 interviews … at
+…"). Each read is a ``SELECT`` shaped to the same six columns, and the page
+runs them as one ``UNION ALL``.
+
+The rest of what the page shows comes from the cache
+(``questions.views.question_page``).
+
+Building and compiling this union with the ORM costs several times what the
+database takes to answer it, so each process compiles it once per shape
+(member or visitor, number of answers) with stand-in values and keeps the
+SQL: a request only swaps its own values for the stand-ins among the
+parameters (:func:`_statement`). The querysets below stay the one definition.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Length, Lower
+
+from accounts.models import MODERATORS_GROUP, User
+from notifications.models import Notification, QuestionFollow
+from questions.models import Question, Verdict, Vote
+from study.models import Bookmark, InterviewReport, recent_report
+from study.scheduling import utc_now
+from study.selectors import AskedSummary
+
+COLUMNS = ("mark_kind", "mark_ref", "mark_a", "mark_b", "mark_s", "mark_t")
+VOTE, VERDICT, BOOKMARK, REPORT, FOLLOW, ACCOUNT, ASKED, COMPANY = range(8)
+COMPANIES_SHOWN = 5
+# Stand-ins for a request's values while a statement is compiled: no real id or
+# date is ever one of them.
+STAND_IN_USER, STAND_IN_QUESTION, STAND_IN_ANSWER = -917_000_001, -917_000_002, -917_100_000
+STAND_IN_NOW = datetime(1111, 6, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class BookmarkMark:
+    """The member's bookmark as the page's study tools show it."""
+
+    pk: int
+    note: bool  # whether they wrote a private note
+
+
+@dataclass
+class ReaderMarks:
+    votes: dict[int, int] = field(default_factory=dict)  # answer id: +1 or -1
+    verdicts: dict[int, tuple] = field(default_factory=dict)  # (id, value, revision, note)
+    bookmark: BookmarkMark | None = None
+    follows: bool = False
+    unread: int = 0
+    asked: AskedSummary = field(default_factory=AskedSummary)  # with the member's own
+
+
+def _shaped(queryset: QuerySet, kind: int, ref, a=0, b=0, s="", t="") -> QuerySet:
+    def column(value):
+        if isinstance(value, int):
+            return Value(value, output_field=IntegerField())
+        return Value(value) if isinstance(value, str) else value
+
+    values = dict(zip(COLUMNS, (kind, ref, a, b, s, t), strict=True))
+    return (
+        queryset.annotate(**{name: column(value) for name, value in values.items()})
+        .order_by()
+        .values_list(*COLUMNS)
+    )
+
+
+def _as_int(condition) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _asked(question: Question, now: datetime) -> list[QuerySet]:
+    """The counts ``study.selectors.asked_summary`` shows, and its companies
+    (all of them, by count; the page shows the first few)."""
+    visible = InterviewReport.objects.visible().filter(question=question).order_by()
+    totals = _shaped(
+        visible.values("question"),
+        ASKED,
+        Count("pk"),
+        a=Count("pk", filter=recent_report(now)),
+        b=Max("year"),
+    )
+    companies = (
+        visible.exclude(company="")
+        .values(mark_t=Lower("company"))
+        .annotate(
+            mark_kind=Value(COMPANY, output_field=IntegerField()),
+            mark_ref=Count("pk"),
+            mark_a=Value(0, output_field=IntegerField()),
+            mark_b=Value(0, output_field=IntegerField()),
+            mark_s=Min("company"),
+        )
+        .values_list(*COLUMNS)
+    )
+    return [totals, companies]
+
+
+def _own(user: User, question: Question, answer_ids: list[int]) -> list[QuerySet]:
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    moderators = User.groups.through.objects.filter(
+        user=OuterRef("pk"), group__name=MODERATORS_GROUP
+    )
+    parts = [
+        _shaped(
+            User.objects.filter(pk=user.pk),
+            ACCOUNT,
+            Coalesce(Subquery(unread), 0),
+            a=_as_int(Exists(moderators)),
+        ),
+        _shaped(
+            Bookmark.objects.filter(user=user, question=question),
+            BOOKMARK,
+            F("pk"),
+            a=Length("note"),
+        ),
+        _shaped(InterviewReport.objects.filter(user=user, question=question), REPORT, F("year")),
+        _shaped(QuestionFollow.objects.filter(user=user, question=question), FOLLOW, F("pk")),
+    ]
+    if answer_ids:
+        parts += [
+            _shaped(
+                Vote.objects.filter(user=user, answer_id__in=answer_ids),
+                VOTE,
+                F("answer_id"),
+                a=F("value"),
+            ),
+            _shaped(
+                Verdict.objects.filter(user=user, answer_id__in=answer_ids),
+                VERDICT,
+                F("answer_id"),
+                a=F("pk"),
+                b=F("revision__number"),
+                s=F("value"),
+                t=F("note"),
+            ),
+        ]
+    return parts
+
+
+def _recent_values(now: datetime) -> list:
+    """What ``recent_report(now)`` compares with, as the database receives it."""
+    return [
+        InterviewReport._meta.get_field(lookup.split("__")[0]).get_db_prep_value(value, connection)
+        for lookup, value in recent_report(now).children
+    ]
+
+
+_statements: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _statement(member: bool, answers: int) -> tuple[str, tuple] | None:
+    """The union's SQL and parameters for this shape, compiled with the stand-ins;
+    None if some stand-in did not reach the parameters (then compile per request)."""
+    key = (connection.alias, connection.vendor, member, answers)
+    if key not in _statements:
+        user, question = User(pk=STAND_IN_USER), Question(pk=STAND_IN_QUESTION)
+        ids = [STAND_IN_ANSWER - n for n in range(answers)]
+        parts = [*_asked(question, STAND_IN_NOW), *(_own(user, question, ids) if member else [])]
+        sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
+        stand_ins = {*_recent_values(STAND_IN_NOW), *ids, STAND_IN_QUESTION}
+        if member:
+            stand_ins.add(STAND_IN_USER)
+        _statements[key] = (sql, tuple(params)) if stand_ins <= set(params) else None
+    return _statements[key]
+
+
+def _rows(user: User, question: Question, answer_ids: list[int]) -> list[tuple]:
+    member = user.is_authenticated
+    now = utc_now(None)
+    statement = _statement(member, len(answer_ids))
+    if statement is None:
+        parts = [*_asked(question, now), *(_own(user, question, answer_ids) if member else [])]
+        return list(parts[0].union(*parts[1:], all=True).order_by())
+    sql, params = statement
+    values = {
+        STAND_IN_QUESTION: question.pk,
+        **dict(zip(_recent_values(STAND_IN_NOW), _recent_values(now), strict=True)),
+        **{STAND_IN_ANSWER - n: pk for n, pk in enumerate(answer_ids)},
+    }
+    if member:
+        values[STAND_IN_USER] = user.pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values.get(param, param) for param in params])
+        return cursor.fetchall()
+
+
+def reader_marks(user: User, question: Question, answer_ids: list[int]) -> ReaderMarks:
+    """The reader's marks and the page's report counts, in one query; for a
+    member, sets ``user.is_moderator`` from the same query."""
+    member = user.is_authenticated
+    marks = ReaderMarks()
+    moderator = False
+    totals = (0, 0, None)
+    companies, years = [], []
+    for kind, ref, a, b, s, t in _rows(user, question, answer_ids):
+        if kind == VOTE:
+            marks.votes[ref] = a
+        elif kind == VERDICT:
+            marks.verdicts[ref] = (a, s, b, t)
+        elif kind == BOOKMARK:
+            marks.bookmark = BookmarkMark(ref, bool(a))
+        elif kind == REPORT:
+            years.append(ref)
+        elif kind == FOLLOW:
+            marks.follows = True
+        elif kind == ACCOUNT:
+            marks.unread, moderator = ref, bool(a)
+        elif kind == ASKED:
+            totals = (ref, a, b)
+        else:
+            companies.append((-ref, t, s))
+    marks.asked = AskedSummary(
+        total=totals[0],
+        recent=totals[1],
+        latest_year=totals[2],
+        companies=[name for _, _, name in sorted(companies)[:COMPANIES_SHOWN]],
+        mine=len(years),
+        my_latest=max(years, default=None),
+    )
+    if member and user.is_staff and not user.is_superuser:
+        user._is_moderator = moderator  # what User.is_moderator would have asked
+    return marks

@@ -1,0 +1,91 @@
+"""A member's question page: a cached shell around parts rendered for them.
+
+Everything in ``questions/question_detail.html`` and ``base.html`` that
+differs between readers is a partial placed with ``{% reader_part %}`` (the
+body's CSRF header, the account menu, flash messages, the study tools, the
+follow button, the comments' edit links and forms, the answers, the answer
+form). The *shell* is the page rendered once with each part left as a mark:
+the text between the marks, kept in the ``fragments`` cache under the
+question's generation and the address the page was asked for. A member's
+request then renders only the parts, with their own request and context
+(``{% csrf_token %}`` included), and joins them with the shell's text.
+
+The mark is made afresh, at random, for each shell, so no stored text can
+contain it; a shell whose marks do not split into the parts it placed is not
+used. Nothing in a response is rewritten after it is rendered.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
+from django.template.context import make_context
+from django.template.loader import render_to_string
+
+from questions.templatetags.reader_parts import SHELL_MARK
+
+PAGE = "questions/question_detail.html"
+# A request with other parameters gets a shell of its own, never kept (they may
+# show in the page, e.g. the search box's ?q=).
+SHELL_PARAMS = frozenset({"comments"})
+
+
+def _shell(request: HttpRequest, context: dict) -> list[str] | None:
+    """The page's text with its parts' names in between: [text, name, text, … text]."""
+    mark = f"reader-part-{secrets.token_hex(16)}"
+    shared = {
+        **context,
+        SHELL_MARK: mark,
+        # Nothing outside the parts may depend on the reader: should a template
+        # try, it gets a visitor's view and no token, never this member's.
+        "user": AnonymousUser(),
+        "csrf_token": "",
+        "messages": (),
+    }
+    pieces = render_to_string(PAGE, shared, request).split(mark)
+    names = pieces[1::2]
+    if len(pieces) % 2 == 0 or any("#" not in name and "/" not in name for name in names):
+        return None
+    return pieces
+
+
+def _shell_key(request: HttpRequest, question_id: int, generation: str) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+    return f"qshell:{question_id}:{generation}:{digest}"
+
+
+def assemble(
+    request: HttpRequest,
+    question_id: int,
+    generation: str,
+    shell_context: dict,
+    context: dict,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """The page for a member: the shell (cached per generation) and their parts."""
+    keep = bool(generation) and all(name in SHELL_PARAMS for name in request.GET)
+    key = _shell_key(request, question_id, generation) if keep else ""
+    fragments = caches["fragments"]
+    pieces = fragments.get(key) if keep else None
+    if pieces is None:
+        pieces = _shell(request, shell_context)
+        if pieces is None:  # cannot happen with a fresh mark; render it whole then
+            full = {**shell_context, **context}
+            return HttpResponse(render_to_string(PAGE, full, request), status=status)
+        if keep:
+            fragments.set(key, pieces, settings.MLQA_PAGE_CACHE_SECONDS)
+    engine = engines["django"].engine
+    page = engine.get_template(PAGE)
+    template_context = make_context(context, request)
+    out = []
+    # One context for every part: the context processors run once.
+    with template_context.render_context.push_state(page), template_context.bind_template(page):
+        for index, piece in enumerate(pieces):
+            out.append(engine.get_template(piece).render(template_context) if index % 2 else piece)
+    return HttpResponse("".join(out), status=status)
