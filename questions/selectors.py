@@ -190,37 +190,6 @@ def votes_by(user, answer_ids) -> dict[int, int]:
     )
 
 
-def member_marks(user, answer_ids) -> tuple[dict[int, int], dict[int, tuple]]:
-    """The member's votes ({answer id: +1 or -1}) and verdicts ({answer id: (id,
-    value, revision number, note)}) on these answers, in one query."""
-    if not user.is_authenticated or not answer_ids:
-        return {}, {}
-    columns = ("kind", "answer_id", "vote", "verdict", "number", "text", "pk")
-    votes = (
-        Vote.objects.filter(user=user, answer_id__in=answer_ids)
-        .annotate(kind=Value(0), vote=F("value"), verdict=Value(""), number=Value(0))
-        .annotate(text=Value(""))
-        .order_by()
-        .values_list(*columns)
-    )
-    verdicts = (
-        Verdict.objects.filter(user=user, answer_id__in=answer_ids)
-        .annotate(kind=Value(1), vote=Value(0), verdict=F("value"), number=F("revision__number"))
-        .annotate(text=F("note"))
-        .order_by()
-        .values_list(*columns)
-    )
-    my_votes, my_verdicts = {}, {}
-    for kind, answer_id, vote, verdict, number, text, pk in votes.union(
-        verdicts, all=True
-    ).order_by():
-        if kind == 0:
-            my_votes[answer_id] = vote
-        else:
-            my_verdicts[answer_id] = (pk, verdict, number, text)
-    return my_votes, my_verdicts
-
-
 def similar_questions(title: str, *, limit: int = 5) -> list[Question]:
     """Published questions that look like ``title`` (for the ask form), best first."""
     return similar.similar_questions(title, limit=limit)

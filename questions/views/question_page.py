@@ -2,14 +2,12 @@
 
 What the page shows that is the same for every reader (the question, the
 order of its answers, who wrote which comment and proposal, related
-questions) is a :class:`SharedPage`, kept in the
-``fragments`` cache under the question's generation
-(``pagecache.question_generation``), so a reader whose fragments are all
-cached costs one query: their votes, verdicts, bookmark, reports, follow
-and unread count, and the page's interview-report counts
-(``questions.reader_marks``).
-A member's page is then the cached shell of the page around the parts that
-are theirs (``page_shell``).
+questions) is a :class:`SharedPage`, kept in the ``fragments`` cache under
+the question's generation (``pagecache.question_generation``), so a reader
+whose fragments are all cached costs one query: their votes, verdicts,
+bookmark, reports, follow and unread count, with the page's interview-report
+counts (``questions.reader_marks``). A member's page is then the cached shell
+of the page around the parts that are theirs (``page_shell``).
 
 Each answer is rendered by ``questions/includes/answer.html`` *without a
 request*: the template sees the answer (the same for everyone), its comments
