@@ -35,7 +35,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html_join, strip_tags
+from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from questions import pagecache, selectors, structured_data
@@ -103,16 +103,20 @@ class AnswerBlock:
     # hidden inputs outside it, tied to each form by its id.
     token_inputs: SafeString = field(default=SafeString(""))
 
-    def give_token(self, token: str) -> None:
+    def give_token(self, token: SafeString) -> None:
+        """``token``: the request's CSRF token, escaped once for all the blocks."""
         forms = [
             *(["vote"] if self.view.can_vote else []),
             *(["verdict"] if self.view.can_judge else []),
             "comment",
         ]
-        self.token_inputs = format_html_join(
-            "",
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}" form="{}-form-{}">',
-            ((token, form, self.answer_id) for form in forms),
+        # The token is escaped; the rest is ours.
+        self.token_inputs = mark_safe(
+            "".join(
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}"'
+                f' form="{form}-form-{int(self.answer_id)}">'
+                for form in forms
+            )
         )
 
 
@@ -320,7 +324,7 @@ def answer_blocks(
         if generation:
             fresh = {key: found[key] for _, key in missing}
             fragments.set_many(fresh, settings.MLQA_PAGE_CACHE_SECONDS)
-    token = get_token(request) if user.is_authenticated else ""
+    token = conditional_escape(get_token(request)) if user.is_authenticated else ""
     for block, key in zip(blocks, keys, strict=True):
         block.html = mark_safe(found[key])  # rendered by answer.html
         if token:
