@@ -20,4 +20,5 @@ def reader_part(context, name: str) -> SafeString:
     mark = context.get(SHELL_MARK)
     if mark:
         return mark_safe(f"{mark}{name}{mark}")
-    return context.template.engine.get_template(name).render(context)
+    with context.push():  # what the part sets stays in it, as with {% include %}
+        return context.template.engine.get_template(name).render(context)

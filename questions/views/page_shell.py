@@ -87,5 +87,9 @@ def assemble(
     # One context for every part: the context processors run once.
     with template_context.render_context.push_state(page), template_context.bind_template(page):
         for index, piece in enumerate(pieces):
-            out.append(engine.get_template(piece).render(template_context) if index % 2 else piece)
+            if index % 2 == 0:
+                out.append(piece)
+                continue
+            with template_context.push():
+                out.append(engine.get_template(piece).render(template_context))
     return HttpResponse("".join(out), status=status)
