@@ -35,7 +35,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Length, Lower
+from django.db.models.functions import Coalesce, Length
+from django.urls import reverse
 
 from accounts.models import MODERATORS_GROUP, User
 from notifications.models import Notification, QuestionFollow
@@ -101,14 +102,14 @@ def _asked(question: Question, now: datetime) -> list[QuerySet]:
         b=Max("year"),
     )
     companies = (
-        visible.exclude(company="")
-        .values(mark_t=Lower("company"))
+        visible.filter(company_ref__isnull=False)
+        .values(mark_t=F("company_ref__slug"))
         .annotate(
             mark_kind=Value(COMPANY, output_field=IntegerField()),
             mark_ref=Count("pk"),
             mark_a=Value(0, output_field=IntegerField()),
             mark_b=Value(0, output_field=IntegerField()),
-            mark_s=Min("company"),
+            mark_s=Min("company_ref__name"),
         )
         .values_list(*COLUMNS)
     )
@@ -235,11 +236,13 @@ def reader_marks(user: User, question: Question, answer_ids: list[int]) -> Reade
             totals = (ref, a, b)
         else:
             companies.append((-ref, t, s))
+    shown = sorted(companies)[:COMPANIES_SHOWN]  # most reported first, then by slug
     marks.asked = AskedSummary(
         total=totals[0],
         recent=totals[1],
         latest_year=totals[2],
-        companies=[name for _, _, name in sorted(companies)[:COMPANIES_SHOWN]],
+        companies=[name for _, _, name in shown],
+        company_pages=[(name, reverse("company_detail", args=[slug])) for _, slug, name in shown],
         mine=len(years),
         my_latest=max(years, default=None),
     )

@@ -119,7 +119,7 @@ def asked_summary(question: Question, user: User, *, now: datetime | None = None
             .filter(question=question, company_ref__isnull=False)
             .values("company_ref__name", "company_ref__slug")
             .annotate(n=Count("pk"))
-            .order_by("-n", "company_ref__key")[:5]
+            .order_by("-n", "company_ref__slug")[:5]
         )
     return AskedSummary(
         companies=[row["company_ref__name"] for row in companies],
