@@ -14,7 +14,14 @@ from study.companies import FREQUENCY_WINDOWS
 from study.models import Company, InterviewLevel
 
 from .models import Difficulty, Question, Source, Topic
-from .selectors import ANSWER_FILTERS, SORTS, VERDICT_FILTERS, QuestionFilters, question_list
+from .selectors import (
+    ANSWER_FILTERS,
+    MISSED_FILTERS,
+    SORTS,
+    VERDICT_FILTERS,
+    QuestionFilters,
+    question_list,
+)
 
 Q_MAX_LENGTH = 200
 
@@ -123,6 +130,12 @@ class QuestionFilterSet(django_filters.FilterSet):
         empty_label="Any time",
         error_messages=unknown("period", "every period"),
     )
+    missed = django_filters.ChoiceFilter(
+        label="Missed first time",
+        choices=list(MISSED_FILTERS.items()),
+        empty_label="Any",
+        error_messages=unknown("missed-first-time filter", "every question"),
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort",
         choices=list(SORTS.items()),
@@ -175,6 +188,7 @@ class QuestionFilterSet(django_filters.FilterSet):
                 answers=data.get("answers") or "",
                 sort=data.get("sort") or "",
                 verdict=data.get("verdict") or "",
+                missed=data.get("missed") or "",
                 company=data.get("company"),
                 level=data.get("level") or "",
                 asked_within=int(data["asked_within"]) if data.get("asked_within") else None,

@@ -45,6 +45,7 @@ SORTS = {
     "community": "Unanswered by the community",
     "bookmarked": "Most bookmarked",
     "asked": "Most asked in the last 12 months",
+    "missed": "Most missed the first time",  # empirical difficulty, below
 }
 ANSWER_FILTERS = {"community": "Has a community answer", "ai-only": "AI answer only"}
 # ?verdict=: the state of each question's best answer.
@@ -70,6 +71,7 @@ class QuestionFilters:
     company: Company | None = None
     level: str = ""
     asked_within: int | None = None
+    missed: str = ""  # empirical difficulty, below
 
     @property
     def active(self) -> bool:
@@ -81,6 +83,7 @@ class QuestionFilters:
             or self.answers
             or self.verdict
             or self.reported
+            or self.missed
         )
 
     @property
@@ -93,6 +96,22 @@ class QuestionFilters:
         if self.sort in SORTS and (self.sort != "relevance" or self.q):
             return self.sort
         return "relevance" if self.q else "newest"
+
+
+# --- Empirical difficulty (issue 17): ?missed=N keeps the questions that at least N %
+# of members missed the first time they practised them (measured ones only:
+# study/empirical.py); sort=missed puts the most missed first.
+MISSED_FILTERS = {
+    "25": "Missed by 25% or more",
+    "50": "Missed by 50% or more",
+    "75": "Missed by 75% or more",
+}
+
+
+def filter_missed(qs: QuerySet[Question], missed: str) -> QuerySet[Question]:
+    if missed in MISSED_FILTERS:
+        qs = qs.filter(missed_first__gte=int(missed))
+    return qs
 
 
 def question_list(filters: QuestionFilters) -> QuerySet[Question]:
@@ -129,6 +148,7 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
         qs = qs.filter(top_answer__corrected_at__isnull=False)
     elif filters.verdict in Verification.values:
         qs = qs.filter(top_answer__verification=filters.verdict)
+    qs = filter_missed(qs, filters.missed)
     newest = (F("created_at").desc(), F("id").desc())
     sort = filters.effective_sort
     annotations = {}
@@ -139,6 +159,8 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
             order = (has_community.asc(), *newest)
         case "bookmarked":
             order = (F("bookmark_count").desc(), *newest)
+        case "missed":
+            order = (F("missed_first").desc(nulls_last=True), *newest)
         case "asked":
             # Counted per row only for this sort; other lists count the page's rows.
             # With report filters, how often asked at that company, level, period

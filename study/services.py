@@ -16,11 +16,12 @@ from accounts.models import User
 from questions import pagecache
 from questions.models import Question, Status, Topic
 
-from . import companies
+from . import cardstate, companies, empirical
 from .models import Bookmark, InterviewLevel, InterviewReport, Review
 from .scheduling import SCHEDULER, card_token, to_fsrs_card, utc_now
 
 NOTE_MAX = Bookmark._meta.get_field("note").max_length
+TYPED_MAX = Review._meta.get_field("typed_answer").max_length
 COMPANY_MAX = InterviewReport._meta.get_field("company").max_length
 FIRST_REPORT_YEAR = 1990
 
@@ -131,13 +132,20 @@ def review(
     now: datetime | None = None,
     duration_ms: int | None = None,
     seen: str | None = None,
+    typed_answer: str = "",
 ) -> Review | None:
     """Rate a practice card 1 (again) to 4 (easy) and schedule it with FSRS.
 
     Stores the new card state on the bookmark and a Review row. ``seen`` is the
     ``card_token`` the form was shown with: when the card was rated since (a
     double submit, a second tab), nothing changes and None is returned.
+    The review keeps the card as it was (``prior_card``, for undo) and the
+    member's ``typed_answer``; a first review counts towards the question's
+    empirical difficulty.
     """
+    typed_answer = typed_answer.replace("\r\n", "\n").strip()
+    if len(typed_answer) > TYPED_MAX:
+        raise StudyError(f"A typed answer can be at most {TYPED_MAX} characters long.")
     if rating not in fsrs.Rating._value2member_map_:
         raise StudyError("A rating is 1 (again), 2 (hard), 3 (good) or 4 (easy).")
     now = utc_now(now)
@@ -146,6 +154,7 @@ def review(
         raise PermissionDenied("This is not your bookmark.")
     if seen is not None and seen != card_token(bookmark):
         return None
+    prior = cardstate.snapshot(bookmark)
     card, _log = SCHEDULER.review_card(
         to_fsrs_card(bookmark, now),
         fsrs.Rating(rating),
@@ -159,23 +168,17 @@ def review(
     bookmark.due = card.due
     bookmark.last_review = card.last_review
     bookmark.last_rating = rating
-    bookmark.save(
-        update_fields=[
-            "state",
-            "step",
-            "stability",
-            "difficulty",
-            "due",
-            "last_review",
-            "last_rating",
-        ]
-    )
+    bookmark.save(update_fields=cardstate.CARD_FIELDS)
+    if prior["state"] is None:
+        empirical.count_first_review(question_id=bookmark.question_id, rating=rating)
     return Review.objects.create(
         bookmark=bookmark,
         rating=rating,
         reviewed_at=now,
         due_after=card.due,
         duration_ms=duration_ms,
+        typed_answer=typed_answer,
+        prior_card=prior,
     )
 
 

@@ -16,4 +16,8 @@ urlpatterns = [
     path("practice/start/", views.practice_start, name="practice_start"),
     path("practice/<int:pk>/review/", views.practice_review, name="practice_review"),
     path("companies/<slug:slug>/", views.company_detail, name="company_detail"),
+    path("practice/<int:pk>/check/", views.practice_check, name="practice_check"),
+    path("practice/typing/", views.practice_typing, name="practice_typing"),
+    path("practice/undo/", views.practice_undo, name="practice_undo"),
+    path("bookmarks/<int:pk>/answers/", views.bookmark_answers, name="bookmark_answers"),
 ]

@@ -361,6 +361,9 @@ MLQA_QUESTIONS_PER_PAGE = 20
 MLQA_SEARCH_CANDIDATES = 200
 # New practice cards a member is introduced to per day (study/scheduling.py).
 MLQA_NEW_CARDS_PER_DAY = env_int("MLQA_NEW_CARDS_PER_DAY", 20)
+# A question shows how often members missed it the first time (study/empirical.py)
+# once this many members have practised it.
+MLQA_EMPIRICAL_MIN_REVIEWS = env_int("MLQA_EMPIRICAL_MIN_REVIEWS", 20)
 # Overrides of questions/ratelimit.py's DEFAULT_LIMITS: {"vote": (count, seconds), ...}.
 MLQA_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 # Visitors' pages kept whole in the cache (questions/pagecache.py), for this many

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -138,6 +138,17 @@ class Question(models.Model):
     )
     top_answer_score = models.IntegerField(null=True, blank=True, editable=False)
     top_answer_origin = models.CharField(max_length=10, blank=True, editable=False)
+    # Empirical difficulty (study/empirical.py): members' first practice reviews
+    # and how many of them were rated Again, kept exact by the review and undo
+    # services; the share in percent once there are enough of them, else null.
+    first_reviews = models.PositiveIntegerField(default=0, editable=False)
+    first_misses = models.PositiveIntegerField(default=0, editable=False)
+    missed_first = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Percent of members who rated their first review Again (with enough reviews).",
+    )
     # The "top answer score" sort has an index on PostgreSQL (migration 0015):
     # SQLite cannot index NULLS LAST.
     # PostgreSQL full-text document (title A, body B, answers C), kept current by
@@ -162,9 +173,14 @@ class Question(models.Model):
             models.Index(
                 fields=["status", "-bookmark_count", "-created_at"], name="question_bookmarked_idx"
             ),
+            models.Index(fields=["status", "missed_first"], name="question_missed_first_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="question_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(first_misses__lte=F("first_reviews")) & Q(missed_first__lte=100),
+                name="question_missed_first_in_range",
+            ),
         ]
 
     def __str__(self) -> str:

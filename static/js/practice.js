@@ -1,4 +1,5 @@
-// Practice page keys, like Anki: Space shows the answer, 1–4 rate the card.
+// Practice page keys, like Anki: Space shows the answer, 1–4 rate the card, U
+// undoes the last rating; with typed answers, Ctrl+Enter checks the answer.
 // Everything also works without this file: the answer is a <details> element
 // and the ratings are submit buttons of a plain form (htmx swaps the next card in).
 (function () {
@@ -16,15 +17,38 @@
 
   function focusCard() {
     var current = card();
-    shownAt = Date.now();
+    // A checked answer is the same card: its time keeps running until the rating.
+    if (!current || !current.querySelector(".answer-check")) shownAt = Date.now();
     if (!current) return;
+    var typed = current.querySelector("#typed-answer");
+    if (typed) {
+      typed.focus();
+      return;
+    }
     var title = current.querySelector(".card-title");
     if (title) title.focus({ preventScroll: false });
   }
 
   document.addEventListener("keydown", function (event) {
+    // Ctrl+Enter (Cmd+Enter) in the answer box checks the typed answer.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target instanceof Element) {
+      var box = event.target.closest("#typed-answer");
+      if (box && box.form) {
+        event.preventDefault();
+        box.form.requestSubmit();
+      }
+      return;
+    }
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
     if (isTyping(event.target)) return;
+    if (event.key === "u" || event.key === "U") {
+      var undo = document.querySelector(".undo-button");
+      if (undo && !undo.disabled) {
+        event.preventDefault();
+        undo.click();
+      }
+      return;
+    }
     var current = card();
     if (!current) return;
     var reveal = current.querySelector("details.reveal");
@@ -87,6 +111,8 @@
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
       shownAt = Date.now();
+      var typed = document.getElementById("typed-answer");
+      if (typed) typed.focus();
     });
   }
 })();

@@ -105,6 +105,16 @@ class Review(models.Model):
     reviewed_at = models.DateTimeField()
     due_after = models.DateTimeField(help_text="When the card was scheduled next.")
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Issue 17, "practice that checks you" (study/checking.py).
+    typed_answer = models.TextField(
+        max_length=5000, blank=True, help_text="The member's typed answer: private, like the note."
+    )
+    prior_card = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The card's fields before this review, so that undo restores them exactly.",
+    )
 
     class Meta:
         db_table = "questions_review"

@@ -7,6 +7,7 @@ Bad input is a 400 with a readable message (htmx swaps 4xx fragments too).
 """
 
 from .bookmarks import bookmark_note, bookmark_toggle, bookmarks
+from .checking import bookmark_answers, practice_check, practice_typing, practice_undo
 from .common import BOOKMARKS_PER_PAGE
 from .companies import company_detail
 from .downloads import export_apkg, export_csv, export_markdown
@@ -15,6 +16,7 @@ from .reports import question_asked
 
 __all__ = [
     "BOOKMARKS_PER_PAGE",
+    "bookmark_answers",
     "bookmark_note",
     "bookmark_toggle",
     "bookmarks",
@@ -23,7 +25,10 @@ __all__ = [
     "export_csv",
     "export_markdown",
     "practice",
+    "practice_check",
     "practice_review",
     "practice_start",
+    "practice_typing",
+    "practice_undo",
     "question_asked",
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.decorators import member_required
 from questions.errors import refuse
 from questions.models import Question
-from study import services
+from study import checking, services
 from study.filters import BookmarkFilterSet
 
 from .common import (
@@ -68,6 +68,7 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(filterset.qs, BOOKMARKS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    checking.count_typed_answers(page.object_list)
     template = BOOKMARKS_PAGE
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"

@@ -45,6 +45,7 @@ class ReviewForm(forms.Form):
     )
     duration_ms = forms.CharField(required=False)
     seen = forms.CharField(required=False, max_length=40)
+    typed_answer = forms.CharField(required=False, max_length=services.TYPED_MAX, strip=True)
 
     def clean_duration_ms(self) -> int | None:
         """Time spent on the card, for the review log only: a missing, malformed or

@@ -11,6 +11,7 @@ from accounts.decorators import member_required
 from questions.errors import refuse
 from questions.models import Topic
 from study import scheduling, selectors, services
+from study.checking import UNDO_KEY, practice_checks
 
 from .common import (
     PRACTICE_PAGE,
@@ -20,9 +21,10 @@ from .common import (
 )
 
 
-def _practice_context(request: HttpRequest, **extra) -> dict:
+def _practice_context(request: HttpRequest, typed: tuple[int, str] | None = None, **extra) -> dict:
     session = selectors.practice_session(request.user)
     return {
+        **practice_checks(request, session, typed),  # type your answer, undo, heatmap
         "session": session,
         "token": scheduling.card_token(session.card) if session.card else "",
         "progress": selectors.topic_progress(request.user),
@@ -66,12 +68,14 @@ def practice_review(request: HttpRequest, pk: int) -> HttpResponse:
         rating=data["rating"],
         duration_ms=data["duration_ms"],
         seen=data["seen"] or None,
+        typed_answer=data["typed_answer"],
     )
     if result is None:
         flash = "That card was already rated; here is the next one."
     else:
         back_in = scheduling.humanize_interval(result.due_after - result.reviewed_at)
         flash = f"{result.get_rating_display()}: back in {back_in}."
+        request.session[UNDO_KEY] = result.pk
     if request.htmx:
         return _practice_response(request, flash=flash)
     messages.success(request, flash)

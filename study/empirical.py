@@ -1,0 +1,97 @@
+"""Empirical difficulty: how often members miss a question the first time they practise it.
+
+Each question keeps two counters, ``first_reviews`` (members' first practice
+reviews of it) and ``first_misses`` (those rated Again), and the share shown,
+``missed_first`` (percent, rounded), which stays empty below
+``MLQA_EMPIRICAL_MIN_REVIEWS`` first reviews.
+
+The counters are kept exact inside the review and undo transactions (one
+``F()`` update of the question row, which also serialises concurrent reviews
+of it) rather than recomputed periodically: the question page and the list
+read them with the row, at no cost, and they are never stale. Only a change
+of the shown percentage renews the question's page generation (and the
+lists', which filter and sort by it), so practice does not keep the question
+page's cache cold. Deleting an account deletes its review log without
+touching the counters: ``manage.py recompute_empirical_difficulty`` rebuilds
+them from the logs (the migration that added them did the same).
+"""
+
+from django.conf import settings
+from django.db.models import F, OuterRef, Subquery
+
+from questions import pagecache
+from questions.models import Question
+
+from .models import Bookmark, Review
+
+
+def min_reviews() -> int:
+    return settings.MLQA_EMPIRICAL_MIN_REVIEWS
+
+
+def share(first_reviews: int, first_misses: int) -> int | None:
+    """The percentage shown, or None below the floor of first reviews."""
+    if first_reviews < max(1, min_reviews()):
+        return None
+    return round(100 * first_misses / first_reviews)
+
+
+def count_first_review(*, question_id: int, rating: int, step: int = 1) -> None:
+    """Count (``step=1``) or uncount (``step=-1``, undo) a member's first review.
+
+    Call inside the review's transaction. Renews the question's cached pages
+    only when the shown percentage changes.
+    """
+    missed = int(rating == Review.Rating.AGAIN)
+    rows = Question.objects.filter(pk=question_id)
+    rows.update(
+        first_reviews=F("first_reviews") + step,
+        first_misses=F("first_misses") + step * missed,
+    )
+    reviews, misses, shown = rows.values_list("first_reviews", "first_misses", "missed_first").get()
+    new = share(reviews, misses)
+    if new != shown:
+        rows.update(missed_first=new)
+        pagecache.question_changed(question_id)
+
+
+def recompute(question_ids=None) -> int:
+    """Rebuild the counters from every member's review log; returns how many changed.
+
+    A bookmark is one member's card for one question (removed ones keep their
+    log), so its earliest review is that member's first review of the question.
+    """
+    first_rating = (
+        Review.objects.filter(bookmark_id=OuterRef("pk"))
+        .order_by("reviewed_at", "pk")
+        .values("rating")[:1]
+    )
+    firsts = (
+        Bookmark.all_objects.annotate(rating=Subquery(first_rating))
+        .filter(rating__isnull=False)
+        .order_by()
+    )
+    totals: dict[int, list[int]] = {}
+    for row in firsts.values_list("question_id", "rating"):
+        counts = totals.setdefault(row[0], [0, 0])
+        counts[0] += 1
+        counts[1] += int(row[1] == Review.Rating.AGAIN)
+    questions = Question.objects.all()
+    if question_ids is not None:
+        questions = questions.filter(pk__in=question_ids)
+    changed = []
+    for question in questions.only("first_reviews", "first_misses", "missed_first").iterator():
+        reviews, misses = totals.get(question.pk, (0, 0))
+        shown = share(reviews, misses)
+        if (question.first_reviews, question.first_misses, question.missed_first) != (
+            reviews,
+            misses,
+            shown,
+        ):
+            Question.objects.filter(pk=question.pk).update(
+                first_reviews=reviews, first_misses=misses, missed_first=shown
+            )
+            changed.append(question.pk)
+    if changed:
+        pagecache.question_changed(*changed)
+    return len(changed)
