@@ -105,9 +105,14 @@ _MARKS = re.compile(r"(\*\*|__|\*|`|~~)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'$])")
 
 
+_LINE_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|(?:[-*+]|\d+[.)])[ \t]+)", re.M)
+
+
 def plain(markdown: str) -> str:
-    """Markdown's words without its markup (links keep their text)."""
-    return _MARKS.sub("", _LINK.sub(r"\1", markdown))
+    """Markdown's words without its markup (links keep their text; list markers,
+    headings' hashes and quotes' marks go)."""
+    text = _LINE_MARKS.sub("", markdown.replace("\r\n", "\n"))
+    return _MARKS.sub("", _LINK.sub(r"\1", text))
 
 
 def _blocks(markdown: str) -> list[str]:

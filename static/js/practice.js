@@ -31,12 +31,18 @@
 
   document.addEventListener("keydown", function (event) {
     // Ctrl+Enter (Cmd+Enter) in the answer box checks the typed answer.
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target instanceof Element) {
-      var box = event.target.closest("#typed-answer");
-      if (box && box.form) {
-        event.preventDefault();
-        box.form.requestSubmit();
-      }
+    // Escape leaves the box, so that U (undo) and the other keys work again.
+    var box = event.target instanceof Element ? event.target.closest("#typed-answer") : null;
+    if (box && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      if (box.form) box.form.requestSubmit();
+      return;
+    }
+    if (box && event.key === "Escape") {
+      event.preventDefault();
+      var title = card() && card().querySelector(".card-title");
+      if (title) title.focus();
+      else box.blur();
       return;
     }
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;

@@ -37,6 +37,7 @@ from questions.models import (
 )
 from questions.topanswer import refresh_top_answer
 from study import companies
+from study import demo as study_demo
 from study import services as study_services
 from study.models import Company, CompanyAlias, InterviewReport
 
@@ -243,6 +244,7 @@ class Command(BaseCommand):
         if not users["demo"].bookmarks.exists():
             for question in Question.objects.published().order_by("pk")[:DEMO_BOOKMARKS]:
                 study_services.toggle_bookmark(user=users["demo"], question=question)
+        study_demo.load(demo=users["demo"], counts=counts)  # heatmap, empirical difficulty
 
     def interview_reports(self, users, counts) -> None:
         """Members asked these questions at Meta, one of them typing "facebook":
