@@ -89,6 +89,7 @@ def delete_account(*, user: User) -> None:
     from questions import pagecache
     from questions.models import Proposal, ProposalStatus, Question
     from questions.services import remove_verdicts
+    from study.empirical import forget_first_reviews
     from study.models import Bookmark
 
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -103,6 +104,7 @@ def delete_account(*, user: User) -> None:
     Question.objects.filter(bookmarks__user=user, bookmarks__removed_at__isnull=True).update(
         bookmark_count=Greatest(F("bookmark_count") - 1, 0)
     )
+    forget_first_reviews(user=user)  # each question's empirical difficulty
     Bookmark.all_objects.filter(user=user).delete()
 
     Proposal.objects.filter(author=user, status=ProposalStatus.PENDING).update(

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
+from accounts.services import delete_account
 from questions.models import Question
 from study import checking, empirical
 from study import services as study_services
@@ -107,6 +108,15 @@ def test_the_list_filters_and_sorts_by_the_figure(client, db):
     assert "Unmeasured" not in page
     assert 'option value="25" selected' in page
     assert "Hardly missed" in html(client.get("/?missed=bogus"))  # ignored, not an error
+
+
+def test_deleting_an_account_uncounts_its_first_reviews(settings):
+    settings.MLQA_EMPIRICAL_MIN_REVIEWS = 2
+    question = QuestionFactory()
+    first_reviews(question, [1, 3, 3])
+    assert figures(question) == (3, 1, 33)
+    delete_account(user=question.bookmarks.order_by("pk").first().user)
+    assert figures(question) == (2, 0, 0)
 
 
 def test_the_recount_command_rebuilds_the_figures_from_the_logs(settings):
