@@ -2,12 +2,14 @@
 20 first reviews on, kept exact by reviews and undo, renewing the question's
 cached pages only when the shown figure changes; a list filter and sort."""
 
+import re
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 
+from accounts.models import User
 from accounts.services import delete_account
 from questions.models import Question
 from study import checking, empirical
@@ -130,3 +132,12 @@ def test_the_recount_command_rebuilds_the_figures_from_the_logs(settings):
     call_command("recompute_empirical_difficulty", stdout=mock.MagicMock())
     assert figures(question) == (2, 1, 50)
     assert empirical.recompute() == 0  # nothing left to fix
+
+
+def test_the_demo_shows_measured_questions_and_a_practised_year(demo_data, client):
+    question = Question.objects.get(title__startswith="When training a large language")
+    assert f"60% {LABEL}" in html(client.get(question.get_absolute_url()))
+    client.force_login(User.objects.get(username="demo"))
+    page = html(client.get("/practice/"))
+    assert re.search(r'<dd id="streak-current">[1-9]\d* days?</dd>', page)
+    assert "Your typed answers (1)" in html(client.get("/bookmarks/"))
