@@ -58,7 +58,16 @@
     var current = card();
     if (!current) return;
     var reveal = current.querySelector("details.reveal");
-    if (!reveal) return;
+    if (!reveal) {
+      // Typing answers: Space or Enter goes (back) into the answer box.
+      var typed = current.querySelector("#typed-answer");
+      var onControl = event.target instanceof Element && event.target.closest("button, a, summary");
+      if (typed && !onControl && (event.key === " " || event.key === "Enter")) {
+        event.preventDefault();
+        typed.focus();
+      }
+      return;
+    }
 
     if (event.key === " " || event.key === "Enter") {
       // A focused button, link or summary keeps its own Space/Enter behaviour.

@@ -58,6 +58,11 @@ def test_type_answers_with_the_keyboard_undo_and_see_the_year(page: Page, site):
     # The card comes back within a minute, its answer box focused: Escape leaves it.
     expect(card.get_by_label("Your answer")).to_be_focused()
     page.keyboard.press("Escape")
+    expect(card.locator(".card-title")).to_be_focused()
+    page.keyboard.press("Space")  # back into the box, and out again
+    expect(card.get_by_label("Your answer")).to_be_focused()
+    expect(card.get_by_label("Your answer")).to_have_value("")
+    page.keyboard.press("Escape")
     page.keyboard.press("u")
     expect(page.locator(".study-ok")).to_contain_text(
         "Undid “Again” on “What does weight decay do?”"
