@@ -102,9 +102,9 @@ class QuestionFilters:
 # of members missed the first time they practised them (measured ones only:
 # study/empirical.py); sort=missed puts the most missed first.
 MISSED_FILTERS = {
-    "25": "Missed by 25% or more",
-    "50": "Missed by 50% or more",
-    "75": "Missed by 75% or more",
+    "25": "Missed by at least 25%",
+    "50": "Missed by at least 50%",
+    "75": "Missed by at least 75%",
 }
 
 
