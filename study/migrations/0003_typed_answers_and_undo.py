@@ -34,7 +34,7 @@ def count_first_reviews(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("study", "0001_initial"),
+        ("study", "0002_companies"),
         ("questions", "0019_empirical_difficulty"),
     ]
 
