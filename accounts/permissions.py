@@ -23,6 +23,8 @@ MODERATOR_PERMISSIONS = [
     ("study", "interviewreport", ("view", "change")),
     ("study", "company", ("view", "add", "change")),
     ("study", "companyalias", ("view", "add", "change")),
+    ("study", "studyplan", ("view", "add", "change")),
+    ("study", "studyplanitem", ("view", "add", "change", "delete")),
     ("accounts", "user", ("view", "change")),
     # Background tasks, failed ones with their error (notifications/admin.py).
     ("django_tasks_database", "dbtaskresult", ("view",)),

@@ -3,6 +3,7 @@
 moderators through the same audit log as the rest of moderation."""
 
 from django.contrib import admin
+from django.db.models import Count
 
 from mlqa_site.admin_mixins import (
     ChangesPagesMixin,
@@ -15,6 +16,7 @@ from mlqa_site.admin_mixins import (
 from . import company_admin  # noqa: F401 (registers the companies and aliases)
 from . import services as study_services
 from .models import Bookmark, InterviewReport, Review
+from .models.plans import StudyPlan, StudyPlanItem
 
 
 class ReviewInline(admin.TabularInline):
@@ -125,3 +127,31 @@ class InterviewReportAdmin(ChangesPagesMixin, admin.ModelAdmin):
     def show_reports(self, request, queryset):
         count = self._set_hidden(request, queryset, False)
         self.message_user(request, f"{plural(count, 'report')} shown again.")
+
+
+class StudyPlanItemInline(admin.TabularInline):
+    model = StudyPlanItem
+    extra = 3
+    fields = ["position", "question"]
+    autocomplete_fields = ["question"]
+    ordering = ["position", "pk"]
+
+
+@admin.register(StudyPlan)
+class StudyPlanAdmin(admin.ModelAdmin):
+    """Moderators build plans: an ordered list of questions (smaller position first)
+    and a pace in days. Members who started a plan keep the questions it had then;
+    unpublish a plan instead of deleting it."""
+
+    list_display = ["title", "days", "question_count", "is_published", "updated_at"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "description", "items__question__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [StudyPlanItemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_total=Count("items"))
+
+    @admin.display(description="questions", ordering="question_total")
+    def question_count(self, plan) -> int:
+        return plan.question_total

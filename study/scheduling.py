@@ -3,6 +3,7 @@ bookmark carries the card's state. Functions that depend on the clock take
 ``now`` so tests (and a replay) can pass it in."""
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import fsrs
 from django.conf import settings
@@ -19,6 +20,12 @@ PREVIEW_SCHEDULER = fsrs.Scheduler(enable_fuzzing=False)
 # up to this early, so a session does not stall on a one-minute step.
 LEARN_AHEAD = timedelta(minutes=20)
 RATINGS = [(rating.value, rating.name) for rating in fsrs.Rating]
+
+
+@lru_cache(maxsize=64)
+def scheduler_for(desired_retention: float, *, fuzz: bool = True) -> fsrs.Scheduler:
+    """FSRS aiming at a member's desired retention (their deck options)."""
+    return fsrs.Scheduler(desired_retention=round(desired_retention, 4), enable_fuzzing=fuzz)
 
 
 def utc_now(now: datetime | None) -> datetime:
@@ -70,11 +77,14 @@ def humanize_interval(delta: timedelta) -> str:
     return f"{days / 365:.1f} y".replace(".0 y", " y")
 
 
-def next_intervals(bookmark: Bookmark, now: datetime) -> list[tuple[int, str, str]]:
+def next_intervals(
+    bookmark: Bookmark, now: datetime, retention: float | None = None
+) -> list[tuple[int, str, str]]:
     """(rating, label, when the card would come back) for each of the four ratings."""
     card = to_fsrs_card(bookmark, now)
+    preview = PREVIEW_SCHEDULER if retention is None else scheduler_for(retention, fuzz=False)
     out = []
     for rating in fsrs.Rating:
-        after, _ = PREVIEW_SCHEDULER.review_card(card, rating, review_datetime=now)
+        after, _ = preview.review_card(card, rating, review_datetime=now)
         out.append((rating.value, rating.name, humanize_interval(after.due - now)))
     return out

@@ -28,8 +28,9 @@ from accounts.models import User
 from questions import selectors
 from questions.models import Answer, Question, Source, Status, Topic
 
+from .deck import DeckOptions, as_flag, new_card_order, ready_for_practice
 from .models import Bookmark, InterviewLevel, InterviewReport, Review, recent_report
-from .scheduling import LEARN_AHEAD, day_bounds, new_cards_per_day, next_intervals, utc_now
+from .scheduling import LEARN_AHEAD, day_bounds, next_intervals, utc_now
 
 CHART_DAYS = 30
 Card = Bookmark.CardState
@@ -228,6 +229,9 @@ class PracticeSession:
     done_today: int = 0
     later_today: int = 0
     next_due: datetime | None = None
+    new_ready: int = 0  # new cards practice may show (a plan's later days wait)
+    capped: bool = False  # the deck options' reviews a day are done
+    deck: DeckOptions | None = None
     card: Bookmark | None = None
     previews: list[tuple[int, str, str]] = field(default_factory=list)
 
@@ -247,14 +251,14 @@ def _member_reviews(user: User) -> QuerySet[Review]:
 
 def practice_session(user: User, *, now: datetime | None = None) -> PracticeSession:
     """Counts for today and the next card: due cards first (oldest due first),
-    then new ones (first bookmarked first, up to the daily limit of new cards)."""
-    now = utc_now(now)
+    then new ones in the deck options' order, within their daily limits."""
+    now, deck = utc_now(now), DeckOptions.for_member(user)
     start, end = day_bounds(now)
     bookmarks = Bookmark.objects.filter(user=user, question__status=Status.PUBLISHED)
     first_review = Review.objects.filter(bookmark=OuterRef("pk")).order_by("reviewed_at")
-    practised = Q(state__isnull=False)
+    practised, ready = Q(state__isnull=False), ready_for_practice(now)
     counts = bookmarks.annotate(
-        first_review=Subquery(first_review.values("reviewed_at")[:1])
+        first_review=Subquery(first_review.values("reviewed_at")[:1]), is_ready=as_flag(ready)
     ).aggregate(
         new_total=Count("pk", filter=Q(state__isnull=True)),
         learning=Count("pk", filter=Q(state__in=[Card.LEARNING, Card.RELEARNING])),
@@ -263,16 +267,22 @@ def practice_session(user: User, *, now: datetime | None = None) -> PracticeSess
         later_today=Count("pk", filter=practised & Q(due__gt=now, due__lt=end)),
         next_due=Min("due", filter=practised & Q(due__gt=now)),
         introduced_today=Count("pk", filter=Q(first_review__gte=start)),
+        new_ready=Count("pk", filter=Q(state__isnull=True, is_ready=True)),
     )
     done_today = _member_reviews(user).filter(reviewed_at__gte=start).count()
     introduced_today = counts.pop("introduced_today")
-    new_left = min(counts["new_total"], max(0, new_cards_per_day() - introduced_today))
+    new_left, capped = deck.left_today(now, counts["new_ready"], introduced_today, done_today)
     counts["due"] = counts.pop("due_now")  # "due" is also the field aggregated above
-    session = PracticeSession(now=now, new_left=new_left, done_today=done_today, **counts)
+    session = PracticeSession(
+        now=now, deck=deck, new_left=new_left, capped=capped, done_today=done_today, **counts
+    )
+    if capped:
+        return session
 
     queue = Q(state__isnull=False, due__lte=now)
     if new_left:
-        queue |= Q(state__isnull=True)
+        queue |= Q(state__isnull=True) & ready
+    new_order, new_ordering = new_card_order(deck, user)
     learning_soon = Q(state__in=[Card.LEARNING, Card.RELEARNING], due__lte=now + LEARN_AHEAD)
     card = (
         bookmarks.filter(queue | learning_soon)
@@ -284,8 +294,9 @@ def practice_session(user: User, *, now: datetime | None = None) -> PracticeSess
                 output_field=IntegerField(),
             ),
             best_answer_id=best_answer_id(),
+            **new_order,
         )
-        .order_by("rank", "due", "created_at", "pk")
+        .order_by("rank", "due", *new_ordering, "created_at", "pk")
         .select_related("question__source")
         .prefetch_related("question__topics")
         .first()
@@ -297,7 +308,7 @@ def practice_session(user: User, *, now: datetime | None = None) -> PracticeSess
             selectors.attach_verdicts([card.best_answer], user)
             card.best_answer.read_by_author = card.best_answer.author_id == user.pk
         session.card = card
-        session.previews = next_intervals(card, now)
+        session.previews = next_intervals(card, now, deck.desired_retention)
     return session
 
 

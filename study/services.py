@@ -18,7 +18,8 @@ from questions.models import Question, Status, Topic
 
 from . import cardstate, companies, empirical
 from .models import Bookmark, InterviewLevel, InterviewReport, Review
-from .scheduling import SCHEDULER, card_token, to_fsrs_card, utc_now
+from .models.plans import DeckOptions
+from .scheduling import card_token, scheduler_for, to_fsrs_card, utc_now
 
 NOTE_MAX = Bookmark._meta.get_field("note").max_length
 TYPED_MAX = Review._meta.get_field("typed_answer").max_length
@@ -94,6 +95,12 @@ def bookmark_topic(*, user: User, topic: Topic) -> int:
     """
     _lock_member(user)
     wanted = set(Question.objects.published().filter(topics=topic).values_list("pk", flat=True))
+    return len(bookmark_questions(user=user, wanted=wanted))
+
+
+def bookmark_questions(*, user: User, wanted: set[int]) -> list[int]:
+    """Bookmark these (published) questions, restoring removed bookmarks; returns
+    the ids newly bookmarked. The caller holds the member's lock (``_lock_member``)."""
     rows = dict(
         Bookmark.all_objects.filter(user=user, question_id__in=wanted).values_list(
             "question_id", "removed_at"
@@ -107,7 +114,7 @@ def bookmark_topic(*, user: User, topic: Topic) -> int:
     )
     Question.objects.filter(pk__in=added).update(bookmark_count=F("bookmark_count") + 1)
     pagecache.question_page_changed(*added)
-    return len(added)
+    return added
 
 
 def save_note(*, user: User, bookmark: Bookmark, note: str) -> Bookmark:
@@ -155,7 +162,8 @@ def review(
     if seen is not None and seen != card_token(bookmark):
         return None
     prior = cardstate.snapshot(bookmark)
-    card, _log = SCHEDULER.review_card(
+    retention = DeckOptions.for_member(user).desired_retention  # the member's deck options
+    card, _log = scheduler_for(retention).review_card(
         to_fsrs_card(bookmark, now),
         fsrs.Rating(rating),
         review_datetime=now,

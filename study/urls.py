@@ -20,4 +20,10 @@ urlpatterns = [
     path("practice/typing/", views.practice_typing, name="practice_typing"),
     path("practice/undo/", views.practice_undo, name="practice_undo"),
     path("bookmarks/<int:pk>/answers/", views.bookmark_answers, name="bookmark_answers"),
+    path("practice/options/", views.deck_options, name="deck_options"),
+    path("practice/more/", views.practice_more, name="practice_more"),
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
+    path("plans/<slug:slug>/start/", views.plan_start, name="plan_start"),
+    path("plans/<slug:slug>/leave/", views.plan_leave, name="plan_leave"),
 ]

@@ -364,6 +364,10 @@ MLQA_NEW_CARDS_PER_DAY = env_int("MLQA_NEW_CARDS_PER_DAY", 20)
 # A question shows how often members missed it the first time (study/empirical.py)
 # once this many members have practised it.
 MLQA_EMPIRICAL_MIN_REVIEWS = env_int("MLQA_EMPIRICAL_MIN_REVIEWS", 20)
+# A member's other deck options until they change them on /practice/options/:
+# ratings a day at most, and the recall probability FSRS schedules for.
+MLQA_MAX_REVIEWS_PER_DAY = env_int("MLQA_MAX_REVIEWS_PER_DAY", 200)
+MLQA_DESIRED_RETENTION = 0.9
 # Overrides of questions/ratelimit.py's DEFAULT_LIMITS: {"vote": (count, seconds), ...}.
 MLQA_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 # Visitors' pages kept whole in the cache (questions/pagecache.py), for this many

@@ -1,6 +1,7 @@
 """A candidate's bookmarks, their spaced-repetition practice state, and reports
 that a question was asked in a real interview, with the companies they name."""
 
+from . import plans as plans  # study plans and deck options (study.models.plans)
 from .bookmarks import ActiveBookmarkManager, Bookmark, Review
 from .companies import Company, CompanyAlias, company_key
 from .reports import InterviewLevel, InterviewReport, InterviewReportQuerySet, recent_report

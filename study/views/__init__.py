@@ -11,6 +11,7 @@ from .checking import bookmark_answers, practice_check, practice_typing, practic
 from .common import BOOKMARKS_PER_PAGE
 from .companies import company_detail
 from .downloads import export_apkg, export_csv, export_markdown
+from .plans import deck_options, plan_detail, plan_leave, plan_list, plan_start, practice_more
 from .practice import practice, practice_review, practice_start
 from .reports import question_asked
 
@@ -21,11 +22,17 @@ __all__ = [
     "bookmark_toggle",
     "bookmarks",
     "company_detail",
+    "deck_options",
     "export_apkg",
     "export_csv",
     "export_markdown",
+    "plan_detail",
+    "plan_leave",
+    "plan_list",
+    "plan_start",
     "practice",
     "practice_check",
+    "practice_more",
     "practice_review",
     "practice_start",
     "practice_typing",
