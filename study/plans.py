@@ -165,7 +165,9 @@ def plan_progress(plan: StudyPlan, user: User, *, now: datetime | None = None) -
             card.bookmark.question_id: card
             for card in PlanCard.objects.filter(enrollment=enrollment).select_related("bookmark")
         }
-    items = plan.shown_items
+    if not hasattr(plan, "shown_items"):
+        plan = plan_for_page(plan.slug) or plan
+    items = getattr(plan, "shown_items", [])
     days = {}
     for index, item in enumerate(items):
         card = states.get(item.question_id)
