@@ -272,3 +272,14 @@ def test_moderators_build_plans_in_the_admin(client, moderator):
     assert client.get(f"/admin/study/studyplan/{plan.pk}/change/").status_code == 200
     # A plan is unpublished, never deleted, by a moderator.
     assert client.get(f"/admin/study/studyplan/{plan.pk}/delete/").status_code == 403
+
+
+def test_the_demo_has_plans_and_the_demo_member_follows_one(client, demo_data):
+    body = html(client.get("/plans/"))
+    assert "ML fundamentals in 14 days" in body
+    assert "Probability warm-up" in body
+    demo = UserFactory._meta.model.objects.get(username="demo")
+    client.force_login(demo)
+    page = html(client.get("/plans/probability-warm-up/"))
+    assert "Your progress" in page
+    assert "today is day 1 of 5" in page

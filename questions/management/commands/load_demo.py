@@ -38,8 +38,10 @@ from questions.models import (
 from questions.topanswer import refresh_top_answer
 from study import companies
 from study import demo as study_demo
+from study import plans as study_plans
 from study import services as study_services
 from study.models import Company, CompanyAlias, InterviewReport
+from study.models.plans import StudyPlan, StudyPlanItem
 
 DISTILLATION_CAVEAT = (
     "**Cost caveat:** distillation only pays off when a strong teacher already exists "
@@ -48,6 +50,11 @@ DISTILLATION_CAVEAT = (
 )
 DEMO_BOOKMARKS = 4
 DEMO_REPORTED = 3  # questions reported asked at the demo company
+# (slug, title, days, topic slugs) of the demo's study plans.
+DEMO_PLANS = [
+    ("ml-fundamentals", "ML fundamentals in 14 days", 14, ["classical-ml", "model-evaluation"]),
+    ("probability-warm-up", "Probability warm-up", 5, ["probability", "statistics"]),
+]
 PENDING_QUESTION = "How would you detect label noise in a large training set?"
 CONTENT = Path(__file__).resolve().parents[2] / "demo_content.toml"
 AI_MODEL = "ChatGPT"
@@ -139,7 +146,26 @@ class Command(BaseCommand):
                 self.vet_question(row, question, users, counts)
         self.moderation_queue(users, counts)
         self.interview_reports(users, counts)
+        self.study_plans(users["demo"])
         return counts
+
+    def study_plans(self, demo: User) -> None:
+        """Two study plans built from the topics; the demo member follows one."""
+        for slug, title, days, topics in DEMO_PLANS:
+            plan, created = StudyPlan.objects.get_or_create(
+                slug=slug, defaults={"title": title, "days": days, "is_published": True}
+            )
+            if created:
+                plan.description = f"The {', '.join(topics)} questions, a few a day."
+                plan.save(update_fields=["description"])
+                questions = Question.objects.published().filter(topics__slug__in=topics)
+                StudyPlanItem.objects.bulk_create(
+                    StudyPlanItem(plan=plan, question=question, position=n)
+                    for n, question in enumerate(questions.distinct().order_by("pk"))
+                )
+        warm_up = StudyPlan.objects.get(slug=DEMO_PLANS[1][0])
+        if not warm_up.enrollments.filter(user=demo).exists():
+            study_plans.start_plan(user=demo, plan=warm_up)
 
     def vet_question(self, row, question, users, counts) -> None:
         """The other AI models' answers, then the vetting of every answer the
