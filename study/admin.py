@@ -129,11 +129,13 @@ class InterviewReportAdmin(ChangesPagesMixin, admin.ModelAdmin):
         self.message_user(request, f"{plural(count, 'report')} shown again.")
 
 
-class StudyPlanItemInline(admin.TabularInline):
+class StudyPlanItemInline(admin.StackedInline):
+    """Stacked, with a question id and its lookup: every field keeps a visible label."""
+
     model = StudyPlanItem
-    extra = 3
+    extra = 1
     fields = ["position", "question"]
-    autocomplete_fields = ["question"]
+    raw_id_fields = ["question"]
     ordering = ["position", "pk"]
 
 

@@ -33,7 +33,9 @@ from notifications.mail import unsubscribe_token
 from questions import services
 from questions.models import FlagReason
 from questions.services import vetting
+from study import plans as study_plans
 from study import services as study_services
+from study.models.plans import StudyPlan, StudyPlanItem
 from tests.browser.axe import AXE_JS, BLOCKING, describe, require_axe
 from tests.factories import (
     AIAnswerFactory,
@@ -129,6 +131,12 @@ def seed() -> SimpleNamespace:
     services.flag_content(user=member, target=answer, reason=FlagReason.SPAM, note=LONG_URL)
     services.moderation.hide(moderator=moderator, target=comment, reason="Test " + LONG_WORD)
     services.moderation.restore(moderator=moderator, target=comment, reason="Back")
+    plan = StudyPlan.objects.create(
+        title="Calibration in " + LONG_WORD, slug="calibration", days=3, is_published=True
+    )
+    for position, planned in enumerate([question, other]):
+        StudyPlanItem.objects.create(plan=plan, question=planned, position=position)
+    study_plans.start_plan(user=member, plan=plan)
     tokens.create_token(user=member, name="Flashcards " + LONG_WORD)  # the settings' token list
     tokens.revoke_token(user=member, token=tokens.create_token(user=member, name="old").token)
     return SimpleNamespace(
@@ -143,6 +151,7 @@ def seed() -> SimpleNamespace:
         own_answer=own_answer,
         comment=comment,
         proposal=proposal,
+        plan=plan,
     )
 
 
@@ -189,6 +198,8 @@ PAGES = [
     ),
     Visit("unsubscribe, bad link", VISITOR, lambda s: "/unsubscribe/x/", status=400),
     Visit("API documentation", VISITOR, lambda s: reverse("api_docs")),
+    Visit("study plans", VISITOR, lambda s: reverse("plans")),
+    Visit("study plan", VISITOR, lambda s: s.plan.get_absolute_url()),
     # What a signed-in member sees.
     Visit("home (member)", MEMBER, lambda s: "/"),
     Visit("question (member)", MEMBER, lambda s: s.question.get_absolute_url()),
@@ -197,6 +208,8 @@ PAGES = [
     Visit("topic (member)", MEMBER, lambda s: s.topic.get_absolute_url()),
     Visit("practice", MEMBER, lambda s: reverse("practice"), then=reveal_card),
     Visit("review", MEMBER, lambda s: reverse("review")),
+    Visit("study plan (following)", MEMBER, lambda s: s.plan.get_absolute_url()),
+    Visit("deck options", MEMBER, lambda s: reverse("deck_options")),
     Visit("settings", MEMBER, lambda s: reverse("profile_settings")),
     Visit("own profile", MEMBER, lambda s: s.member.get_absolute_url()),
     Visit("ask", MEMBER, lambda s: reverse("ask")),

@@ -66,6 +66,6 @@ def test_start_a_plan_practise_its_first_day_and_change_the_deck_options(page: P
     day_one = page.locator("#day-1")
     expect(day_one).to_contain_text("2 of 2 done")
     expect(day_one.locator(".state-known")).to_have_count(2)
-    expect(page.locator("#day-2")).to_contain_text("starts")
+    expect(page.locator("#day-2")).to_contain_text("not yet open")
     assert Review.objects.filter(bookmark__user=member).count() == 2
     assert errors == []

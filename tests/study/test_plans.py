@@ -151,7 +151,8 @@ def test_the_plan_page_shows_progress_per_day(client, alice):
     assert "Known" in day_one
     assert "Learning" in day_one
     day_three = body[body.index('id="day-3"') :]
-    assert "starts 4 Mar" in day_three
+    assert "Wed 4 Mar" in day_three
+    assert "not yet open" in day_three
     # The list says how far along the member is.
     with clock(T0 + timedelta(days=1)):
         listing = html(client.get("/plans/"))

@@ -50,10 +50,22 @@ DISTILLATION_CAVEAT = (
 )
 DEMO_BOOKMARKS = 4
 DEMO_REPORTED = 3  # questions reported asked at the demo company
-# (slug, title, days, topic slugs) of the demo's study plans.
+# (slug, title, days, topic slugs, description) of the demo's study plans.
 DEMO_PLANS = [
-    ("ml-fundamentals", "ML fundamentals in 14 days", 14, ["classical-ml", "model-evaluation"]),
-    ("probability-warm-up", "Probability warm-up", 5, ["probability", "statistics"]),
+    (
+        "ml-fundamentals",
+        "ML fundamentals in 14 days",
+        14,
+        ["classical-ml", "model-evaluation"],
+        "Classical models and how to evaluate them: a question or two a day for two weeks.",
+    ),
+    (
+        "probability-warm-up",
+        "Probability warm-up",
+        5,
+        ["probability", "statistics"],
+        "Probability puzzles and statistics basics before an interview loop, in five days.",
+    ),
 ]
 PENDING_QUESTION = "How would you detect label noise in a large training set?"
 CONTENT = Path(__file__).resolve().parents[2] / "demo_content.toml"
@@ -151,13 +163,17 @@ class Command(BaseCommand):
 
     def study_plans(self, demo: User) -> None:
         """Two study plans built from the topics; the demo member follows one."""
-        for slug, title, days, topics in DEMO_PLANS:
+        for slug, title, days, topics, description in DEMO_PLANS:
             plan, created = StudyPlan.objects.get_or_create(
-                slug=slug, defaults={"title": title, "days": days, "is_published": True}
+                slug=slug,
+                defaults={
+                    "title": title,
+                    "days": days,
+                    "description": description,
+                    "is_published": True,
+                },
             )
             if created:
-                plan.description = f"The {', '.join(topics)} questions, a few a day."
-                plan.save(update_fields=["description"])
                 questions = Question.objects.published().filter(topics__slug__in=topics)
                 StudyPlanItem.objects.bulk_create(
                     StudyPlanItem(plan=plan, question=question, position=n)
