@@ -97,7 +97,7 @@ def save_options(
     new_order: str,
 ) -> DeckOptions:
     """Validate and store the member's deck options; StudyError says what is wrong."""
-    options = DeckOptions.for_member(user)
+    options = DeckOptions.for_update(user)
     options.new_per_day = _whole(new_per_day, "New cards per day", 0, NEW_PER_DAY_MAX)
     options.max_reviews_per_day = _whole(
         max_reviews_per_day, "Maximum reviews per day", 0, REVIEWS_PER_DAY_MAX
@@ -127,9 +127,7 @@ def add_new_cards(*, user: User, count, now: datetime | None = None) -> DeckOpti
     """Let ``count`` more new cards in today (the done-for-now screen's offer)."""
     count = _whole(count, "Extra new cards", 1, EXTRA_NEW_MAX)
     today = timezone.localtime(utc_now(now)).date()
-    options = DeckOptions.for_member(user)
-    if options.pk:
-        options = DeckOptions.objects.select_for_update().get(pk=options.pk)
+    options = DeckOptions.for_update(user)
     if options.extra_new_on != today:
         options.extra_new, options.extra_new_on = 0, today
     options.extra_new = min(options.extra_new + count, EXTRA_NEW_MAX)

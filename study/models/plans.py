@@ -173,16 +173,26 @@ class DeckOptions(models.Model):
         return f"Deck options of {self.user}"
 
     @classmethod
+    def defaults(cls) -> dict:
+        return {
+            "new_per_day": settings.MLQA_NEW_CARDS_PER_DAY,
+            "max_reviews_per_day": settings.MLQA_MAX_REVIEWS_PER_DAY,
+            "desired_retention": settings.MLQA_DESIRED_RETENTION,
+        }
+
+    @classmethod
     def for_member(cls, user) -> "DeckOptions":
         """The member's options, or unsaved ones with the site's defaults (one query)."""
         options = cls.objects.filter(user_id=user.pk).first()
-        if options is None:
-            options = cls(
-                user_id=user.pk,
-                new_per_day=settings.MLQA_NEW_CARDS_PER_DAY,
-                max_reviews_per_day=settings.MLQA_MAX_REVIEWS_PER_DAY,
-                desired_retention=settings.MLQA_DESIRED_RETENTION,
-            )
+        return options or cls(user_id=user.pk, **cls.defaults())
+
+    @classmethod
+    def for_update(cls, user) -> "DeckOptions":
+        """The member's options row, created with the defaults if need be, locked
+        until the transaction ends (two saves at once cannot both create it)."""
+        options, _ = cls.objects.select_for_update().get_or_create(
+            user_id=user.pk, defaults=cls.defaults()
+        )
         return options
 
     def new_limit(self, today: date) -> int:
