@@ -24,7 +24,7 @@ MODERATOR_PERMISSIONS = [
     ("study", "company", ("view", "add", "change")),
     ("study", "companyalias", ("view", "add", "change")),
     ("study", "studyplan", ("view", "add", "change")),
-    ("study", "studyplanitem", ("view", "add", "change", "delete")),
+    ("study", "studyplanitem", ("view", "add", "change")),
     ("accounts", "user", ("view", "change")),
     # Background tasks, failed ones with their error (notifications/admin.py).
     ("django_tasks_database", "dbtaskresult", ("view",)),

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-# This migration's own copy: moderators build plans in the admin. Items may be
-# deleted (reordering a plan); plans are unpublished, never deleted.
+# This migration's own copy: moderators build plans in the admin. Like the rest
+# of moderation they never delete: a plan is unpublished instead.
 PLAN_PERMISSIONS = [
     "view_studyplan",
     "add_studyplan",
@@ -14,8 +14,7 @@ PLAN_PERMISSIONS = [
     "view_studyplanitem",
     "add_studyplanitem",
     "change_studyplanitem",
-    "delete_studyplanitem",
-]
+    ]
 
 
 def grant_plan_permissions(apps, schema_editor):

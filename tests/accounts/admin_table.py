@@ -52,6 +52,8 @@ EXPECTED = {
     # Company names and their aliases: moderators merge what members type.
     "study.Company": EDIT_AND_ADD,
     "study.CompanyAlias": EDIT_AND_ADD,
+    # Study plans: built and unpublished by moderators, never deleted.
+    "study.StudyPlan": EDIT_AND_ADD,
     # Private study data.
     "study.Bookmark": NOTHING,
     "study.Review": NOTHING,
@@ -113,7 +115,7 @@ EXPECTED_APP_INDEX = {
     "socialaccount": MISSING,
     "accounts": OK,
     "questions": OK,
-    "study": OK,  # interview reports
+    "study": OK,  # interview reports, study plans
     "notifications": MISSING,
     "django_tasks_database": OK,
 }

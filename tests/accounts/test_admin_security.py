@@ -21,6 +21,7 @@ from accounts.services import moderators_group
 from notifications.models import Event, Kind, Notification
 from questions.models import Flag, FlagReason, ModerationAction, Proposal, Question, Verdict, Vote
 from study.models import Company, CompanyAlias, InterviewReport, Review
+from study.models.plans import StudyPlan
 from tests.accounts.admin_table import (
     EXPECTED,
     EXPECTED_ACTIONS,
@@ -96,6 +97,7 @@ def objects(root, moderator, member) -> dict[str, list]:
         InterviewReport.objects.create(user=member, question=question, year=2024),
         meta := Company.objects.create(name="Meta", slug="meta", key="meta"),
         CompanyAlias.objects.create(name="Facebook", key="facebook", company=meta),
+        StudyPlan.objects.create(title="Warm-up", slug="warm-up", days=3),
         Notification.objects.create(
             recipient=member, actor=root, event=Event.ANSWER_TO_QUESTION, kind=Kind.ANSWER
         ),

@@ -33,10 +33,9 @@ from notifications.mail import unsubscribe_token
 from questions import services
 from questions.models import FlagReason
 from questions.services import vetting
-from study import plans as study_plans
 from study import services as study_services
-from study.models.plans import StudyPlan, StudyPlanItem
 from tests.browser.axe import AXE_JS, BLOCKING, describe, require_axe
+from tests.browser.test_plans import followed_plan
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -131,12 +130,7 @@ def seed() -> SimpleNamespace:
     services.flag_content(user=member, target=answer, reason=FlagReason.SPAM, note=LONG_URL)
     services.moderation.hide(moderator=moderator, target=comment, reason="Test " + LONG_WORD)
     services.moderation.restore(moderator=moderator, target=comment, reason="Back")
-    plan = StudyPlan.objects.create(
-        title="Calibration in " + LONG_WORD, slug="calibration", days=3, is_published=True
-    )
-    for position, planned in enumerate([question, other]):
-        StudyPlanItem.objects.create(plan=plan, question=planned, position=position)
-    study_plans.start_plan(user=member, plan=plan)
+    plan = followed_plan(member, "Calibration in " + LONG_WORD, [question, other])
     tokens.create_token(user=member, name="Flashcards " + LONG_WORD)  # the settings' token list
     tokens.revoke_token(user=member, token=tokens.create_token(user=member, name="old").token)
     return SimpleNamespace(

@@ -6,10 +6,20 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from study import plans as study_plans
 from study.models import Bookmark, Review
 from study.models.plans import DeckOptions, StudyPlan, StudyPlanItem
 from tests.browser.test_study import log_in
 from tests.factories import AIAnswerFactory, QuestionFactory, UserFactory
+
+
+def followed_plan(member, title: str, questions) -> StudyPlan:
+    """A published three-day plan of ``questions`` that ``member`` follows."""
+    plan = StudyPlan.objects.create(title=title, slug="calibration", days=3, is_published=True)
+    for position, question in enumerate(questions):
+        StudyPlanItem.objects.create(plan=plan, question=question, position=position)
+    study_plans.start_plan(user=member, plan=plan)
+    return plan
 
 
 def test_start_a_plan_practise_its_first_day_and_change_the_deck_options(page: Page, site):
