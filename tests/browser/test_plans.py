@@ -47,6 +47,7 @@ def test_start_a_plan_practise_its_first_day_and_change_the_deck_options(page: P
     assert Bookmark.objects.filter(user=member).count() == 4
 
     page.get_by_role("link", name="Practise today's cards").click()
+    page.wait_for_load_state()  # practice.js listens for the keys once loaded
     expect(page.locator("#count-new")).to_have_text("2")  # day 1 of 2: half the plan
     for number, title in enumerate(titles[:2]):
         card = page.locator(".practice-card")
