@@ -16,7 +16,7 @@ from study import services as study_services
 from study.models import Bookmark
 from study.models.plans import DeckOptions
 from study.scheduling import humanize_interval
-from tests.factories import BookmarkFactory, QuestionFactory, UserFactory
+from tests.factories import BookmarkFactory, QuestionFactory, UserFactory, VerifiedUserFactory
 from tests.study.test_plans import FIVE, card_title, make_plan, new_today
 from tests.study.test_views import HTMX, T0, html, is_fragment
 
@@ -111,6 +111,9 @@ def test_desired_retention_reaches_the_fsrs_scheduler(client, alice, retention):
     with clock(T0):
         client.post(f"/practice/{bookmark.pk}/review/", {"rating": "4", "seen": "new"})
     with clock(T0 + timedelta(days=20)):
+        # Twenty days on, the session saved at T0 (practice keeps "undo" in it) has
+        # expired: sign in again, as the member would.
+        client.force_login(alice)
         bookmark.refresh_from_db()
         client.post(
             f"/practice/{bookmark.pk}/review/",
@@ -178,11 +181,11 @@ def test_new_cards_per_day_are_honoured_and_more_can_be_added(client, alice):
     # Tomorrow the extra ones are gone: back to two a day.
     with clock(T0 + timedelta(days=1)):
         assert new_today(html(client.get("/practice/"))) == 2
-    for count in ("0", "101", "many", ""):
-        assert client.post("/practice/more/", {"count": count}).status_code == 400
-    assert "Extra new cards is a whole number from 1 to 100." in html(
-        client.post("/practice/more/", {"count": "0"})
-    )
+    with clock(T0 + timedelta(days=1)):  # the session saved at T0 is still valid
+        for count in ("0", "101", "many", ""):
+            assert client.post("/practice/more/", {"count": count}).status_code == 400
+        refused = html(client.post("/practice/more/", {"count": "0"}))
+    assert "Extra new cards is a whole number from 1 to 100." in refused
 
 
 def test_maximum_reviews_per_day_stops_practice_until_tomorrow(client, alice):
@@ -212,7 +215,8 @@ def test_order_of_new_cards(client, alice):
         study_plans.start_plan(user=alice, plan=plan)
     asked = Bookmark.objects.get(user=alice, question__title="Q4 Markov").question
     for _ in range(2):
-        study_services.report_asked(user=UserFactory(), question=asked, company="Acme")
+        # Verified members: an unverified member's report is held and counts nowhere.
+        study_services.report_asked(user=VerifiedUserFactory(), question=asked, company="Acme")
 
     with clock(T0):
         assert card_title(html(client.get("/practice/"))) == "Q1 Bayes"  # plan order

@@ -32,7 +32,7 @@ def grant_plan_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("questions", "0017_title_vector"),
-        ("study", "0001_initial"),
+        ("study", "0003_typed_answers_and_undo"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
