@@ -26,4 +26,9 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/start/", views.plan_start, name="plan_start"),
     path("plans/<slug:slug>/leave/", views.plan_leave, name="plan_leave"),
+    path("mock/", views.mock_home, name="mock"),
+    path("mock/start/", views.mock_start, name="mock_start"),
+    path("mock/<int:pk>/", views.mock_detail, name="mock_detail"),
+    path("mock/<int:pk>/answer/", views.mock_answer, name="mock_answer"),
+    path("mock/<int:pk>/grade/", views.mock_grade, name="mock_grade"),
 ]

@@ -4,6 +4,7 @@ that a question was asked in a real interview, with the companies they name."""
 from . import plans as plans  # study plans and deck options (study.models.plans)
 from .bookmarks import ActiveBookmarkManager, Bookmark, Review
 from .companies import Company, CompanyAlias, company_key
+from .mock import MockInterview, MockQuestion
 from .reports import InterviewLevel, InterviewReport, InterviewReportQuerySet, recent_report
 
 __all__ = [
@@ -14,6 +15,8 @@ __all__ = [
     "InterviewLevel",
     "InterviewReport",
     "InterviewReportQuerySet",
+    "MockInterview",
+    "MockQuestion",
     "Review",
     "company_key",
     "recent_report",

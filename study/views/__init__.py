@@ -11,6 +11,7 @@ from .checking import bookmark_answers, practice_check, practice_typing, practic
 from .common import BOOKMARKS_PER_PAGE
 from .companies import company_detail
 from .downloads import export_apkg, export_csv, export_markdown
+from .mock import mock_answer, mock_detail, mock_grade, mock_home, mock_start
 from .plans import deck_options, plan_detail, plan_leave, plan_list, plan_start, practice_more
 from .practice import practice, practice_review, practice_start
 from .reports import question_asked
@@ -26,6 +27,11 @@ __all__ = [
     "export_apkg",
     "export_csv",
     "export_markdown",
+    "mock_answer",
+    "mock_detail",
+    "mock_grade",
+    "mock_home",
+    "mock_start",
     "plan_detail",
     "plan_leave",
     "plan_list",
