@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
+from accounts.models import User
 from study import mock as mock_interviews
 from study import views
 from study.models import Bookmark, MockInterview, Review
@@ -309,3 +310,13 @@ def test_mock_page_queries_do_not_grow_with_data(client, alice):
     assert _queries(client, "/mock/?page=2") == counts[0]
     assert counts[0] <= 7  # with the header's unread count and the topics to choose from
     assert counts[1] <= 6
+
+
+def test_the_demo_member_has_a_mock_interview_to_grade(client, demo_data):
+    client.force_login(User.objects.get(username="demo"))
+    body = html(client.get("/mock/"))
+    assert "To grade" in body
+    interview = MockInterview.objects.get(user__username="demo")
+    body = html(client.get(interview.get_absolute_url()))
+    assert "Start from the definition, then an example." in body
+    assert 'class="mock-grade-form"' in body

@@ -38,6 +38,7 @@ from questions.models import (
 from questions.topanswer import refresh_top_answer
 from study import companies
 from study import demo as study_demo
+from study import mock as mock_interviews
 from study import plans as study_plans
 from study import services as study_services
 from study.models import Company, CompanyAlias, InterviewReport
@@ -159,6 +160,7 @@ class Command(BaseCommand):
         self.moderation_queue(users, counts)
         self.interview_reports(users, counts)
         self.study_plans(users["demo"])
+        self.mock_interview(users["demo"])
         return counts
 
     def study_plans(self, demo: User) -> None:
@@ -419,3 +421,21 @@ class Command(BaseCommand):
                 counts["votes"] += 1
         counts["answers"] += 1
         return answer
+
+    def mock_interview(self, member: User) -> None:
+        """A finished mock interview for the demo member, waiting to be graded."""
+        if member.mock_interviews.exists() or Question.objects.published().count() < 3:
+            return
+        started = timezone.now() - timedelta(days=1)
+        interview = mock_interviews.start_mock_interview(
+            user=member, topics=[], question_count=3, minutes=3, now=started
+        )
+        typed = ["Start from the definition, then an example.", "", "Trade-offs first."]
+        for position, (minutes, answer) in enumerate(zip((2, 5, 8), typed, strict=True), 1):
+            mock_interviews.answer_mock_question(
+                user=member,
+                interview=interview,
+                position=position,
+                answer=answer,
+                now=started + timedelta(minutes=minutes),
+            )
