@@ -33,10 +33,9 @@ from notifications.mail import unsubscribe_token
 from questions import services
 from questions.models import FlagReason
 from questions.services import vetting
-from study import mock as mock_interviews
 from study import services as study_services
-from study.models import MockInterview, MockQuestion
 from tests.browser.axe import AXE_JS, BLOCKING, describe, require_axe
+from tests.browser.test_mock import seed_mock_interviews
 from tests.browser.test_plans import followed_plan
 from tests.factories import (
     AIAnswerFactory,
@@ -135,10 +134,8 @@ def seed() -> SimpleNamespace:
     plan = followed_plan(member, "Calibration in " + LONG_WORD, [question, other])
     tokens.create_token(user=member, name="Flashcards " + LONG_WORD)  # the settings' token list
     tokens.revoke_token(user=member, token=tokens.create_token(user=member, name="old").token)
-    mock_done, mock_running = seed_mock_interviews(member, [question, other])
     return SimpleNamespace(
-        mock_done=mock_done,
-        mock_running=mock_running,
+        mocks=seed_mock_interviews(member, [question, other], f"See {LONG_URL} {LONG_WORD}"),
         moderator=moderator,
         member=member,
         author=author,
@@ -152,35 +149,6 @@ def seed() -> SimpleNamespace:
         proposal=proposal,
         plan=plan,
     )
-
-
-def seed_mock_interviews(member, questions) -> tuple[MockInterview, MockInterview]:
-    """A finished mock interview (long typed answers, the long title) and one running."""
-    started = timezone.now() - timedelta(hours=1)
-    third = QuestionFactory(title="What is label smoothing?")
-    interviews = []
-    for finished in (True, False):
-        interview = MockInterview.objects.create(
-            user=member, minutes_per_question=2, question_count=3, started_at=started
-        )
-        for position, asked in enumerate([*questions, third], start=1):
-            MockQuestion.objects.create(
-                interview=interview,
-                question=asked,
-                position=position,
-                started_at=started if position == 1 else None,
-                deadline=started + timedelta(minutes=2) if position == 1 else None,
-            )
-        for position in (1, 2, 3) if finished else ():
-            mock_interviews.answer_mock_question(
-                user=member,
-                interview=interview,
-                position=position,
-                answer=f"See {LONG_URL} and {LONG_WORD}.",
-                now=started + timedelta(minutes=3 * position),
-            )
-        interviews.append(interview)
-    return interviews[0], interviews[1]
 
 
 VISITOR, MEMBER, MODERATOR = "visitor", "member", "moderator"
@@ -239,8 +207,8 @@ PAGES = [
     Visit("study plan (following)", MEMBER, lambda s: s.plan.get_absolute_url()),
     Visit("deck options", MEMBER, lambda s: reverse("deck_options")),
     Visit("mock interviews", MEMBER, lambda s: reverse("mock")),
-    Visit("mock question", MEMBER, lambda s: s.mock_running.get_absolute_url()),
-    Visit("mock summary", MEMBER, lambda s: s.mock_done.get_absolute_url()),
+    Visit("mock question", MEMBER, lambda s: s.mocks[1].get_absolute_url()),
+    Visit("mock summary", MEMBER, lambda s: s.mocks[0].get_absolute_url()),
     Visit("settings", MEMBER, lambda s: reverse("profile_settings")),
     Visit("own profile", MEMBER, lambda s: s.member.get_absolute_url()),
     Visit("ask", MEMBER, lambda s: reverse("ask")),

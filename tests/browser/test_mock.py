@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from study import mock as mock_interviews
-from study.models import Bookmark, MockInterview, Review
+from study.models import Bookmark, MockInterview, MockQuestion, Review
 from tests.browser.axe import BLOCKING, audit, describe, require_axe
 from tests.browser.test_study import log_in
 from tests.factories import AIAnswerFactory, QuestionFactory, TopicFactory, UserFactory
@@ -151,3 +151,33 @@ def test_a_question_past_its_time_shows_how_far_over(page: Page, site):
         "Question 1 answered after its time: marked over time."
     )
     expect(page.locator(".mock-progress")).to_have_text("Question 2 of 3")
+
+
+# For the every-page walk (test_every_page.py).
+def seed_mock_interviews(member, questions, typed: str) -> tuple[MockInterview, MockInterview]:
+    """A finished mock interview (long typed answers, the long title) and one running."""
+    started = timezone.now() - timedelta(hours=1)
+    third = QuestionFactory(title="What is label smoothing?")
+    interviews = []
+    for finished in (True, False):
+        interview = MockInterview.objects.create(
+            user=member, minutes_per_question=2, question_count=3, started_at=started
+        )
+        for position, asked in enumerate([*questions, third], start=1):
+            MockQuestion.objects.create(
+                interview=interview,
+                question=asked,
+                position=position,
+                started_at=started if position == 1 else None,
+                deadline=started + timedelta(minutes=2) if position == 1 else None,
+            )
+        for position in (1, 2, 3) if finished else ():
+            mock_interviews.answer_mock_question(
+                user=member,
+                interview=interview,
+                position=position,
+                answer=typed,
+                now=started + timedelta(minutes=3 * position),
+            )
+        interviews.append(interview)
+    return interviews[0], interviews[1]
