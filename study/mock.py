@@ -137,7 +137,8 @@ def answer_mock_question(
     item.answered_at = now
     item.answer = answer
     item.save(update_fields=["answered_at", "answer"])
-    following = items.get(position + 1)
+    # The next position still there (a question deleted since takes its row along).
+    following = next((items[p] for p in sorted(items) if p > position), None)
     if following is None:
         interview.finished_at = now
         interview.save(update_fields=["finished_at"])

@@ -243,3 +243,14 @@ def test_a_question_hidden_since_keeps_its_grade_but_stays_out_of_practice(membe
     item = interview.items.get(position=2)
     assert (item.grade, item.review) == (3, None)
     assert not Bookmark.all_objects.filter(question=hidden).exists()
+
+
+def test_a_question_deleted_mid_interview_is_skipped(client, member):
+    for _ in range(4):
+        QuestionFactory()
+    interview = _start(member, [], count=4)
+    interview.items.get(position=2).question.delete()
+    _answer(member, interview, 1, T0 + timedelta(minutes=1))
+    assert interview.items.get(position=3).started_at == T0 + timedelta(minutes=1)
+    client.force_login(member)
+    assert "Question 3 of 4" in client.get(interview.get_absolute_url()).content.decode()
