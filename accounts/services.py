@@ -80,7 +80,7 @@ def delete_account(*, user: User) -> None:
     stays, credited to "deleted member"; what was theirs alone goes: personal
     data, sign-in methods and API tokens, votes and verdicts (answer scores and
     verification states recomputed exactly), bookmarks and practice history,
-    notifications, follows and e-mail settings. Pending proposals are withdrawn.
+    mock interviews, notifications, follows and e-mail settings. Pending proposals are withdrawn.
     The user row stays, deactivated, so published content keeps an author and
     audit records their actor.
     """
@@ -90,7 +90,7 @@ def delete_account(*, user: User) -> None:
     from questions.models import Proposal, ProposalStatus, Question
     from questions.services import remove_verdicts
     from study.empirical import forget_first_reviews
-    from study.models import Bookmark
+    from study.models import Bookmark, MockInterview
 
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active and user.username.startswith(DELETED_USERNAME_PREFIX):
@@ -106,6 +106,7 @@ def delete_account(*, user: User) -> None:
     )
     forget_first_reviews(user=user)  # each question's empirical difficulty
     Bookmark.all_objects.filter(user=user).delete()
+    MockInterview.objects.filter(user=user).delete()  # with the typed answers
 
     Proposal.objects.filter(author=user, status=ProposalStatus.PENDING).update(
         status=ProposalStatus.WITHDRAWN

@@ -15,7 +15,7 @@ from django.urls import resolve
 from accounts.models import User
 from study import mock as mock_interviews
 from study import views
-from study.models import Bookmark, MockInterview, Review
+from study.models import Bookmark, MockInterview, MockQuestion, Review
 from tests.factories import AIAnswerFactory, AnswerFactory, QuestionFactory, TopicFactory
 from tests.study.test_views import HTMX, T0, html, is_fragment
 
@@ -320,3 +320,13 @@ def test_the_demo_member_has_a_mock_interview_to_grade(client, demo_data):
     body = html(client.get(interview.get_absolute_url()))
     assert "Start from the definition, then an example." in body
     assert 'class="mock-grade-form"' in body
+
+
+def test_deleting_the_account_deletes_the_mock_interviews_and_typed_answers(client, alice):
+    _topic_with(3)
+    interview = _started(client)
+    client.post(f"/mock/{interview.pk}/answer/", {"position": 1, "answer": "private words"})
+    response = client.post("/settings/delete/", {"confirm": alice.username})
+    assert response.status_code == 302
+    assert not MockInterview.objects.exists()
+    assert not MockQuestion.objects.filter(answer="private words").exists()
