@@ -23,7 +23,7 @@ from notifications.models import Event, Kind, Notification
 from questions import services
 from questions.models import Answer, Comment, Proposal, Question, Source, Status, Topic
 from study import services as study_services
-from study.models import Bookmark
+from study.models import Bookmark, MockInterview, MockQuestion
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -151,6 +151,8 @@ class World:
     other_notification: Notification  # another member's: never the member's to read
     member_token: AccessToken  # personal access tokens of the read API (api/)
     other_token: AccessToken
+    member_mock: MockInterview  # mock interviews, running (study/mock.py)
+    other_mock: MockInterview
 
     def objects_of(self, model) -> list:
         return [value for value in vars(self).values() if isinstance(value, model)]
@@ -167,7 +169,7 @@ def world(db) -> World:
         title="Why can validation loss be below training loss?", source=source, topics=[topic]
     )
     # Another statistics question, not bookmarked yet: "practise this topic" adds it.
-    QuestionFactory(title="What is a confidence interval, in plain words?", topics=[topic])
+    confidence = QuestionFactory(title="What is a confidence interval?", topics=[topic])
     hidden_question = QuestionFactory(title="A question a moderator hid", status=Status.HIDDEN)
     pending_question = QuestionFactory(
         title="A question waiting for review", status=Status.PENDING, submitted_by=member
@@ -240,7 +242,26 @@ def world(db) -> World:
         other_notification=other_notification,
         member_token=member_token,
         other_token=other_token,
+        member_mock=running_mock(member, [question, confidence, hidden_question]),
+        other_mock=running_mock(other, [question, confidence, hidden_question]),
     )
+
+
+def running_mock(user: User, questions: list[Question]) -> MockInterview:
+    now = timezone.now()
+    interview = MockInterview.objects.create(
+        user=user, minutes_per_question=3, question_count=3, started_at=now
+    )
+    for position, question in enumerate(questions, start=1):
+        first = position == 1
+        MockQuestion.objects.create(
+            interview=interview,
+            question=question,
+            position=position,
+            started_at=now if first else None,
+            deadline=now + timedelta(minutes=3) if first else None,
+        )
+    return interview
 
 
 # Which model an `<int:pk>` names, by the route's first path segment. A new
@@ -252,6 +273,7 @@ PK_MODELS = {
     "comments": Comment,
     "bookmarks": Bookmark,
     "practice": Bookmark,
+    "mock": MockInterview,
     "inbox": Notification,
     "settings": AccessToken,  # /settings/tokens/<pk>/revoke/
     "api": Question,  # /api/v1/questions/{question_id}, the read API's one id

@@ -62,6 +62,11 @@ def working_body(world) -> dict:
         "revision": "1",
         "seen_revision": "",
         "confirm": member.username,
+        # a mock interview: start one, answer its first question
+        "questions": "3",
+        "minutes": "3",
+        "position": "1",
+        "answer": "Dropout is off at evaluation time.",
         "display_name": "Alice Changed",
         "bio": "Changed bio",
         # allauth's forms
