@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('questions', '0017_title_vector'),
-        ('study', '0001_initial'),
+        ('study', '0004_plans'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
