@@ -90,6 +90,9 @@ class FlagForm(forms.Form):
         required=False,
         help_text="Paste its address, or its number (the one after /questions/).",
     )
+    original_pick = forms.IntegerField(
+        label="Or pick it among the similar questions", min_value=1, required=False
+    )
     note = forms.CharField(
         label="Details for the moderators (optional)",
         max_length=max_length_of(Flag, "note"),
@@ -110,7 +113,7 @@ class FlagForm(forms.Form):
         data["duplicate_of"] = None
         if data.get("reason") != FlagReason.DUPLICATE or not self.asks_for_original:
             return data
-        ref = (data.get("original") or "").strip()
+        ref = (data.get("original") or "").strip() or str(data.get("original_pick") or "")
         if not ref:
             self.add_error("original", "Say which question this one repeats.")
             return data

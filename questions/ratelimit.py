@@ -26,6 +26,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "api": (120, 60),  # read API requests per client address (api/)
     "api-token": (60, 60),  # read API requests per personal access token
     "report": (10, 3600),  # "I was asked this" reports
+    "similar": (60, 60),  # similar-question look-ups as a title is typed
 }
 ACTION_WORDS = {
     "vote": "votes",
@@ -38,6 +39,7 @@ ACTION_WORDS = {
     "api": "API requests",
     "api-token": "API requests with this token",
     "report": "interview reports",
+    "similar": "look-ups of similar questions",
 }
 
 

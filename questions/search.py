@@ -32,6 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from mlqa_site.text import MARK_START, MARK_STOP, clean_text, xml_safe
 
+from .embeddings import tasks as embedding_tasks
 from .models import Answer, Question
 
 CONFIG = "english"
@@ -72,8 +73,10 @@ def _answers_text():
 
 
 def index_questions(question_ids: Iterable[int], *, using: str = "default") -> None:
-    """Recompute the stored search documents of these questions (PostgreSQL only)."""
+    """Recompute the stored search documents of these questions (PostgreSQL only),
+    and queue their vectors (questions.embeddings, both databases)."""
     ids = list(question_ids)
+    embedding_tasks.schedule(ids)
     if not ids or not is_postgres(using):
         return
     document = (

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -20,7 +21,9 @@ from django.db.models.functions import RowNumber
 from study import companies
 from study.models import Company, InterviewReport
 
-from . import search, similar
+from . import search
+from .embeddings import hybrid
+from .embeddings.model import enabled as embeddings_enabled
 from .models import (
     Answer,
     AnswerRevision,
@@ -122,14 +125,15 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
     (``search.bounded``), so its cost does not grow with the data.
     """
     qs = Question.objects.published()
-    if filters.q:
-        qs = search.matching(qs, filters.q)
     if filters.source:
         qs = qs.filter(source=filters.source)
     if filters.topic:
         qs = qs.filter(topics=filters.topic)
     if filters.difficulty in Difficulty.values:
         qs = qs.filter(difficulty=filters.difficulty)
+    filtered = qs  # before the word match: hybrid search looks for vectors among them
+    if filters.q:
+        qs = search.matching(qs, filters.q)
     answers = Answer.objects.published().filter(question=OuterRef("pk"))
     # Only in the filter and the sort that need it: as a column of every row,
     # PostgreSQL computes it by scanning all community answers (a hashed
@@ -171,7 +175,9 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
             order = (F(name).desc(), *newest)
         case _:
             order = newest
-    if filters.q:
+    if filters.q and sort == "relevance" and embeddings_enabled():
+        qs = hybrid_search(qs, filtered, filters.q, order=order, annotations=annotations)
+    elif filters.q:
         qs = search.bounded(
             qs,
             filters.q,
@@ -188,6 +194,18 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
         .select_related("top_answer")
         .defer("top_answer__body", "top_answer__body_html")
         .annotate(best_score=F("top_answer_score"), top_origin=F("top_answer_origin"))
+    )
+
+
+def hybrid_search(matched, filtered, text: str, *, order, annotations) -> QuerySet[Question]:
+    """Best match first: the word matches' ranking (full-text rank on PostgreSQL,
+    shared words on SQLite) fused with the nearest questions by vector."""
+    words = search.bounded(matched, text, order=order, by_relevance=True)
+    lexical_ids = list(words.values_list("pk", flat=True))
+    if not search.is_postgres(matched.db):
+        lexical_ids = hybrid.word_overlap_ranking(matched, text, lexical_ids)
+    return hybrid.search_rows(
+        filtered, lexical_ids, text, cap=settings.MLQA_SEARCH_CANDIDATES, annotations=annotations
     )
 
 
@@ -212,9 +230,10 @@ def votes_by(user, answer_ids) -> dict[int, int]:
     )
 
 
-def similar_questions(title: str, *, limit: int = 5) -> list[Question]:
-    """Published questions that look like ``title`` (for the ask form), best first."""
-    return similar.similar_questions(title, limit=limit)
+def similar_questions(title: str, body: str = "", *, limit: int = 5) -> list[hybrid.Similar]:
+    """Published questions that look like ``title`` and ``body`` (for the ask form),
+    best first: words and vectors fused (questions.embeddings.hybrid)."""
+    return hybrid.similar_questions(title, body, limit=limit)
 
 
 def related_questions(question: Question, *, limit: int = 5) -> QuerySet[Question]:
@@ -223,6 +242,8 @@ def related_questions(question: Question, *, limit: int = 5) -> QuerySet[Questio
     # A semi-join rather than a join + DISTINCT, so that PostgreSQL walks the
     # (status, -bookmark_count, -created_at) index and stops after ``limit`` rows.
     sharing = Question.topics.through.objects.filter(topic_id__in=topic_ids)
+    if embeddings_enabled():  # the stored nearest neighbours first (embeddings.store)
+        return hybrid.related_questions(question, sharing, limit=limit)
     return (
         Question.objects.published()
         .filter(pk__in=sharing.values("question_id"))

@@ -389,6 +389,26 @@ MLQA_VERIFICATION = {
     "verified_share": float(env_str("MLQA_VERIFICATION_VERIFIED_SHARE", "0.8")),
 }
 
+# Semantic search (questions/embeddings/): a sentence-embedding model run on the
+# CPU (onnxruntime), no download at run time. "off" turns it off: the ask
+# form, related questions and search fall back to words alone.
+MLQA_EMBEDDINGS = env_str("MLQA_EMBEDDINGS", "on").lower() not in {"off", "0", "false", "no"}
+# Another ONNX model (a BERT-style encoder whose mean-pooled output is the
+# vector) and its tokenizer.json, each with its sha256; empty = the packaged
+# all-MiniLM-L6-v2 (int8), pinned in questions/embeddings/model.py.
+MLQA_EMBEDDING_MODEL = {
+    "onnx": env_str("MLQA_EMBEDDING_ONNX"),
+    "onnx_sha256": env_str("MLQA_EMBEDDING_ONNX_SHA256"),
+    "tokenizer": env_str("MLQA_EMBEDDING_TOKENIZER"),
+    "tokenizer_sha256": env_str("MLQA_EMBEDDING_TOKENIZER_SHA256"),
+    "threads": env_int("MLQA_EMBEDDING_THREADS", 1),
+}
+# Cosine similarity at which a question counts as similar (the ask form's
+# list, search's vector candidates) and as a likely duplicate (a plain post
+# of the ask form then asks for confirmation).
+MLQA_SIMILAR_MIN = float(env_str("MLQA_SIMILAR_MIN", "0.55"))
+MLQA_DUPLICATE_MIN = float(env_str("MLQA_DUPLICATE_MIN", "0.8"))
+
 # --- Background work -----------------------------------------------------------
 
 # Django's tasks framework. The default keeps the queue in the database

@@ -1,21 +1,27 @@
 """Flags, grouped by what they point at, and the audit log."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from mlqa_site.admin_mixins import (
     DefaultStatusFilter,
     ReasonActionForm,
     action_reason,
     plural,
+    refusal_text,
 )
 from questions import services
+from questions.embeddings.store import from_bytes
 from questions.models import (
     Flag,
+    FlagReason,
     FlagStatus,
     ModerationAction,
+    QuestionVector,
 )
 
 
@@ -78,8 +84,9 @@ class FlagAdmin(admin.ModelAdmin):
         "resolved_by",
         "resolved_at",
         "created_at",
+        "side_by_side",
     ]
-    actions = ["resolve_and_hide", "resolve_and_keep", "dismiss_selected"]
+    actions = ["resolve_and_hide", "resolve_and_keep", "dismiss_selected", "merge_into_original"]
     action_form = ReasonActionForm
 
     def has_add_permission(self, request):
@@ -115,6 +122,69 @@ class FlagAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">#{} {}</a>', original.get_absolute_url(), original.pk, original.title[:80]
         )
+
+    @admin.display(description="the two questions")
+    def side_by_side(self, obj):
+        """A duplicate flag's question and the original it names, next to each other."""
+        flagged, original = obj.question, obj.duplicate_of
+        if flagged is None or original is None:
+            return "—"
+        vectors = dict(
+            QuestionVector.objects.filter(pk__in=[flagged.pk, original.pk]).values_list(
+                "question_id", "vector"
+            )
+        )
+        closeness = "no vectors yet"
+        if len(vectors) == 2:
+            cosine = float(from_bytes(vectors[flagged.pk]) @ from_bytes(vectors[original.pk]))
+            closeness = f"cosine similarity {cosine:.2f}"
+        cell = '<td><p><a href="{}">#{} {}</a> ({})</p><div>{}</div></td>'
+        return format_html(
+            '<table class="side-by-side"><tr><th>Flagged</th><th>Original</th></tr>'
+            "<tr>" + cell + cell + "</tr></table><p>{}</p>",
+            flagged.get_absolute_url(),
+            flagged.pk,
+            flagged.title,
+            flagged.get_status_display(),
+            mark_safe(flagged.body_html),
+            original.get_absolute_url(),
+            original.pk,
+            original.title,
+            original.get_status_display(),
+            mark_safe(original.body_html),
+            closeness,
+        )
+
+    @admin.action(
+        description="Merge the flagged duplicate into the original it names",
+        permissions=["change"],
+    )
+    def merge_into_original(self, request, queryset):
+        """The existing merge (services.merge_questions), for open duplicate flags."""
+        merged, reason = 0, action_reason(request)
+        flags = queryset.filter(
+            status=FlagStatus.OPEN,
+            reason=FlagReason.DUPLICATE,
+            question__isnull=False,
+            duplicate_of__isnull=False,
+        ).select_related("question", "duplicate_of")
+        for flag in flags:
+            duplicate = flag.question
+            duplicate.refresh_from_db()
+            if duplicate.merged_into_id is not None:
+                continue  # merged by an earlier flag on it
+            try:
+                services.merge_questions(
+                    moderator=request.user,
+                    duplicate=duplicate,
+                    into=flag.duplicate_of,
+                    reason=reason or f"duplicate flag #{flag.pk}",
+                )
+            except ValidationError as exc:
+                self.message_user(request, f"{duplicate}: {refusal_text(exc)}", messages.ERROR)
+                continue
+            merged += 1
+        self.message_user(request, f"{plural(merged, 'question')} merged into the original.")
 
     @admin.display(description="open flags on it", ordering="open_flags")
     def open_on_target(self, obj):

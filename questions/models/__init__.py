@@ -9,6 +9,7 @@ from .answers import (
 )
 from .catalog import Difficulty, Question, Source, SourceKind, Status, Topic
 from .community import Comment, CommentStatus, Flag, FlagReason, FlagStatus, Vote
+from .embeddings import QuestionVector, RelatedQuestion
 from .moderation import ModerationAction
 from .vetting import Verdict, VerdictNoteStatus, VerdictValue
 
@@ -27,6 +28,8 @@ __all__ = [
     "Proposal",
     "ProposalStatus",
     "Question",
+    "QuestionVector",
+    "RelatedQuestion",
     "Source",
     "SourceKind",
     "Status",

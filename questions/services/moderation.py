@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications import events as notify
 from questions import pagecache
+from questions.embeddings import tasks as embedding_tasks
 from questions.models import (
     Answer,
     Comment,
@@ -113,6 +114,7 @@ def _set_status(moderator: User, target: Target, status: str, action: str, reaso
         _resolve_open_flags(target, moderator)
     if model is Question:
         pagecache.site_changed()  # other questions' pages list it as related
+        embedding_tasks.schedule([target.pk])  # its related questions, and its neighbours'
     else:
         question_id = target.question_id if model is Answer else target.page_question_id
         pagecache.question_changed(question_id)

@@ -11,11 +11,11 @@ answers their refusals: 400 bad input, 403 not allowed, 404 unknown or hidden,
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import member_required
-from questions import permissions, selectors, services
+from accounts.throttle import client_ip
+from questions import permissions, ratelimit, selectors, services
 from questions.errors import over_limit, rate_limited, refuse, service_errors
 from questions.forms import CommentForm, FlagForm, QuestionForm
 from questions.models import Answer, Comment, CommentStatus, Question
@@ -198,6 +198,9 @@ def flag(request: HttpRequest) -> HttpResponse:
     else:
         on_question = target.answer.question
     context = {"form": form, "target": target, "kind": kind, "on_question": on_question}
+    if kind == "question":  # the original, picked among the similar questions
+        similar = selectors.similar_questions(target.title, target.body, limit=6)
+        context["similar"] = [item for item in similar if item.question.pk != target.pk][:5]
     return render(request, template, context, status=status)
 
 
@@ -209,7 +212,15 @@ def flag(request: HttpRequest) -> HttpResponse:
 def ask(request: HttpRequest) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     status = 200
-    if form.is_valid():
+    similar = []
+    if form.is_bound:
+        similar = selectors.similar_questions(
+            form.data.get("title", "")[:TITLE_LIMIT], form.data.get("body", "")[:BODY_LIMIT]
+        )
+    # A likely duplicate is shown first and submitted only once confirmed.
+    duplicate = any(item.likely_duplicate for item in similar) and not request.POST.get("confirm")
+    confirm = form.is_valid() and duplicate
+    if form.is_valid() and not confirm:
         if message := over_limit(request, "question"):
             form.add_error(None, message)
             status = 429
@@ -226,14 +237,25 @@ def ask(request: HttpRequest) -> HttpResponse:
             )
     elif form.is_bound:
         status = 400
-    similar = selectors.similar_questions(form.data.get("title", "")) if form.is_bound else []
-    return render(request, "questions/ask.html", {"form": form, "similar": similar}, status=status)
+    context = {"form": form, "similar": similar, "confirm": confirm}
+    return render(request, "questions/ask.html", context, status=status)
+
+
+TITLE_LIMIT = 300
+BODY_LIMIT = 5000
 
 
 @require_GET
+@service_errors
 def similar_questions(request: HttpRequest) -> HttpResponse:
-    """While a member types a title: published questions that look the same."""
-    similar = selectors.similar_questions(request.GET.get("title", "")[:300])
-    if request.htmx:
-        return render(request, "questions/ask.html#similar", {"similar": similar})
-    return redirect(reverse("ask"))
+    """While a member types a title: published questions that look the same, as
+    an HTML fragment (the ask form's list), each with how similar it is."""
+    title, body = request.GET.get("title", ""), request.GET.get("body", "")
+    if len(title) > TITLE_LIMIT or len(body) > BODY_LIMIT:
+        raise ValidationError(
+            f"A title has at most {TITLE_LIMIT} characters and a body at most {BODY_LIMIT}."
+        )
+    who = str(request.user.pk) if request.user.is_authenticated else client_ip(request)
+    ratelimit.hit("similar", who)
+    similar = selectors.similar_questions(title, body)
+    return render(request, "questions/ask.html#similar", {"similar": similar})

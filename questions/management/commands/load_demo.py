@@ -21,6 +21,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import make_moderator
 from questions import services
+from questions.embeddings import model as embeddings
+from questions.embeddings import store
 from questions.models import (
     Answer,
     Comment,
@@ -103,6 +105,7 @@ class Command(BaseCommand):
         content = tomllib.loads(CONTENT.read_text(encoding="utf-8"))
         with transaction.atomic():
             counts = self.load(content)
+        self.embed()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data: {questions} new questions ({skipped} already there), "
@@ -115,6 +118,18 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("Log in as demo / mlqa-demo or moderator / mlqa-moderator.")
+
+    def embed(self) -> None:
+        """Vectors and related questions for the demo, at once (no worker needed)."""
+        if not embeddings.enabled():
+            return
+        ids = list(Question.objects.published().values_list("pk", flat=True))
+        try:
+            store.embed_questions(ids)
+        except embeddings.ModelUnavailable as exc:
+            self.stderr.write(f"No vectors for the demo questions: {exc}")
+            return
+        store.refresh_related(ids)
 
     def load(self, content: dict) -> Counter:
         counts = Counter()

@@ -1,0 +1,128 @@
+"""Words and vectors together: reciprocal rank fusion of the lexical ranking
+(full text on PostgreSQL, shared words on SQLite) with the vector one, so a
+question asked in other words is still found.
+
+Each method ranks its candidates; a question's fused score is the sum over
+the methods of ``1 / (RRF_K + rank)``. Vector candidates must reach
+``MLQA_SIMILAR_MIN`` cosine, so an unrelated question never enters by the
+vector side alone.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+
+from questions import similar as lexical
+from questions.models import Question, RelatedQuestion
+
+from . import store
+from .model import embed, enabled
+
+RRF_K = 60
+CANDIDATES = 50
+# Labels of the ask form's list, by cosine similarity.
+LABELS = ((0.8, "very similar"), (0.65, "similar"), (0.0, "related"))
+
+
+def fuse(*rankings: list[int]) -> list[int]:
+    """Reciprocal rank fusion of ranked id lists, best first (ties: first seen)."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, pk in enumerate(ranking, start=1):
+            scores[pk] = scores.get(pk, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(scores, key=lambda pk: -scores[pk])
+
+
+def label(similarity: float | None) -> str:
+    if similarity is None:
+        return "shares words"
+    return next(text for floor, text in LABELS if similarity >= floor)
+
+
+@dataclass(frozen=True)
+class Similar:
+    question: Question
+    similarity: float | None  # cosine; None when found by words only
+
+    @property
+    def label(self) -> str:
+        return label(self.similarity)
+
+    @property
+    def likely_duplicate(self) -> bool:
+        return self.similarity is not None and self.similarity >= settings.MLQA_DUPLICATE_MIN
+
+
+def vector_ranking(text: str, k: int = CANDIDATES, *, among=None) -> list[tuple[int, float]]:
+    """Published questions (of ``among``) at least ``MLQA_SIMILAR_MIN`` close to ``text``."""
+    if not text.strip():
+        return []
+    found = store.published_nearest(embed([text])[0], k, among=among)
+    return [(pk, score) for pk, score in found if score >= settings.MLQA_SIMILAR_MIN]
+
+
+def similar_questions(title: str, body: str = "", *, limit: int = 5) -> list[Similar]:
+    """The ask form's list: words and vectors fused, most similar first."""
+    words = [q.pk for q in lexical.similar_questions(title, limit=CANDIDATES)]
+    vectors = vector_ranking(f"{title}\n{body}".strip()) if enabled() else []
+    cosine = dict(vectors)
+    order = fuse(words, [pk for pk, _ in vectors])[:limit]
+    questions = Question.objects.published().only("pk", "title", "slug").in_bulk(order)
+    return [Similar(questions[pk], cosine.get(pk)) for pk in order if pk in questions]
+
+
+def word_overlap_ranking(qs: QuerySet[Question], text: str, ids: list[int]) -> list[int]:
+    """SQLite: the lexical candidates ranked by the share of the query's content
+    words (stemmed) in their title (twice) and body."""
+    wanted = lexical.terms(text)
+    if not wanted or not ids:
+        return ids
+    rows = qs.model.objects.filter(pk__in=ids).values_list("pk", "title", "body")
+
+    def score(row) -> float:
+        _, title, body = row
+        return 2 * len(lexical.terms(title) & wanted) + len(lexical.terms(body or "") & wanted)
+
+    position = {pk: i for i, pk in enumerate(ids)}
+    ranked = sorted(rows, key=lambda row: (-score(row), position[row[0]]))
+    return [row[0] for row in ranked]
+
+
+def search_rows(
+    filtered: QuerySet[Question], lexical_ids: list[int], text: str, *, cap: int, annotations
+) -> QuerySet[Question]:
+    """Search results by relevance: the lexical candidates (ranked, best first)
+    fused with the nearest questions by vector among ``filtered`` (the list's
+    filters, without the word match), at most ``cap``, in fused order."""
+    if not filtered.query.can_filter() or not enabled():
+        vectors = []
+    else:
+        vectors = [pk for pk, _ in vector_ranking(text, CANDIDATES, among=filtered)]
+    order = fuse(lexical_ids, vectors)[:cap]
+    fused_rank = Case(
+        *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(order)),
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )
+    rows = Question.objects.using(filtered.db).filter(pk__in=order).annotate(**annotations)
+    return rows.annotate(fused_rank=fused_rank).order_by("fused_rank", "-created_at", "-id")
+
+
+def related_questions(question: Question, sharing: QuerySet, *, limit: int) -> QuerySet[Question]:
+    """The stored nearest neighbours first (by their rank), then questions that
+    share a topic: one query, whether the neighbours are computed yet or not."""
+    stored = RelatedQuestion.objects.filter(question=question)
+    rank = RelatedQuestion.objects.filter(question=question, related=OuterRef("pk")).values("rank")
+    return (
+        Question.objects.published()
+        .filter(Q(pk__in=stored.values("related_id")) | Q(pk__in=sharing.values("question_id")))
+        .exclude(pk=question.pk)
+        .annotate(related_rank=Subquery(rank[:1]))
+        .order_by(
+            Case(When(related_rank__isnull=True, then=Value(1)), default=Value(0)),
+            "related_rank",
+            "-bookmark_count",
+            "-created_at",
+        )[:limit]
+    )
