@@ -201,9 +201,10 @@ def hybrid_search(matched, filtered, text: str, *, order, annotations) -> QueryS
     """Best match first: the word matches' ranking (full-text rank on PostgreSQL,
     shared words on SQLite) fused with the nearest questions by vector."""
     words = search.bounded(matched, text, order=order, by_relevance=True)
-    lexical_ids = list(words.values_list("pk", flat=True))
-    if not search.is_postgres(matched.db):
-        lexical_ids = hybrid.word_overlap_ranking(matched, text, lexical_ids)
+    if search.is_postgres(matched.db):
+        lexical_ids = list(words.values_list("pk", flat=True))
+    else:
+        lexical_ids = hybrid.word_overlap_ranking(text, words.values_list("pk", "title", "body"))
     return hybrid.search_rows(
         filtered, lexical_ids, text, cap=settings.MLQA_SEARCH_CANDIDATES, annotations=annotations
     )

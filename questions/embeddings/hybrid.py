@@ -63,30 +63,36 @@ def vector_ranking(text: str, k: int = CANDIDATES, *, among=None) -> list[tuple[
 
 
 def similar_questions(title: str, body: str = "", *, limit: int = 5) -> list[Similar]:
-    """The ask form's list: words and vectors fused, most similar first."""
-    words = [q.pk for q in lexical.similar_questions(title, limit=CANDIDATES)]
-    vectors = vector_ranking(f"{title}\n{body}".strip()) if enabled() else []
-    cosine = dict(vectors)
-    order = fuse(words, [pk for pk, _ in vectors])[:limit]
-    questions = Question.objects.published().only("pk", "title", "slug").in_bulk(order)
-    return [Similar(questions[pk], cosine.get(pk)) for pk in order if pk in questions]
+    """The ask form's list: words and vectors fused, most similar first. Three
+    queries whatever the data: the word match, the index's check for new
+    vectors, and the published questions among the vector candidates."""
+    by_words = {q.pk: q for q in lexical.similar_questions(title, limit=CANDIDATES)}
+    cosine: dict[int, float] = {}
+    text = f"{title}\n{body}".strip()
+    if enabled() and title.strip():
+        found = store.index().nearest(embed([text])[0], CANDIDATES)
+        cosine = {pk: score for pk, score in found if score >= settings.MLQA_SIMILAR_MIN}
+    order = fuse(list(by_words), list(cosine))
+    # Vector candidates may be hidden by now: only published ones are kept.
+    wanted = [pk for pk in order[: limit * 3] if pk not in by_words]
+    questions = {**Question.objects.published().only("pk", "title", "slug").in_bulk(wanted)}
+    questions.update(by_words)
+    return [Similar(questions[pk], cosine.get(pk)) for pk in order if pk in questions][:limit]
 
 
-def word_overlap_ranking(qs: QuerySet[Question], text: str, ids: list[int]) -> list[int]:
-    """SQLite: the lexical candidates ranked by the share of the query's content
-    words (stemmed) in their title (twice) and body."""
+def word_overlap_ranking(text: str, rows) -> list[int]:
+    """SQLite: the lexical candidates, (pk, title, body) rows, ranked by how many
+    of the query's content words (stemmed) their title (twice) and body share;
+    ties keep their order."""
     wanted = lexical.terms(text)
-    if not wanted or not ids:
-        return ids
-    rows = qs.model.objects.filter(pk__in=ids).values_list("pk", "title", "body")
+    rows = list(rows)
 
-    def score(row) -> float:
+    def score(row) -> int:
         _, title, body = row
         return 2 * len(lexical.terms(title) & wanted) + len(lexical.terms(body or "") & wanted)
 
-    position = {pk: i for i, pk in enumerate(ids)}
-    ranked = sorted(rows, key=lambda row: (-score(row), position[row[0]]))
-    return [row[0] for row in ranked]
+    ranked = sorted(enumerate(rows), key=lambda item: (-score(item[1]), item[0]))
+    return [row[0] for _, row in ranked]
 
 
 def search_rows(

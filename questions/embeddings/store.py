@@ -110,26 +110,26 @@ class VectorIndex:
         self.ids = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, 0), dtype=np.float32)
         self.position: dict[int, int] = {}
-        self.seen_at = None
+        self.latest = None  # the newest row read
         self.lock = threading.Lock()
 
     def refresh(self) -> None:
-        """Read the rows written since the last look; everything again when rows
-        went away (a question deleted): one small query when nothing changed."""
+        """Read the rows written since the last look (and a few seconds before it,
+        for writes that committed late); everything again when rows went away (a
+        question deleted). One small query when nothing changed."""
         rows = QuestionVector.objects.filter(model_id=self.model_id)
         stats = rows.aggregate(n=Count("pk"), latest=Max("updated_at"))
-        now = timezone.now()
         if stats["n"] < len(self.ids) or stats["latest"] is None:
             self._reset()
         if stats["latest"] is None:
             return
-        if self.seen_at is not None:
-            if stats["n"] == len(self.ids) and stats["latest"] < self.seen_at - self.OVERLAP:
+        if self.latest is not None:
+            if stats["n"] == len(self.ids) and stats["latest"] == self.latest:
                 return
-            rows = rows.filter(updated_at__gte=self.seen_at - self.OVERLAP)
+            rows = rows.filter(updated_at__gte=self.latest - self.OVERLAP)
         changed = list(rows.values_list("question_id", "vector"))
         with self.lock:
-            self.seen_at = now
+            self.latest = stats["latest"]
             if changed:
                 self._store(changed)
 
@@ -138,7 +138,7 @@ class VectorIndex:
             self.ids = np.zeros(0, dtype=np.int64)
             self.matrix = np.zeros((0, 0), dtype=np.float32)
             self.position = {}
-            self.seen_at = None
+            self.latest = None
 
     def _store(self, changed: list) -> None:
         new_ids = [pk for pk, _ in changed if pk not in self.position]

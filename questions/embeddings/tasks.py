@@ -21,7 +21,10 @@ def embed_and_relate(question_ids: list[int]) -> int:
     questions and those of their neighbours, which may now list them (or no
     longer: a question hidden). Returns how many vectors changed."""
     changed = store.embed_questions(question_ids)
-    store.refresh_related(set(question_ids) | store.neighbours_of(question_ids))
+    ids = set(question_ids)
+    store.refresh_related(ids)
+    # Their neighbours now, and the questions that listed them before.
+    store.refresh_related(store.neighbours_of(ids) - ids)
     return len(changed)
 
 

@@ -207,6 +207,11 @@ def flag(request: HttpRequest) -> HttpResponse:
 # --- Questions -----------------------------------------------------------------------
 
 
+# The longest title and body the similar-questions look-up reads (the form's own limits).
+TITLE_LIMIT = 300
+BODY_LIMIT = 5000
+
+
 @require_http_methods(["GET", "POST"])
 @member_required
 def ask(request: HttpRequest) -> HttpResponse:
@@ -217,8 +222,8 @@ def ask(request: HttpRequest) -> HttpResponse:
         similar = selectors.similar_questions(
             form.data.get("title", "")[:TITLE_LIMIT], form.data.get("body", "")[:BODY_LIMIT]
         )
-    # A likely duplicate is shown first and submitted only once confirmed.
     duplicate = any(item.likely_duplicate for item in similar) and not request.POST.get("confirm")
+    # A likely duplicate is shown again with the list and a box to tick.
     confirm = form.is_valid() and duplicate
     if form.is_valid() and not confirm:
         if message := over_limit(request, "question"):
@@ -235,14 +240,10 @@ def ask(request: HttpRequest) -> HttpResponse:
                 "published.",
                 question,
             )
-    elif form.is_bound:
+    elif form.is_bound and not confirm:
         status = 400
     context = {"form": form, "similar": similar, "confirm": confirm}
     return render(request, "questions/ask.html", context, status=status)
-
-
-TITLE_LIMIT = 300
-BODY_LIMIT = 5000
 
 
 @require_GET
