@@ -90,7 +90,7 @@ def test_moderators_see_the_pair_side_by_side_and_merge_in_one_action(
 
 
 def test_the_merge_action_skips_flags_that_are_not_duplicates(mod_client, member, pair):
-    original, repeat = pair
+    _original, repeat = pair
     flag = Flag.objects.create(reporter=member, question=repeat, reason=FlagReason.SPAM)
     response = act(mod_client, Flag, "merge_into_original", [flag])
     assert "0 questions merged" in response.content.decode()

@@ -97,9 +97,7 @@ def test_suggestions_follow_the_title_as_it_is_typed(client, member, demo_data):
 
 
 @pytest.mark.parametrize("extra", [0, 40])
-def test_suggestions_take_three_queries_whatever_the_data(
-    client, django_assert_num_queries, extra
-):
+def test_suggestions_take_three_queries_whatever_the_data(client, django_assert_num_queries, extra):
     for number in range(extra):
         QuestionFactory(title=f"Dropout question number {number} about scaling layers")
     QuestionFactory(title="Why is dropout scaled at inference time?")
