@@ -167,6 +167,11 @@ def search(qs: QuerySet[Question], text: str) -> QuerySet[Question]:
     return qs
 
 
+def rank_of(text: str) -> SearchRank:
+    """A question's full-text rank for ``text`` (PostgreSQL)."""
+    return SearchRank(F("search_vector"), _query(text))
+
+
 def _candidate_cap() -> int:
     return settings.MLQA_SEARCH_CANDIDATES
 

@@ -176,7 +176,7 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
         case _:
             order = newest
     if filters.q and sort == "relevance" and embeddings_enabled():
-        qs = hybrid_search(qs, filtered, filters.q, order=order, annotations=annotations)
+        qs = hybrid_search(qs, filtered, filters.q, annotations=annotations)
     elif filters.q:
         qs = search.bounded(
             qs,
@@ -197,17 +197,14 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
     )
 
 
-def hybrid_search(matched, filtered, text: str, *, order, annotations) -> QuerySet[Question]:
+def hybrid_search(matched, filtered, text: str, *, annotations) -> QuerySet[Question]:
     """Best match first: the word matches' ranking (full-text rank on PostgreSQL,
     shared words on SQLite) fused with the nearest questions by vector."""
-    words = search.bounded(matched, text, order=order, by_relevance=True)
-    if search.is_postgres(matched.db):
-        lexical_ids = list(words.values_list("pk", flat=True))
-    else:
-        lexical_ids = hybrid.word_overlap_ranking(text, words.values_list("pk", "title", "body"))
-    return hybrid.search_rows(
-        filtered, lexical_ids, text, cap=settings.MLQA_SEARCH_CANDIDATES, annotations=annotations
-    )
+    cap = settings.MLQA_SEARCH_CANDIDATES
+    lexical_ids = hybrid.lexical_ranking(matched, text, cap=cap)
+    if search.is_postgres(matched.db):  # the rows keep their full-text rank
+        annotations = {**annotations, "rank": search.rank_of(text)}
+    return hybrid.search_rows(filtered, lexical_ids, text, cap=cap, annotations=annotations)
 
 
 def visible_comments() -> QuerySet[Comment]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
+from questions import search
 from questions import similar as lexical
 from questions.models import Question, RelatedQuestion
 
@@ -74,10 +75,22 @@ def similar_questions(title: str, body: str = "", *, limit: int = 5) -> list[Sim
         cosine = {pk: score for pk, score in found if score >= settings.MLQA_SIMILAR_MIN}
     order = fuse(list(by_words), list(cosine))
     # Vector candidates may be hidden by now: only published ones are kept.
-    wanted = [pk for pk in order[: limit * 3] if pk not in by_words]
-    questions = {**Question.objects.published().only("pk", "title", "slug").in_bulk(wanted)}
-    questions.update(by_words)
+    questions = dict(by_words)
+    if cosine:
+        published = Question.objects.published().only("pk", "title", "slug")
+        questions.update(published.in_bulk(order[: limit * 3]))
     return [Similar(questions[pk], cosine.get(pk)) for pk in order if pk in questions][:limit]
+
+
+def lexical_ranking(matched: QuerySet[Question], text: str, *, cap: int) -> list[int]:
+    """The word matches' ids, best first: on PostgreSQL by full-text rank among
+    the bounded candidates (``search.bounded``); on SQLite by shared words among
+    the newest ``cap`` matches, read in one query."""
+    if search.is_postgres(matched.db):
+        ranked = search.bounded(matched, text, order=(), by_relevance=True)
+        return list(ranked.values_list("pk", flat=True))
+    rows = matched.order_by("-created_at", "-id").values_list("pk", "title", "body")[:cap]
+    return word_overlap_ranking(text, rows)
 
 
 def word_overlap_ranking(text: str, rows) -> list[int]:

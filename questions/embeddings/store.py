@@ -113,7 +113,7 @@ class VectorIndex:
         self.latest = None  # the newest row read
         self.lock = threading.Lock()
 
-    def refresh(self) -> None:
+    def refresh(self, *, retry: bool = True) -> None:
         """Read the rows written since the last look (and a few seconds before it,
         for writes that committed late); everything again when rows went away (a
         question deleted). One small query when nothing changed."""
@@ -132,6 +132,10 @@ class VectorIndex:
             self.latest = stats["latest"]
             if changed:
                 self._store(changed)
+            consistent = len(self.ids) == stats["n"]
+        if not consistent and retry:  # rows we held went away: read them all again
+            self._reset()
+            self.refresh(retry=False)
 
     def _reset(self) -> None:
         with self.lock:

@@ -262,13 +262,18 @@ def member_search_queries() -> int:
     on PostgreSQL those whose title matches, then, when they are fewer, the
     other matches) and the page's highlighted snippets (ts_headline on
     PostgreSQL, the best answers' text on SQLite), for the 20 rows shown only."""
-    return MEMBER_LIST + (3 if connection.vendor == "postgresql" else 2) + HYBRID_SEARCH
+    return MEMBER_LIST + (3 if connection.vendor == "postgresql" else 2) + hybrid_search_queries()
 
 
 # Search by relevance also asks the vector index whether vectors changed
-# (questions.embeddings.store); with vectors, one more query keeps the
-# published ones among the nearest (tests/questions/test_embeddings.py).
+# (questions.embeddings.store) and, on PostgreSQL, ranks the word matches'
+# candidates before fusing them with the vector ones; with vectors, one more
+# query keeps the published ones among the nearest (questions.embeddings.hybrid).
 HYBRID_SEARCH = 1
+
+
+def hybrid_search_queries() -> int:
+    return HYBRID_SEARCH + (1 if connection.vendor == "postgresql" else 0)
 
 
 def _assert_queries(client, url, expected, django_assert_num_queries) -> str:
