@@ -406,7 +406,7 @@ MLQA_EMBEDDING_MODEL = {
 # Cosine similarity at which a question counts as similar (the ask form's
 # list, search's vector candidates) and as a likely duplicate (a plain post
 # of the ask form then asks for confirmation).
-MLQA_SIMILAR_MIN = float(env_str("MLQA_SIMILAR_MIN", "0.5"))
+MLQA_SIMILAR_MIN = float(env_str("MLQA_SIMILAR_MIN", "0.3"))
 MLQA_DUPLICATE_MIN = float(env_str("MLQA_DUPLICATE_MIN", "0.8"))
 
 # --- Background work -----------------------------------------------------------
