@@ -114,10 +114,7 @@ def search_rows(
     """Search results by relevance: the lexical candidates (ranked, best first)
     fused with the nearest questions by vector among ``filtered`` (the list's
     filters, without the word match), at most ``cap``, in fused order."""
-    if not filtered.query.can_filter() or not enabled():
-        vectors = []
-    else:
-        vectors = [pk for pk, _ in vector_ranking(text, CANDIDATES, among=filtered)]
+    vectors = [pk for pk, _ in vector_ranking(text, CANDIDATES, among=filtered)]
     order = fuse(lexical_ids, vectors)[:cap]
     fused_rank = Case(
         *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(order)),
