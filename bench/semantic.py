@@ -89,9 +89,7 @@ def measure_embedding(pairs: list[dict], count: int, seed: int) -> float:
 
     rng = random.Random(seed)
     sentences = [pair["question"] for pair in pairs] + [pair["asked"] for pair in pairs]
-    texts = [
-        f"{rng.choice(sentences)}\n{' '.join(rng.sample(sentences, 3))}" for _ in range(count)
-    ]
+    texts = [f"{rng.choice(sentences)}\n{' '.join(rng.sample(sentences, 3))}" for _ in range(count)]
     embed(texts[:8])  # the model loaded first: its load is not the cost measured
     started = time.perf_counter()
     embed(texts)
