@@ -85,7 +85,12 @@ EXPECTED_ACTIONS = {
     "questions.Verdict": {"hide_verdicts", "restore_verdicts"},
     "questions.Proposal": {"accept_selected", "reject_selected"},
     "questions.Comment": {"hide_selected", "restore_selected"},
-    "questions.Flag": {"resolve_and_hide", "resolve_and_keep", "dismiss_selected"},
+    "questions.Flag": {
+        "resolve_and_hide",
+        "resolve_and_keep",
+        "dismiss_selected",
+        "merge_into_original",
+    },
     "study.InterviewReport": {"approve_reports", "hide_reports", "show_reports"},
 }
 

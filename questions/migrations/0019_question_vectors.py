@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0017_title_vector'),
+        ('questions', '0018_snippet_source'),
     ]
 
     operations = [
