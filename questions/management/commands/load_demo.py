@@ -38,13 +38,9 @@ from questions.models import (
     Verdict,
 )
 from questions.topanswer import refresh_top_answer
-from study import companies
 from study import demo as study_demo
-from study import mock as mock_interviews
-from study import plans as study_plans
+from study import demo_content as study_demo_content
 from study import services as study_services
-from study.models import Company, CompanyAlias, InterviewReport
-from study.models.plans import StudyPlan, StudyPlanItem
 
 DISTILLATION_CAVEAT = (
     "**Cost caveat:** distillation only pays off when a strong teacher already exists "
@@ -52,24 +48,6 @@ DISTILLATION_CAVEAT = (
     "of the large model over the training data."
 )
 DEMO_BOOKMARKS = 4
-DEMO_REPORTED = 3  # questions reported asked at the demo company
-# (slug, title, days, topic slugs, description) of the demo's study plans.
-DEMO_PLANS = [
-    (
-        "ml-fundamentals",
-        "ML fundamentals in 14 days",
-        14,
-        ["classical-ml", "model-evaluation"],
-        "Classical models and how to evaluate them: a question or two a day for two weeks.",
-    ),
-    (
-        "probability-warm-up",
-        "Probability warm-up",
-        5,
-        ["probability", "statistics"],
-        "Probability puzzles and statistics basics before an interview loop, in five days.",
-    ),
-]
 PENDING_QUESTION = "How would you detect label noise in a large training set?"
 CONTENT = Path(__file__).resolve().parents[2] / "demo_content.toml"
 AI_MODEL = "ChatGPT"
@@ -173,32 +151,10 @@ class Command(BaseCommand):
             if question.status == Status.PUBLISHED:
                 self.vet_question(row, question, users, counts)
         self.moderation_queue(users, counts)
-        self.interview_reports(users, counts)
-        self.study_plans(users["demo"])
-        self.mock_interview(users["demo"])
+        study_demo_content.interview_reports(users, counts)
+        study_demo_content.study_plans(users["demo"])
+        study_demo_content.mock_interview(users["demo"])
         return counts
-
-    def study_plans(self, demo: User) -> None:
-        """Two study plans built from the topics; the demo member follows one."""
-        for slug, title, days, topics, description in DEMO_PLANS:
-            plan, created = StudyPlan.objects.get_or_create(
-                slug=slug,
-                defaults={
-                    "title": title,
-                    "days": days,
-                    "description": description,
-                    "is_published": True,
-                },
-            )
-            if created:
-                questions = Question.objects.published().filter(topics__slug__in=topics)
-                StudyPlanItem.objects.bulk_create(
-                    StudyPlanItem(plan=plan, question=question, position=n)
-                    for n, question in enumerate(questions.distinct().order_by("pk"))
-                )
-        warm_up = StudyPlan.objects.get(slug=DEMO_PLANS[1][0])
-        if not warm_up.enrollments.filter(user=demo).exists():
-            study_plans.start_plan(user=demo, plan=warm_up)
 
     def vet_question(self, row, question, users, counts) -> None:
         """The other AI models' answers, then the vetting of every answer the
@@ -304,28 +260,6 @@ class Command(BaseCommand):
             for question in Question.objects.published().order_by("pk")[:DEMO_BOOKMARKS]:
                 study_services.toggle_bookmark(user=users["demo"], question=question)
         study_demo.load(demo=users["demo"], counts=counts)  # heatmap, empirical difficulty
-
-    def interview_reports(self, users, counts) -> None:
-        """Members asked these questions at Meta, one of them typing "facebook":
-        the alias a moderator keeps merges it, so /companies/meta/ counts all."""
-        if InterviewReport.objects.exists():
-            return
-        questions = list(Question.objects.published().order_by("pk")[:DEMO_REPORTED])
-        this_year = timezone.localdate().year
-        plan = [("ada", "Meta", "senior"), ("bo", "meta", "mid"), ("chen", "facebook", "")]
-        for index, question in enumerate(questions):
-            for username, company, level in plan[: len(plan) - index]:
-                study_services.report_asked(
-                    user=users[username],
-                    question=question,
-                    company=company,
-                    level=level,
-                    year=this_year - index,
-                )
-                counts["reports"] += 1
-        meta = Company.objects.filter(key="meta").first()
-        if meta is not None:
-            companies.save_alias(alias=CompanyAlias(company=meta, name="Facebook"))
 
     def member(self, username: str, display_name: str, bio: str, password: str | None):
         user, created = User.objects.get_or_create(
@@ -436,21 +370,3 @@ class Command(BaseCommand):
                 counts["votes"] += 1
         counts["answers"] += 1
         return answer
-
-    def mock_interview(self, member: User) -> None:
-        """A finished mock interview for the demo member, waiting to be graded."""
-        if member.mock_interviews.exists() or Question.objects.published().count() < 3:
-            return
-        started = timezone.now() - timedelta(days=1)
-        interview = mock_interviews.start_mock_interview(
-            user=member, topics=[], question_count=3, minutes=3, now=started
-        )
-        typed = ["Start from the definition, then an example.", "", "Trade-offs first."]
-        for position, (minutes, answer) in enumerate(zip((2, 5, 8), typed, strict=True), 1):
-            mock_interviews.answer_mock_question(
-                user=member,
-                interview=interview,
-                position=position,
-                answer=answer,
-                now=started + timedelta(minutes=minutes),
-            )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0018_snippet_source'),
+        ('questions', '0019_empirical_difficulty'),
     ]
 
     operations = [
