@@ -61,6 +61,27 @@ def unknown(what: str, everything: str) -> dict:
     return {"invalid_choice": f"There is no {what} “%(value)s”: showing {everything}."}
 
 
+def by_slug(model, label: str, *, everything: str, **kwargs) -> django_filters.ModelChoiceFilter:
+    """A choice of ``model`` rows by slug (``?topic=statistics``)."""
+    kwargs.setdefault("empty_label", f"All {everything}")
+    return django_filters.ModelChoiceFilter(
+        label=label,
+        queryset=model.objects.all(),
+        to_field_name="slug",
+        error_messages=unknown(label.lower(), f"every {label.lower()}"),
+        **kwargs,
+    )
+
+
+def one_of(label: str, choices, *, what: str, everything: str, **kwargs):
+    """A choice among ``choices`` (pairs or a mapping), "Any" first unless told."""
+    kwargs.setdefault("empty_label", "Any")
+    items = list(choices.items()) if isinstance(choices, dict) else list(choices)
+    return django_filters.ChoiceFilter(
+        label=label, choices=items, error_messages=unknown(what, everything), **kwargs
+    )
+
+
 class QuestionFilterSet(django_filters.FilterSet):
     """Published questions by search, source, topic, difficulty, answers, verdict
     and sort. ``fixed_source``/``fixed_topic`` (a source's or topic's own page)
@@ -76,72 +97,28 @@ class QuestionFilterSet(django_filters.FilterSet):
             }
         ),
     )
-    source = django_filters.ModelChoiceFilter(
-        label="Source",
-        queryset=Source.objects.all(),
-        to_field_name="slug",
-        empty_label="All sources",
-        error_messages=unknown("source", "every source"),
+    source = by_slug(Source, "Source", everything="sources")
+    topic = by_slug(Topic, "Topic", everything="topics")
+    difficulty = one_of(
+        "Difficulty", Difficulty.choices, what="difficulty", everything="every difficulty"
     )
-    topic = django_filters.ModelChoiceFilter(
-        label="Topic",
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        empty_label="All topics",
-        error_messages=unknown("topic", "every topic"),
-    )
-    difficulty = django_filters.ChoiceFilter(
-        label="Difficulty",
-        choices=Difficulty.choices,
-        empty_label="Any",
-        error_messages=unknown("difficulty", "every difficulty"),
-    )
-    answers = django_filters.ChoiceFilter(
-        label="Answers",
-        choices=list(ANSWER_FILTERS.items()),
-        empty_label="Any",
-        error_messages=unknown("answers filter", "every question"),
-    )
-    verdict = django_filters.ChoiceFilter(
-        label="Checked",
-        choices=list(VERDICT_FILTERS.items()),
-        empty_label="Any",
-        error_messages=unknown("verdict filter", "every question"),
-    )
+    answers = one_of("Answers", ANSWER_FILTERS, what="answers filter", everything="every question")
+    verdict = one_of("Checked", VERDICT_FILTERS, what="verdict filter", everything="every question")
     # "I was asked this" reports (study.companies). The company arrives by a link
     # (a company page, a question's "asked at"): a hidden field, shown by the list
     # as a removable choice, so the list never loads every company.
-    company = django_filters.ModelChoiceFilter(
-        label="Company",
-        queryset=Company.objects.all(),
-        to_field_name="slug",
-        widget=forms.HiddenInput,
-        error_messages=unknown("company", "every company"),
+    company = by_slug(Company, "Company", everything="companies", widget=forms.HiddenInput)
+    level = one_of("Level asked", InterviewLevel.choices, what="level", everything="every level")
+    asked_within = one_of(
+        "Asked", FREQUENCY_WINDOWS, what="period", everything="every period", empty_label="Any time"
     )
-    level = django_filters.ChoiceFilter(
-        label="Level asked",
-        choices=InterviewLevel.choices,
-        empty_label="Any",
-        error_messages=unknown("level", "every level"),
+    missed = one_of(
+        "Missed first time",
+        MISSED_FILTERS,
+        what="missed-first-time filter",
+        everything="every question",
     )
-    asked_within = django_filters.ChoiceFilter(
-        label="Asked",
-        choices=list(FREQUENCY_WINDOWS.items()),
-        empty_label="Any time",
-        error_messages=unknown("period", "every period"),
-    )
-    missed = django_filters.ChoiceFilter(
-        label="Missed first time",
-        choices=list(MISSED_FILTERS.items()),
-        empty_label="Any",
-        error_messages=unknown("missed-first-time filter", "every question"),
-    )
-    sort = django_filters.ChoiceFilter(
-        label="Sort",
-        choices=list(SORTS.items()),
-        empty_label="Newest",
-        error_messages=unknown("sort", "the default order"),
-    )
+    sort = one_of("Sort", SORTS, what="sort", everything="the default order", empty_label="Newest")
 
     class Meta:
         model = Question

@@ -4,7 +4,7 @@ the page's filter controls with the shared ``templates/includes/filter_form.html
 
 import django_filters
 
-from questions.filters import FilterForm, unknown
+from questions.filters import FilterForm, by_slug, one_of
 from questions.models import Difficulty, Source, Topic
 
 from .models import Bookmark
@@ -20,37 +20,14 @@ class BookmarkFilterSet(django_filters.FilterSet):
     Build it with ``user``; an invalid value is dropped from ``filters_value`` and
     explained in ``form.problems()``."""
 
-    topic = django_filters.ModelChoiceFilter(
-        label="Topic",
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        empty_label="All topics",
-        error_messages=unknown("topic", "every topic"),
+    topic = by_slug(Topic, "Topic", everything="topics")
+    source = by_slug(Source, "Source", everything="sources")
+    difficulty = one_of(
+        "Difficulty", Difficulty.choices, what="difficulty", everything="every difficulty"
     )
-    source = django_filters.ModelChoiceFilter(
-        label="Source",
-        queryset=Source.objects.all(),
-        to_field_name="slug",
-        empty_label="All sources",
-        error_messages=unknown("source", "every source"),
-    )
-    difficulty = django_filters.ChoiceFilter(
-        label="Difficulty",
-        choices=Difficulty.choices,
-        empty_label="Any",
-        error_messages=unknown("difficulty", "every difficulty"),
-    )
-    state = django_filters.ChoiceFilter(
-        label="Practice",
-        choices=list(BOOKMARK_STATES.items()),
-        empty_label="Any",
-        error_messages=unknown("practice state", "every state"),
-    )
-    sort = django_filters.ChoiceFilter(
-        label="Sort",
-        choices=list(BOOKMARK_SORTS.items()),
-        empty_label=None,
-        error_messages=unknown("sort", "the recently added first"),
+    state = one_of("Practice", BOOKMARK_STATES, what="practice state", everything="every state")
+    sort = one_of(
+        "Sort", BOOKMARK_SORTS, what="sort", everything="the recently added first", empty_label=None
     )
 
     class Meta:
