@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from accounts.models import User
-from questions import pagecache
 from questions.models import Question, Status, Topic
 
 from . import services
@@ -152,18 +151,7 @@ def answer_mock_question(
 def _bookmarks_for(user: User, question_ids: list[int]) -> dict[int, Bookmark]:
     """The member's bookmarks of these questions, created or restored where needed."""
     services._lock_member(user)
-    rows = {
-        b.question_id: b
-        for b in Bookmark.all_objects.filter(user=user, question_id__in=question_ids)
-    }
-    restored = [pk for pk, b in rows.items() if b.removed_at is not None]
-    missing = [pk for pk in question_ids if pk not in rows]
-    Bookmark.all_objects.filter(user=user, question_id__in=restored).update(removed_at=None)
-    Bookmark.objects.bulk_create([Bookmark(user=user, question_id=pk) for pk in missing])
-    added = restored + missing
-    if added:
-        Question.objects.filter(pk__in=added).update(bookmark_count=F("bookmark_count") + 1)
-        pagecache.question_page_changed(*added)
+    services.bookmark_questions(user=user, wanted=set(question_ids))
     return {
         b.question_id: b for b in Bookmark.objects.filter(user=user, question_id__in=question_ids)
     }
