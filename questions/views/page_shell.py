@@ -26,7 +26,7 @@ from django.template import engines
 from django.template.context import make_context
 from django.template.loader import render_to_string
 
-from questions.templatetags.reader_parts import SHELL_MARK
+from questions.templatetags.reader_parts import SHELL_MARK, render_part
 
 PAGE = "questions/question_detail.html"
 # A request with other parameters gets a shell of its own, never kept (they may
@@ -90,6 +90,5 @@ def assemble(
             if index % 2 == 0:
                 out.append(piece)
                 continue
-            with template_context.push():
-                out.append(engine.get_template(piece).render(template_context))
+            out.append(render_part(template_context, piece))
     return HttpResponse("".join(out), status=status)
