@@ -17,6 +17,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from . import usercache
 from .adapters import DELETED_USERNAME_PREFIX
 from .models import MODERATORS_GROUP, User
 from .permissions import grant_moderator_permissions
@@ -183,6 +184,7 @@ def suspend_member(*, moderator: User, member: User, until: datetime, reason: st
         suspension_reason=reason.strip()[:500],
         sessions_version=F("sessions_version") + 1,
     )
+    usercache.forget(member.pk)
     member.refresh_from_db()
     moderation.log(
         moderator=moderator,
@@ -207,6 +209,7 @@ def lift_suspension(*, moderator: User | None, member: User, reason: str = "") -
     User.objects.filter(pk=member.pk).update(
         is_active=True, suspended_until=None, suspension_reason=""
     )
+    usercache.forget(member.pk)
     member.refresh_from_db()
     if moderator is not None:
         moderation.log(

@@ -36,7 +36,9 @@ def redis_settings(monkeypatch, settings, url: str, **env: str) -> None:
     settings.CACHES = made["CACHES"]
     settings.SESSION_ENGINE = made["SESSION_ENGINE"]
     settings.MLQA_PAGE_CACHE_SECONDS = made["MLQA_PAGE_CACHE_SECONDS"]
+    settings.MLQA_USER_CACHE_SECONDS = made["MLQA_USER_CACHE_SECONDS"]
     assert settings.MLQA_PAGE_CACHE_SECONDS > 0
+    assert settings.MLQA_USER_CACHE_SECONDS > 0
 
 
 @pytest.fixture
