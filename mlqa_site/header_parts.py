@@ -1,0 +1,78 @@
+"""The parts of ``base.html`` that every member's page draws: the CSRF header
+htmx sends and the account menu, rendered without a template per request.
+
+The account menu of a member shows only a few facts (their name and profile
+address, the unread count, whether they are staff). Its template is rendered
+once per process for each set of facts, from those facts alone (so it cannot
+show anything the set does not name), and kept split where its log-out form's
+``{% csrf_token %}`` goes; a request then joins the pieces around the input
+Django's own ``{% csrf_token %}`` renders for it. A visitor's menu (which
+depends on the address, and is cached with the visitor's whole page) is
+rendered by its template as before.
+"""
+
+import functools
+import secrets
+from dataclasses import dataclass
+
+from django.template import Context
+from django.template.defaulttags import CsrfTokenNode
+from django.template.loader import get_template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from questions.templatetags.reader_parts import renders
+
+ACCOUNT_NAV = "base.html#account-nav"
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What the account menu shows of a member, shaped as the template reads ``user``."""
+
+    public_name: str
+    get_absolute_url: str
+    is_staff: bool
+    is_authenticated: bool = True
+
+
+def csrf_input(context: Context) -> SafeString:
+    """The hidden input ``{% csrf_token %}`` renders for this request, rendered by it."""
+    return CsrfTokenNode().render(Context({"csrf_token": context.get("csrf_token")}))
+
+
+@functools.lru_cache(maxsize=4096)
+def _nav_pieces(member: MemberFacts, unread: int, poll_seconds: int) -> tuple[str, ...]:
+    mark = f"csrf-{secrets.token_hex(16)}"
+    context = {
+        "user": member,
+        "inbox_unread": unread,
+        "inbox_poll_seconds": poll_seconds,
+        "csrf_token": mark,
+    }
+    html = get_template(ACCOUNT_NAV).render(context)
+    pieces = tuple(html.split(str(CsrfTokenNode().render(Context({"csrf_token": mark})))))
+    if any(mark in piece for piece in pieces):  # the mark outside a token input
+        raise ValueError(f"{ACCOUNT_NAV} uses csrf_token other than as {{% csrf_token %}}")
+    return pieces
+
+
+@renders(ACCOUNT_NAV)
+def account_nav(context: Context) -> str:
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return context.template.engine.get_template(ACCOUNT_NAV).render(context)
+    member = MemberFacts(user.public_name, user.get_absolute_url(), user.is_staff)
+    # The unread count may be the inbox context processor's lazy count.
+    unread = int(str(context.get("inbox_unread") or 0))
+    pieces = _nav_pieces(member, unread, int(context.get("inbox_poll_seconds") or 0))
+    return mark_safe(csrf_input(context).join(pieces))
+
+
+@renders("base.html#body-attributes")
+def body_attributes(context: Context) -> str:
+    """htmx's header with the member's CSRF token; nothing for a visitor."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
+    return format_html(""" hx-headers='{{"x-csrftoken": "{}"}}'""", context.get("csrf_token"))
