@@ -8,17 +8,31 @@ the methods of ``1 / (RRF_K + rank)``. Vector candidates must reach
 vector side alone.
 """
 
+import functools
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    Case,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from questions import search
 from questions import similar as lexical
 from questions.models import Question, RelatedQuestion
 
 from . import store
-from .model import embed, enabled
+from .model import embed, enabled, get_embedder
 
 RRF_K = 60
 CANDIDATES = 50
@@ -55,11 +69,28 @@ class Similar:
         return self.similarity is not None and self.similarity >= settings.MLQA_DUPLICATE_MIN
 
 
+@functools.lru_cache(maxsize=1024)
+def _query_vector(model_id: str, text: str) -> np.ndarray:
+    vector = embed([text])[0]
+    vector.setflags(write=False)
+    return vector
+
+
+def query_vector(text: str) -> np.ndarray:
+    """A search's text as a vector, kept per process for the searches asked most
+    (a query is at most a couple of hundred characters: the form's limit)."""
+    return _query_vector(get_embedder().model_id, text)
+
+
 def vector_ranking(text: str, k: int = CANDIDATES, *, among=None) -> list[tuple[int, float]]:
-    """Published questions (of ``among``) at least ``MLQA_SIMILAR_MIN`` close to ``text``."""
+    """Published questions (of ``among``) at least ``MLQA_SIMILAR_MIN`` close to ``text``.
+    With no vectors stored yet, the text is not embedded at all."""
     if not text.strip():
         return []
-    found = store.published_nearest(embed([text])[0], k, among=among)
+    vectors = store.index()
+    if not len(vectors):
+        return []
+    found = store.published_nearest(query_vector(text), k, among=among, vectors=vectors)
     return [(pk, score) for pk, score in found if score >= settings.MLQA_SIMILAR_MIN]
 
 
@@ -116,12 +147,20 @@ def search_rows(
     filters, without the word match), at most ``cap``, in fused order."""
     vectors = [pk for pk, _ in vector_ranking(text, CANDIDATES, among=filtered)]
     order = fuse(lexical_ids, vectors)[:cap]
-    fused_rank = Case(
-        *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(order)),
-        default=Value(len(order)),
-        output_field=IntegerField(),
-    )
     rows = Question.objects.using(filtered.db).filter(pk__in=order).annotate(**annotations)
+    if search.is_postgres(filtered.db):  # one expression, whatever the number of candidates
+        fused_rank = Func(
+            Value(order, output_field=ArrayField(IntegerField())),
+            F("pk"),
+            function="array_position",
+            output_field=IntegerField(),
+        )
+    else:
+        fused_rank = Case(
+            *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(order)),
+            default=Value(len(order)),
+            output_field=IntegerField(),
+        )
     return rows.annotate(fused_rank=fused_rank).order_by("fused_rank", "-created_at", "-id")
 
 

@@ -159,6 +159,9 @@ class VectorIndex:
         for (pk, _), vector in zip(changed, vectors, strict=True):
             self.matrix[self.position[pk]] = vector
 
+    def __len__(self) -> int:
+        return len(self.ids)
+
     def nearest(self, vector: np.ndarray, k: int, *, exclude: Iterable[int] = ()) -> list:
         """Up to ``k`` (question id, cosine) pairs, most similar first."""
         with self.lock:
@@ -194,10 +197,13 @@ def forget_indexes() -> None:
         _indexes.clear()
 
 
-def published_nearest(vector: np.ndarray, k: int, *, exclude=(), among=None) -> list:
+def published_nearest(
+    vector: np.ndarray, k: int, *, exclude=(), among=None, vectors: VectorIndex | None = None
+) -> list:
     """The nearest published questions (of ``among``, a queryset, when given) as
-    (id, cosine), most similar first: the index's candidates checked in one query."""
-    candidates = index().nearest(vector, k * 4 + 10, exclude=exclude)
+    (id, cosine), most similar first: the index's candidates checked in one query.
+    ``vectors``: the index, when the caller has just brought it up to date."""
+    candidates = (vectors or index()).nearest(vector, k * 4 + 10, exclude=exclude)
     queryset = among if among is not None else Question.objects.published()
     allowed = set(queryset.filter(pk__in=[pk for pk, _ in candidates]).values_list("pk", flat=True))
     return [(pk, score) for pk, score in candidates if pk in allowed][:k]
