@@ -37,7 +37,10 @@ def load(*, demo: User, counts: Counter) -> None:
 
 def _demo_history(demo: User, counts: Counter) -> None:
     """The demo member's first bookmarks, practised on past days; the rest stay new."""
-    now = timezone.now()
+    # Mid-morning of each of those days, whatever the time now: "2 hours before
+    # this time, N days ago" fell on the day before during the first hours of a
+    # day, and broke the streak the practice page shows.
+    morning = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
     cards = list(Bookmark.objects.filter(user=demo).order_by("pk")[:2])
     for index, days in enumerate(PAST_DAYS):
         bookmark = cards[index % len(cards)] if cards else None
@@ -47,7 +50,7 @@ def _demo_history(demo: User, counts: Counter) -> None:
             user=demo,
             bookmark=bookmark,
             rating=1 if index % 5 == 0 else 3,
-            now=now - timedelta(days=days, hours=2),
+            now=morning - timedelta(days=days),
             typed_answer=TYPED if days == 1 else "",
         )
         counts["reviews"] += 1

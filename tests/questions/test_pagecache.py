@@ -271,8 +271,9 @@ def test_a_write_that_is_rolled_back_changes_nothing(page, django_capture_on_com
     question, answer = page
     url = question.get_absolute_url()
     visit(url)
+    voter = UserFactory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.cast_vote(user=UserFactory(), answer=answer, choice="up")
+        services.cast_vote(user=voter, answer=answer, choice="up")
     assert len(callbacks) == 1  # runs only if the transaction commits
 
 
