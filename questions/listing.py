@@ -8,10 +8,11 @@ list generation (``pagecache.list_generation``: renewed by what changes a
 row's title, answers or state, not by votes or bookmarks) and kept as a
 :class:`Listing`: each row's HTML (``questions/includes/list_parts.html``,
 rendered without a request, so it cannot show anything about a reader), the
-count and the pagination, the search's highlighted titles and snippets. A
-request then reads only the reader's marks for the page's ids (one query,
-``study.selectors.mark_bookmarks``), and the list template renders the toggle
-between the cached strings, with Django's own ``{% csrf_token %}``.
+count and the pagination, the search's highlighted titles and snippets. The
+list page (``questions.views.list_page``) is then rendered once around it,
+its reader parts left as marks, and a request reads only the reader's marks
+for the page's ids (one query, ``study.selectors.mark_bookmarks``) and draws
+each row's toggle with Django's own ``{% csrf_token %}``.
 
 With the page cache off (``MLQA_PAGE_CACHE_SECONDS=0``), or a query parameter
 the list does not read, the same parts are built for the one request.
@@ -19,6 +20,7 @@ the list does not read, the same parts are built for the one request.
 
 import functools
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -48,6 +50,7 @@ class Listing:
     capped: bool  # a search that listed only its best candidates
     head: SafeString = field(default=SafeString(""))  # the count
     foot: SafeString = field(default=SafeString(""))  # "nothing matches", the pagination
+    kept_until: float = 0.0  # when the cache lets it go (time.time()); 0 if not kept
 
     def page(self) -> Page:
         """The page for the template (and tests): its rows, number and paginator."""
@@ -114,6 +117,7 @@ def listing(
     found = pagecache.get_kept(key)
     if found is None:
         found = build_listing(request, filters)
+        found.kept_until = time.time() + pagecache.list_seconds()
         pagecache.keep(key, found, pagecache.list_seconds())
     return found
 

@@ -1,11 +1,12 @@
 """``{% reader_part "template.html#name" %}``: a part of a page that differs
 between readers (their CSRF token, name, votes, bookmark, forms).
 
-Rendered in place like ``{% include %}``, except while the question page
-builds its *shell* (``questions.views.question_page``): then it leaves a
-mark where the part goes, and the page keeps the text around the marks per
-generation and renders only the parts for each member, with their own
-request (``{% csrf_token %}`` and all).
+Rendered in place like ``{% include %}``, except while a page builds its
+*shell* (``questions.views.page_shell``: the question page, the lists): then
+it leaves a mark where the part goes, and the page keeps the text around the
+marks per generation and renders only the parts for each member, with their
+own request (``{% csrf_token %}`` and all). ``{% reader_part "name" key %}``
+places one of several copies of a part (a list's rows each have a toggle).
 
 A part is rendered by its template, unless a function was registered for it
 with :func:`renders`: a part drawn on every member's page (the account menu,
@@ -22,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 SHELL_MARK = "reader_part_mark"  # the context variable naming the mark of a shell
+KEY_MARK = "@"  # between a part's name and its key, in a shell
 
 PartRenderer = Callable[[Context], str]
 _RENDERERS: dict[str, PartRenderer] = {}
@@ -47,8 +49,10 @@ def render_part(context: Context, name: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def reader_part(context, name: str) -> SafeString:
+def reader_part(context, name: str, key="") -> SafeString:
+    """``key`` tells apart the places of a part drawn more than once (a list's
+    rows): the shell's filler is given what each key stands for."""
     mark = context.get(SHELL_MARK)
     if mark:
-        return mark_safe(f"{mark}{name}{mark}")
+        return mark_safe(f"{mark}{name}{KEY_MARK if key != '' else ''}{key}{mark}")
     return mark_safe(render_part(context, name))

@@ -17,6 +17,7 @@ used. Nothing in a response is rewritten after it is rendered.
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -26,7 +27,7 @@ from django.template import engines
 from django.template.context import make_context
 from django.template.loader import render_to_string
 
-from questions.templatetags.reader_parts import SHELL_MARK, render_part
+from questions.templatetags.reader_parts import KEY_MARK, SHELL_MARK, render_part
 
 PAGE = "questions/question_detail.html"
 # A request with other parameters gets a shell of its own, never kept (they may
@@ -34,8 +35,9 @@ PAGE = "questions/question_detail.html"
 SHELL_PARAMS = frozenset({"comments"})
 
 
-def _shell(request: HttpRequest, context: dict) -> list[str] | None:
-    """The page's text with its parts' names in between: [text, name, text, … text]."""
+def split(template_name: str, request: HttpRequest, context: dict) -> list[str] | None:
+    """The page's text with its parts' names in between: [text, name, text, … text].
+    None if the marks do not split into parts (the caller renders the page whole)."""
     mark = f"reader-part-{secrets.token_hex(16)}"
     shared = {
         **context,
@@ -46,11 +48,45 @@ def _shell(request: HttpRequest, context: dict) -> list[str] | None:
         "csrf_token": "",
         "messages": (),
     }
-    pieces = render_to_string(PAGE, shared, request).split(mark)
+    pieces = render_to_string(template_name, shared, request).split(mark)
     names = pieces[1::2]
     if len(pieces) % 2 == 0 or any("#" not in name and "/" not in name for name in names):
         return None
     return pieces
+
+
+def _shell(request: HttpRequest, context: dict) -> list[str] | None:
+    return split(PAGE, request, context)
+
+
+def fill(
+    request: HttpRequest,
+    template_name: str,
+    pieces: list[str],
+    context: dict,
+    *,
+    instances: Mapping[str, dict] | None = None,
+) -> str:
+    """The shell's text joined with the reader's parts, all rendered in one
+    context for the request (the context processors run once). A part placed
+    with a key (``{% reader_part name key %}``, e.g. one per row of a list) is
+    rendered with ``instances[key]`` added to that context."""
+    engine = engines["django"].engine
+    page = engine.get_template(template_name)
+    template_context = make_context(context, request)
+    out = []
+    with template_context.render_context.push_state(page), template_context.bind_template(page):
+        for index, piece in enumerate(pieces):
+            if index % 2 == 0:
+                out.append(piece)
+                continue
+            name, _, key = piece.partition(KEY_MARK)
+            if not key:
+                out.append(render_part(template_context, name))
+                continue
+            with template_context.push(instances[key]):
+                out.append(render_part(template_context, name))
+    return "".join(out)
 
 
 def _shell_key(request: HttpRequest, question_id: int, generation: str) -> str:
@@ -80,15 +116,4 @@ def assemble(
             return HttpResponse(render_to_string(PAGE, full, request), status=status)
         if keep:
             fragments.set(key, pieces, settings.MLQA_PAGE_CACHE_SECONDS)
-    engine = engines["django"].engine
-    page = engine.get_template(PAGE)
-    template_context = make_context(context, request)
-    out = []
-    # One context for every part: the context processors run once.
-    with template_context.render_context.push_state(page), template_context.bind_template(page):
-        for index, piece in enumerate(pieces):
-            if index % 2 == 0:
-                out.append(piece)
-                continue
-            out.append(render_part(template_context, piece))
-    return HttpResponse("".join(out), status=status)
+    return HttpResponse(fill(request, PAGE, pieces, context), status=status)

@@ -4,61 +4,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from questions import filters, listing, pagecache, permissions, selectors
+from questions import pagecache, permissions, selectors
 from questions.models import Source, Status, Topic
-from questions.views import question_page
-from study import selectors as study_selectors
-
-LIST_PARAMS = filters.list_params()
-
-
-def _question_list_page(
-    request: HttpRequest,
-    *,
-    source: Source | None = None,
-    topic: Topic | None = None,
-    heading: str = "Questions",
-    intro: str = "",
-) -> HttpResponse:
-    filterset = filters.QuestionFilterSet(request.GET, fixed_source=source, fixed_topic=topic)
-    chosen = filterset.filters_value
-    # The rows, count and pagination every reader sees (cached per list
-    # generation), then the reader's own marks for the page's ids.
-    generation = pagecache.list_generation()
-    shared = listing.listing(request, chosen, params=LIST_PARAMS, generation=generation)
-    page = shared.page()
-    study_selectors.mark_bookmarks(page.object_list, request.user)
-    listing.offer_choices(filterset.form, generation)
-    template_name = "questions/question_list.html"
-    # A history restore (back/forward with htmx's cache empty) needs the whole page.
-    fragment = bool(request.htmx) and not request.htmx.history_restore_request
-    if fragment:
-        template_name += "#results"
-    return render(
-        request,
-        template_name,
-        {
-            "page": page,
-            "listing": shared,
-            "filters": chosen,
-            "filter_form": filterset.form,
-            "heading": heading,
-            "intro": intro,
-            "fixed_topic": topic,
-            "sort_oob": fragment,  # the sort select, redrawn with the results
-            # A broad search lists its best candidates only (questions.search.bounded).
-            "search_capped": shared.capped,
-        },
-        # A value that is not one of the choices is dropped and said so, with a 400.
-        status=400 if filterset.errors else 200,
-    )
+from questions.views import list_page, question_page
+from questions.views.list_page import LIST_PARAMS
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 @pagecache.for_visitors(params=LIST_PARAMS)
 def question_list(request: HttpRequest) -> HttpResponse:
-    return _question_list_page(request)
+    return list_page.list_page(request)
 
 
 @require_GET
@@ -78,7 +34,7 @@ def topic_index(request: HttpRequest) -> HttpResponse:
 @pagecache.for_visitors(params=LIST_PARAMS)
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
-    return _question_list_page(
+    return list_page.list_page(
         request, source=source, heading=source.name, intro=source.description
     )
 
@@ -88,7 +44,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @pagecache.for_visitors(params=LIST_PARAMS)
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    return _question_list_page(
+    return list_page.list_page(
         request, topic=topic, heading=f"{topic.name} questions", intro=topic.description
     )
 

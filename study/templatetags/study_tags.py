@@ -1,15 +1,25 @@
 from django import template
-from django.http import HttpRequest
+from django.utils.safestring import SafeString
+
+from study import toggles
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def back_path(context) -> str:
-    """Where a plain form should send the member back to: the page htmx says it
-    is on (HX-Current-URL, when it is this site), else the current request's."""
-    request: HttpRequest = context["request"]
-    try:
-        return request.htmx.current_url_abs_path or request.get_full_path()
-    except ValueError:  # a malformed HX-Current-URL header (e.g. "http://[")
-        return request.get_full_path()
+    """Where a plain form should send the member back to (``toggles.back_path``)."""
+    return toggles.back_path(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def bookmark_form(context, question, bookmarked, remove_row=False) -> SafeString:
+    """A member's bookmark toggle (``study.toggles``), with their CSRF input."""
+    toggle = toggles.Toggle(
+        question.pk,
+        bool(bookmarked),
+        question.bookmark_count,
+        toggles.back_of(context),
+        bool(remove_row),
+    )
+    return toggle.html(toggles.csrf_input(context))

@@ -1,0 +1,126 @@
+"""A member's bookmark toggle: the one definition of its form.
+
+``study/includes/bookmark_toggle.html`` draws it for members through the
+``{% bookmark_form %}`` tag, and a question list draws each row's toggle with
+:func:`row_toggle` (a registered reader part, ``questions.templatetags.
+reader_parts``) without rendering a template per row: both come here, so the
+markup cannot drift between them. The CSRF input is Django's own
+``{% csrf_token %}``, rendered from the reader's context; nothing is cached.
+Visitors get a link to log in instead, drawn by the template.
+"""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.template import Context
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from questions.templatetags.reader_parts import renders
+
+ROW_TOGGLE = "study/includes/question_row_study.html#toggle"
+
+_FORM = """
+<form class="bookmark-toggle" method="post" action="{url}"
+      hx-post="{url}" hx-disabled-elt="find button"
+      {target}>
+  {csrf}
+  <input type="hidden" name="next" value="{back}">{row}
+  <button type="submit" class="bookmark-button{pressed}"
+          title="{title}">
+    <span class="bookmark-icon" aria-hidden="true">{icon}</span>
+    <span class="bookmark-label">{label}</span>
+    <span class="bookmark-count" title="Members who bookmarked it">{count}<span class="visually-hidden"> bookmark{plural} in all</span></span>
+  </button>
+</form>"""  # noqa: E501 (the markup as it is sent)
+
+_ON = {
+    "pressed": mark_safe(" is-bookmarked"),
+    "title": mark_safe(
+        "Remove from your bookmarks (your note and practice history are kept for when"
+        " you bookmark it again)"
+    ),
+    "icon": mark_safe("★"),
+    "label": mark_safe("Bookmarked"),
+}
+_OFF = {
+    "pressed": mark_safe(""),
+    "title": mark_safe("Bookmark this question to practise it"),
+    "icon": mark_safe("☆"),
+    "label": mark_safe("Bookmark"),
+}
+_IN_LIST = {
+    "target": mark_safe('hx-target="this" hx-swap="outerHTML"'),
+    "row": mark_safe(""),
+}
+# A row of the bookmarks page: the server answers with the whole row.
+_IN_BOOKMARKS = {
+    "target": mark_safe('hx-target="closest .bookmark-row" hx-swap="outerHTML"'),
+    "row": mark_safe('\n  <input type="hidden" name="row" value="1">'),
+}
+_CSRF = CsrfTokenNode()
+
+
+@dataclass(frozen=True)
+class Toggle:
+    """What a member's toggle shows: everything but the CSRF token."""
+
+    question_id: int
+    bookmarked: bool
+    count: int  # members who bookmarked the question
+    back: str  # where the plain form sends the member back to
+    remove_row: bool = False  # a row of the bookmarks page
+
+    def url(self) -> str:
+        return reverse("bookmark_toggle", args=[self.question_id])
+
+    def html(self, csrf_input: str, *, url: str | None = None) -> SafeString:
+        """The form; ``csrf_input`` is ``{% csrf_token %}`` rendered for the
+        reader (:func:`csrf_input`), ``url`` the toggle's address if known."""
+        return format_html(
+            _FORM,
+            url=url or self.url(),
+            csrf=csrf_input,
+            back=self.back,
+            count=self.count,
+            plural="" if self.count == 1 else "s",  # as |pluralize
+            **(_ON if self.bookmarked else _OFF),
+            **(_IN_BOOKMARKS if self.remove_row else _IN_LIST),
+        )
+
+
+def csrf_input(context: Context) -> SafeString:
+    """``{% csrf_token %}`` in this context: the reader's own hidden input."""
+    return _CSRF.render(context)
+
+
+def back_path(request: HttpRequest) -> str:
+    """Where a plain form should send the member back to: the page htmx says it
+    is on (HX-Current-URL, when it is this site), else the current request's."""
+    try:
+        return request.htmx.current_url_abs_path or request.get_full_path()
+    except ValueError:  # a malformed HX-Current-URL header (e.g. "http://[")
+        return request.get_full_path()
+
+
+def back_of(context: Context) -> str:
+    """The ``back`` a list passes its rows, else the request's (``{% back_path %}``)."""
+    return context.get("back") or back_path(context["request"])
+
+
+@renders(ROW_TOGGLE)
+def row_toggle(context: Context) -> str:
+    """A list row's toggle (``question``, marked by ``mark_bookmarks``) for a
+    member; a visitor's link to log in comes from the template."""
+    if not context["user"].is_authenticated:
+        return context.template.engine.get_template(ROW_TOGGLE).render(context)
+    question = context["question"]
+    toggle = Toggle(
+        question.pk,
+        bool(getattr(question, "is_bookmarked", False)),
+        question.bookmark_count,
+        back_of(context),
+    )
+    return toggle.html(csrf_input(context), url=getattr(question, "toggle_url", None))
