@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -29,6 +28,7 @@ from questions import selectors
 from questions.models import Answer, Question, Source, Status, Topic
 
 from .deck import DeckOptions, as_flag, new_card_order, ready_for_practice
+from .marks import mark_bookmarks
 from .models import Bookmark, InterviewLevel, InterviewReport, Review, recent_report
 from .scheduling import LEARN_AHEAD, day_bounds, next_intervals, utc_now
 
@@ -66,27 +66,6 @@ def with_asked_counts(questions: Iterable[Question]) -> list[Question]:
         for question in rows:
             question.asked_recently = asked.get(question.pk, 0)
     return rows
-
-
-def mark_bookmarks(questions: list[Question], user: User) -> None:
-    """A member's own marks on list rows: ``is_bookmarked``, with the current
-    ``bookmark_count`` beside it (a cached row's count may lag), in one query
-    for the page's ids. Nothing for a visitor."""
-    ids = [question.pk for question in questions]
-    if not ids or not user.is_authenticated:
-        return
-    mine = Bookmark.objects.filter(user=user, question=OuterRef("pk"))
-    marks = {
-        pk: (count, bookmarked)
-        for pk, count, bookmarked in Question.objects.filter(pk__in=ids)
-        .annotate(mine=Exists(mine))
-        .order_by()
-        .values_list("pk", "bookmark_count", "mine")
-    }
-    for question in questions:
-        question.bookmark_count, question.is_bookmarked = marks.get(
-            question.pk, (question.bookmark_count, False)
-        )
 
 
 @dataclass(frozen=True)

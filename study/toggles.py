@@ -16,7 +16,7 @@ from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from questions.templatetags.reader_parts import renders
 
@@ -37,29 +37,38 @@ _FORM = """
 </form>"""  # noqa: E501 (the markup as it is sent)
 
 _ON = {
-    "pressed": mark_safe(" is-bookmarked"),
-    "title": mark_safe(
-        "Remove from your bookmarks (your note and practice history are kept for when"
-        " you bookmark it again)"
-    ),
-    "icon": mark_safe("★"),
-    "label": mark_safe("Bookmarked"),
+    "pressed": " is-bookmarked",
+    "title": "Remove from your bookmarks (your note and practice history are kept for when"
+    " you bookmark it again)",
+    "icon": "★",
+    "label": "Bookmarked",
 }
 _OFF = {
-    "pressed": mark_safe(""),
-    "title": mark_safe("Bookmark this question to practise it"),
-    "icon": mark_safe("☆"),
-    "label": mark_safe("Bookmark"),
+    "pressed": "",
+    "title": "Bookmark this question to practise it",
+    "icon": "☆",
+    "label": "Bookmark",
 }
-_IN_LIST = {
-    "target": mark_safe('hx-target="this" hx-swap="outerHTML"'),
-    "row": mark_safe(""),
-}
+_IN_LIST = {"target": 'hx-target="this" hx-swap="outerHTML"', "row": ""}
 # A row of the bookmarks page: the server answers with the whole row.
 _IN_BOOKMARKS = {
-    "target": mark_safe('hx-target="closest .bookmark-row" hx-swap="outerHTML"'),
-    "row": mark_safe('\n  <input type="hidden" name="row" value="1">'),
+    "target": 'hx-target="closest .bookmark-row" hx-swap="outerHTML"',
+    "row": '\n  <input type="hidden" name="row" value="1">',
 }
+
+
+def _form(bookmarked: bool, remove_row: bool) -> str:
+    """The form of one state, its fixed words in place: a ``format_html`` string."""
+    form = _FORM
+    for name, words in {
+        **(_ON if bookmarked else _OFF),
+        **(_IN_BOOKMARKS if remove_row else _IN_LIST),
+    }.items():
+        form = form.replace(f"{{{name}}}", words)
+    return form
+
+
+_FORMS = {(on, row): _form(on, row) for on in (False, True) for row in (False, True)}
 _CSRF = CsrfTokenNode()
 
 
@@ -80,20 +89,22 @@ class Toggle:
         """The form; ``csrf_input`` is ``{% csrf_token %}`` rendered for the
         reader (:func:`csrf_input`), ``url`` the toggle's address if known."""
         return format_html(
-            _FORM,
+            _FORMS[bool(self.bookmarked), bool(self.remove_row)],
             url=url or self.url(),
             csrf=csrf_input,
             back=self.back,
             count=self.count,
             plural="" if self.count == 1 else "s",  # as |pluralize
-            **(_ON if self.bookmarked else _OFF),
-            **(_IN_BOOKMARKS if self.remove_row else _IN_LIST),
         )
 
 
 def csrf_input(context: Context) -> SafeString:
-    """``{% csrf_token %}`` in this context: the reader's own hidden input."""
-    return _CSRF.render(context)
+    """``{% csrf_token %}`` in this context: the reader's own hidden input,
+    rendered once per template rendering (a list's rows share it)."""
+    kept = context.render_context.get(_CSRF)
+    if kept is None:
+        kept = context.render_context[_CSRF] = _CSRF.render(context)
+    return kept
 
 
 def back_path(request: HttpRequest) -> str:
