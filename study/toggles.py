@@ -15,8 +15,8 @@ from django.http import HttpRequest
 from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from questions.templatetags.reader_parts import renders
 
@@ -58,7 +58,7 @@ _IN_BOOKMARKS = {
 
 
 def _form(bookmarked: bool, remove_row: bool) -> str:
-    """The form of one state, its fixed words in place: a ``format_html`` string."""
+    """The form of one state, its fixed words in place: a format string."""
     form = _FORM
     for name, words in {
         **(_ON if bookmarked else _OFF),
@@ -87,14 +87,17 @@ class Toggle:
 
     def html(self, csrf_input: str, *, url: str | None = None) -> SafeString:
         """The form; ``csrf_input`` is ``{% csrf_token %}`` rendered for the
-        reader (:func:`csrf_input`), ``url`` the toggle's address if known."""
-        return format_html(
-            _FORMS[bool(self.bookmarked), bool(self.remove_row)],
-            url=url or self.url(),
-            csrf=csrf_input,
-            back=self.back,
-            count=self.count,
-            plural="" if self.count == 1 else "s",  # as |pluralize
+        reader (:func:`csrf_input`), ``url`` the toggle's address if known.
+        As ``format_html``: every value is escaped unless it is safe already
+        (a list escapes its rows' addresses and ``back`` once, not per row)."""
+        return mark_safe(
+            _FORMS[bool(self.bookmarked), bool(self.remove_row)].format(
+                url=conditional_escape(url or self.url()),
+                csrf=conditional_escape(csrf_input),
+                back=conditional_escape(self.back),
+                count=int(self.count),
+                plural="" if self.count == 1 else "s",  # as |pluralize
+            )
         )
 
 
@@ -121,6 +124,14 @@ def back_of(context: Context) -> str:
     return context.get("back") or back_path(context["request"])
 
 
+def _escaped_back(context: Context) -> SafeString:
+    """:func:`back_of`, escaped once per template rendering (a list's rows share it)."""
+    kept = context.render_context.get(back_of)
+    if kept is None:
+        kept = context.render_context[back_of] = conditional_escape(back_of(context))
+    return kept
+
+
 @renders(ROW_TOGGLE)
 def row_toggle(context: Context) -> str:
     """A list row's toggle (``question``, marked by ``mark_bookmarks``) for a
@@ -132,6 +143,6 @@ def row_toggle(context: Context) -> str:
         question.pk,
         bool(getattr(question, "is_bookmarked", False)),
         question.bookmark_count,
-        back_of(context),
+        _escaped_back(context),
     )
     return toggle.html(csrf_input(context), url=getattr(question, "toggle_url", None))

@@ -32,6 +32,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
 
 from questions import filters, listing, pagecache
 from questions.models import Source, Topic
@@ -59,7 +60,7 @@ class ListShell:
     """A list page's text around its reader parts, the same for every reader."""
 
     pieces: list[str]  # [text, part, text, … text] (page_shell.split)
-    rows: list[tuple[int, int, str]]  # (question id, bookmark count, toggle address)
+    rows: list[tuple[int, int, str]]  # (question id, bookmark count, toggle address, escaped)
     status: int
 
 
@@ -139,7 +140,7 @@ def list_page(
             study_selectors.mark_bookmarks(context["page"].object_list, request.user)
             return render(request, template_name, context, status=status)
         rows = [
-            (row.pk, row.bookmark_count, reverse("bookmark_toggle", args=[row.pk]))
+            (row.pk, row.bookmark_count, escape(reverse("bookmark_toggle", args=[row.pk])))
             for row in context["page"].object_list
         ]
         shell = ListShell(pieces, rows, status)
