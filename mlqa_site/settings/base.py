@@ -207,9 +207,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache"}}
-# Each process's copies of the visitors' pages and the answer fragments it used
-# last (questions/pagecache.py): up to ~100 pages of ~150 kB, ~3,000 fragments
-# of a few kB.
+# Each process's copies of the visitors' pages (and members' list shells,
+# questions/views/list_page.py) and the answer fragments it used last
+# (questions/pagecache.py): up to ~100 pages of ~150 kB, ~3,000 fragments of a
+# few kB.
 # Both count their hits and misses for /metrics (mlqa_site/observability/cachemetrics.py).
 CACHES["pages"] = {
     "BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache",

@@ -8,7 +8,7 @@ toggle (the reader's mark, the count beside it, their CSRF token). So the
 page is rendered once per list generation and address (scheme, host, path
 and query, and whether htmx asked for the ``#results`` fragment) with those
 parts left as marks (``page_shell.split``), and kept in this process's
-``fragments`` cache with the page's status (400 when a filter value was not
+``pages`` cache (page-sized entries) with the page's status (400 when a filter value was not
 understood: the page says which) and, per row, what its toggle needs that is
 the same for everyone: the question's id, its cached bookmark count and the
 toggle's address.
@@ -123,8 +123,8 @@ def list_page(
     generation = pagecache.list_generation()
     keep = bool(generation) and pagecache.shareable(request, LIST_PARAMS)
     key = _shell_key(request, generation, fragment) if keep else ""
-    fragments = caches["fragments"]
-    shell = fragments.get(key) if keep else None
+    local = caches["pages"]
+    shell = local.get(key) if keep else None
     if shell is None:
         context, status, kept_until = _page_context(
             request,
@@ -144,7 +144,7 @@ def list_page(
             for row in context["page"].object_list
         ]
         shell = ListShell(pieces, rows, status)
-        fragments.set(key, shell, _seconds_left(kept_until))
+        local.set(key, shell, _seconds_left(kept_until))
     rows = [Row(*row) for row in shell.rows]
     study_selectors.mark_bookmarks(rows, request.user)
     reader = {"fixed_topic": topic, "back": toggles.back_path(request)}
