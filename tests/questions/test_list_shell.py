@@ -70,10 +70,8 @@ def masked(response) -> str:
 
 
 def shells() -> list:
-    fragments = caches["fragments"]
-    return [
-        fragments.get(key.split(":", 2)[-1]) for key in list(fragments._cache) if ":lshell:" in key
-    ]
+    local = caches["pages"]
+    return [local.get(key.split(":", 2)[-1]) for key in list(local._cache) if ":lshell:" in key]
 
 
 @pytest.mark.parametrize(
