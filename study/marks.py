@@ -1,4 +1,5 @@
-"""A member's bookmark marks on a page of list rows, in one query.
+"""A member's bookmark marks on a page of list rows, with their unread
+notifications (the header's count), in one query.
 
 The query is written once, with the ORM (:func:`_marks`). Building and
 compiling it costs a member's list several times what the database takes to
@@ -9,9 +10,11 @@ own values for the stand-ins among the parameters (as the question page does,
 """
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from notifications.models import Notification
 from questions.models import Question
 
 from .models import Bookmark
@@ -23,13 +26,21 @@ _statements: dict[tuple, tuple[str, tuple] | None] = {}
 
 
 def _marks(user_id: int, ids: list[int]) -> QuerySet:
-    """(id, bookmark count, whether the member bookmarked it) of each question."""
+    """(id, bookmark count, whether the member bookmarked it, the member's
+    unread notifications) of each question."""
     mine = Bookmark.objects.filter(user_id=user_id, question=OuterRef("pk"))
+    unread = (
+        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Question.objects.filter(pk__in=ids)
-        .annotate(mine=Exists(mine))
+        .annotate(mine=Exists(mine), unread=Coalesce(Subquery(unread), 0))
         .order_by()
-        .values_list("pk", "bookmark_count", "mine")
+        .values_list("pk", "bookmark_count", "mine", "unread")
     )
 
 
@@ -56,16 +67,20 @@ def _rows(user_id: int, ids: list[int]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def mark_bookmarks(questions: list, user: User) -> None:
+def mark_bookmarks(questions: list, user: User) -> int | None:
     """A member's own marks on list rows: ``is_bookmarked``, with the current
     ``bookmark_count`` beside it (a cached row's count may lag), in one query
-    for the page's ids. Nothing for a visitor. A row is a ``Question`` or
+    for the page's ids, which also counts the member's unread notifications:
+    returned, for the page's header (``inbox_unread``); None for a visitor, an
+    empty page or one whose rows are all gone. A row is a ``Question`` or
     anything with ``pk`` and ``bookmark_count``."""
     ids = [question.pk for question in questions]
     if not ids or not user.is_authenticated:
-        return
-    marks = {pk: (count, bool(bookmarked)) for pk, count, bookmarked in _rows(user.pk, ids)}
+        return None
+    rows = _rows(user.pk, ids)
+    marks = {pk: (count, bool(bookmarked)) for pk, count, bookmarked, _ in rows}
     for question in questions:
         question.bookmark_count, question.is_bookmarked = marks.get(
             question.pk, (question.bookmark_count, False)
         )
+    return int(rows[0][3]) if rows else None  # the same on every row

@@ -14,10 +14,10 @@ the same for everyone: the question's id, its cached bookmark count and the
 toggle's address.
 
 A request whose shell is kept builds no FilterSet, form or listing: it reads
-the reader's marks for the shell's rows (one query,
-``study.selectors.mark_bookmarks``) and renders only the parts, with its own
-request and context (``page_shell.fill``): the toggles are drawn by
-``study.toggles`` with Django's ``{% csrf_token %}``. Nothing stored holds a
+the reader's marks for the shell's rows and their unread notifications for
+the header (one query, ``study.selectors.mark_bookmarks``) and renders only
+the parts, with its own request and context (``page_shell.fill``): the
+toggles are drawn by ``study.toggles`` with Django's ``{% csrf_token %}``. Nothing stored holds a
 reader's data, and nothing is substituted into the stored text.
 
 With the page cache off, or a query parameter the list does not read, the
@@ -137,7 +137,9 @@ def list_page(
         )
         pieces = page_shell.split(template_name, request, context) if keep else None
         if pieces is None:  # not kept: rendered whole for this request
-            study_selectors.mark_bookmarks(context["page"].object_list, request.user)
+            unread = study_selectors.mark_bookmarks(context["page"].object_list, request.user)
+            if unread is not None:  # read with the marks: the header's count
+                context["inbox_unread"] = unread
             return render(request, template_name, context, status=status)
         rows = [
             (row.pk, row.bookmark_count, escape(reverse("bookmark_toggle", args=[row.pk])))
@@ -146,8 +148,10 @@ def list_page(
         shell = ListShell(pieces, rows, status)
         local.set(key, shell, _seconds_left(kept_until))
     rows = [Row(*row) for row in shell.rows]
-    study_selectors.mark_bookmarks(rows, request.user)
+    unread = study_selectors.mark_bookmarks(rows, request.user)
     reader = {"fixed_topic": topic, "back": toggles.back_path(request)}
+    if unread is not None:  # read with the marks: the header's count
+        reader["inbox_unread"] = unread
     html = page_shell.fill(
         request,
         template_name,

@@ -21,6 +21,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.notifications.test_inbox import notify
 from tests.questions.test_list_cache import WARM_MEMBER_LIST, toggle_of
 from tests.redis_server import closed_port_url
 from tests.test_cache import redis_settings
@@ -31,9 +32,9 @@ ANY_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")  # the CSRF token, masked anew pe
 HTMX = {"HX-Request": "true"}
 # A topic's page also reads the topic, and whether the member follows it.
 WARM_MEMBER_TOPIC = WARM_MEMBER_LIST + 2
-# htmx's results: the session, the user and the marks (no header: no unread
-# count; on a topic's page the topic, not the follow button).
-WARM_MEMBER_RESULTS = 3
+# htmx's results: the same, but on a topic's page the topic without the
+# follow button (it is outside the results).
+WARM_MEMBER_RESULTS = WARM_MEMBER_LIST
 
 
 @pytest.fixture(autouse=True)
@@ -204,6 +205,22 @@ def test_a_warm_list_costs_the_same_queries_whatever_its_rows(
             assert response.status_code == 200
             shown = min(count, 20)
             assert response.content.decode().count('class="bookmark-toggle"') == shown
+
+
+def test_the_header_counts_each_members_own_unread_notifications(questions):
+    ada, bob = UserFactory(), UserFactory()
+    for read in (False, False, True):
+        notify(ada, question=questions[0], read=read)
+    notify(bob, question=questions[1])
+    for user, unread in [(ada, 2), (bob, 1), (ada, 2), (UserFactory(), 0)]:
+        client = Client()
+        client.force_login(user)
+        for url in ("/", "/?q=weight", "/?q=no+such+words+at+all"):  # the last has no rows
+            html = client.get(url).content.decode()
+            if unread:
+                assert f'<span class="unread-count" id="unread-count">{unread}</span>' in html
+            else:
+                assert 'id="unread-count"' not in html
 
 
 def test_a_topic_page_shows_each_member_their_own_follow_button(questions, topic):

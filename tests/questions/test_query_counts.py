@@ -22,10 +22,10 @@ pytestmark = pytest.mark.django_db
 # A list page counts the interview reports of its rows; a member adds the
 # session, the user (and on a list their bookmarks among its rows); a
 # moderator's proposal page also reads the group that makes them one.
-# A member's pages count their unread notifications for the header (one query);
-# the topic page also asks whether they follow the topic.
-SOURCE_PAGE = {"visitor": 6, "member": 10}
-TOPIC_PAGE = {"visitor": 6, "member": 11}
+# A member's pages count their unread notifications for the header (one query;
+# a list's with its bookmarks); the topic page also asks whether they follow it.
+SOURCE_PAGE = {"visitor": 6, "member": 9}
+TOPIC_PAGE = {"visitor": 6, "member": 10}
 HISTORY_PAGE = {"visitor": 2, "member": 5}
 PROPOSAL_PAGE = {"author": 5, "moderator": 6}
 
