@@ -5,7 +5,8 @@
 :func:`row_toggle` (a registered reader part, ``questions.templatetags.
 reader_parts``) without rendering a template per row: both come here, so the
 markup cannot drift between them. The CSRF input is Django's own
-``{% csrf_token %}``, rendered from the reader's context; nothing is cached.
+``{% csrf_token %}``, rendered from the reader's context (once for a page's
+rows); nothing is kept between requests.
 Visitors get a link to log in instead, drawn by the template.
 """
 
@@ -125,7 +126,8 @@ def back_of(context: Context) -> str:
 
 
 def _escaped_back(context: Context) -> SafeString:
-    """:func:`back_of`, escaped once per template rendering (a list's rows share it)."""
+    """:func:`back_of`, escaped once per template rendering: a list's rows
+    share one ``back``."""
     kept = context.render_context.get(back_of)
     if kept is None:
         kept = context.render_context[back_of] = conditional_escape(back_of(context))

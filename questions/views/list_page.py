@@ -8,17 +8,18 @@ toggle (the reader's mark, the count beside it, their CSRF token). So the
 page is rendered once per list generation and address (scheme, host, path
 and query, and whether htmx asked for the ``#results`` fragment) with those
 parts left as marks (``page_shell.split``), and kept in this process's
-``pages`` cache (page-sized entries) with the page's status (400 when a filter value was not
-understood: the page says which) and, per row, what its toggle needs that is
-the same for everyone: the question's id, its cached bookmark count and the
-toggle's address.
+``pages`` cache (page-sized entries) with the page's status (400 when a
+filter value was not understood: the page says which) and, per row, what its
+toggle needs that is the same for everyone: the question's id, its cached
+bookmark count and the toggle's address.
 
 A request whose shell is kept builds no FilterSet, form or listing: it reads
 the reader's marks for the shell's rows and their unread notifications for
 the header (one query, ``study.selectors.mark_bookmarks``) and renders only
 the parts, with its own request and context (``page_shell.fill``): the
-toggles are drawn by ``study.toggles`` with Django's ``{% csrf_token %}``. Nothing stored holds a
-reader's data, and nothing is substituted into the stored text.
+toggles are drawn by ``study.toggles`` with Django's ``{% csrf_token %}``.
+Nothing stored holds a reader's data, and nothing is substituted into the
+stored text.
 
 With the page cache off, or a query parameter the list does not read, the
 page is rendered whole for the one request, as before.
@@ -60,7 +61,7 @@ class ListShell:
     """A list page's text around its reader parts, the same for every reader."""
 
     pieces: list[str]  # [text, part, text, … text] (page_shell.split)
-    rows: list[tuple[int, int, str]]  # (question id, bookmark count, toggle address, escaped)
+    rows: list[tuple[int, int, str]]  # (question id, bookmark count, toggle's address escaped)
     status: int
 
 
