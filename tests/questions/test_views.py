@@ -253,8 +253,8 @@ def _build(member, questions: int, answers_each: int, comments_each: int):
 # reports, follow, unread notifications) with the page's interview-report
 # counts. The question page reads verdict notes and correctors (two more).
 VISITOR_LIST, VISITOR_QUESTION = 6, 10
-# A member's list also counts their unread notifications (the header).
-MEMBER_LIST, MEMBER_QUESTION = 10, 12
+# A member's list counts their unread notifications (the header) with their bookmarks.
+MEMBER_LIST, MEMBER_QUESTION = 9, 12
 
 
 def member_search_queries() -> int:
