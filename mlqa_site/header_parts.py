@@ -1,5 +1,6 @@
 """The parts of ``base.html`` that every member's page draws: the CSRF header
-htmx sends and the account menu, rendered without a template per request.
+htmx sends, the account menu and the flash messages, rendered without a
+template per request (the messages only when there are some).
 
 The account menu of a member shows only a few facts (their name and profile
 address, the unread count, whether they are staff). Its template is rendered
@@ -76,3 +77,11 @@ def body_attributes(context: Context) -> str:
     if user is None or not user.is_authenticated:
         return ""
     return format_html(""" hx-headers='{{"x-csrftoken": "{}"}}'""", context.get("csrf_token"))
+
+
+@renders("base.html#messages")
+def flash_messages(context: Context) -> str:
+    """The flash messages, by their template when there are any: most pages have none."""
+    if not context.get("messages"):
+        return ""
+    return context.template.engine.get_template("base.html#messages").render(context)
