@@ -1,6 +1,6 @@
 """What a question page reads per request, in one query.
 
-For a member: their votes and verdicts on the page's answers, their bookmark
+For a member: their votes and verdicts on the question's answers, their bookmark
 of the question, their reports of being asked it, whether they follow it,
 their unread notifications (the header) and whether they are a moderator.
 For every reader: the interview-report counts ("Asked in 3 interviews … at
@@ -12,9 +12,11 @@ The rest of what the page shows comes from the cache
 
 Building and compiling this union with the ORM costs several times what the
 database takes to answer it, so each process compiles it once per shape
-(member or visitor, number of answers) with stand-in values and keeps the
-SQL: a request only swaps its own values for the stand-ins among the
-parameters (:func:`_statement`). The querysets below stay the one definition.
+(member or visitor) with stand-in values and keeps the SQL: a request only
+swaps its own values for the stand-ins among the parameters
+(:func:`_statement`). The querysets below stay the one definition. On
+PostgreSQL the statement is prepared once per connection
+(``mlqa_site.prepared``): parsing and planning it cost more than running it.
 """
 
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 
 from accounts.models import MODERATORS_GROUP, User
+from mlqa_site.prepared import fetch_prepared
 from notifications.models import Notification, QuestionFollow
 from questions.models import Question, Verdict, Vote
 from study.models import Bookmark, InterviewReport, recent_report
@@ -50,7 +53,7 @@ VOTE, VERDICT, BOOKMARK, REPORT, FOLLOW, ACCOUNT, ASKED, COMPANY = range(8)
 COMPANIES_SHOWN = 5
 # Stand-ins for a request's values while a statement is compiled: no real id or
 # date is ever one of them.
-STAND_IN_USER, STAND_IN_QUESTION, STAND_IN_ANSWER = -917_000_001, -917_000_002, -917_100_000
+STAND_IN_USER, STAND_IN_QUESTION = -917_000_001, -917_000_002
 STAND_IN_NOW = datetime(1111, 6, 1, tzinfo=UTC)
 
 
@@ -116,7 +119,7 @@ def _asked(question: Question, now: datetime) -> list[QuerySet]:
     return [totals, companies]
 
 
-def _own(user: User, question: Question, answer_ids: list[int]) -> list[QuerySet]:
+def _own(user: User, question: Question) -> list[QuerySet]:
     unread = (
         Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
         .order_by()
@@ -143,25 +146,26 @@ def _own(user: User, question: Question, answer_ids: list[int]) -> list[QuerySet
         _shaped(InterviewReport.objects.filter(user=user, question=question), REPORT, F("year")),
         _shaped(QuestionFollow.objects.filter(user=user, question=question), FOLLOW, F("pk")),
     ]
-    if answer_ids:
-        parts += [
-            _shaped(
-                Vote.objects.filter(user=user, answer_id__in=answer_ids),
-                VOTE,
-                F("answer_id"),
-                a=F("value"),
-            ),
-            _shaped(
-                Verdict.objects.filter(user=user, answer_id__in=answer_ids),
-                VERDICT,
-                F("answer_id"),
-                a=F("pk"),
-                b=F("revision__number"),
-                s=F("value"),
-                t=F("note"),
-            ),
-        ]
-    return parts
+    # On any of the question's answers (the page shows the published ones): the
+    # statement is then the same whatever the number of answers, and short.
+    return [
+        *parts,
+        _shaped(
+            Vote.objects.filter(user=user, answer__question=question),
+            VOTE,
+            F("answer_id"),
+            a=F("value"),
+        ),
+        _shaped(
+            Verdict.objects.filter(user=user, answer__question=question),
+            VERDICT,
+            F("answer_id"),
+            a=F("pk"),
+            b=F("revision__number"),
+            s=F("value"),
+            t=F("note"),
+        ),
+    ]
 
 
 def _recent_values(now: datetime) -> list:
@@ -175,51 +179,51 @@ def _recent_values(now: datetime) -> list:
 _statements: dict[tuple, tuple[str, tuple]] = {}
 
 
-def _statement(member: bool, answers: int) -> tuple[str, tuple] | None:
+def _statement(member: bool) -> tuple[str, tuple] | None:
     """The union's SQL and parameters for this shape, compiled with the stand-ins;
     None if some stand-in did not reach the parameters (then compile per request)."""
-    key = (connection.alias, connection.vendor, member, answers)
+    key = (connection.alias, connection.vendor, member)
     if key not in _statements:
         user, question = User(pk=STAND_IN_USER), Question(pk=STAND_IN_QUESTION)
-        ids = [STAND_IN_ANSWER - n for n in range(answers)]
-        parts = [*_asked(question, STAND_IN_NOW), *(_own(user, question, ids) if member else [])]
+        parts = [*_asked(question, STAND_IN_NOW), *(_own(user, question) if member else [])]
         sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
-        stand_ins = {*_recent_values(STAND_IN_NOW), *ids, STAND_IN_QUESTION}
+        stand_ins = {*_recent_values(STAND_IN_NOW), STAND_IN_QUESTION}
         if member:
             stand_ins.add(STAND_IN_USER)
         _statements[key] = (sql, tuple(params)) if stand_ins <= set(params) else None
     return _statements[key]
 
 
-def _rows(user: User, question: Question, answer_ids: list[int]) -> list[tuple]:
+def _rows(user: User, question) -> list[tuple]:
     member = user.is_authenticated
     now = utc_now(None)
-    statement = _statement(member, len(answer_ids))
+    statement = _statement(member)
     if statement is None:
-        parts = [*_asked(question, now), *(_own(user, question, answer_ids) if member else [])]
+        question = Question(pk=question.pk)
+        parts = [*_asked(question, now), *(_own(user, question) if member else [])]
         return list(parts[0].union(*parts[1:], all=True).order_by())
     sql, params = statement
     values = {
         STAND_IN_QUESTION: question.pk,
         **dict(zip(_recent_values(STAND_IN_NOW), _recent_values(now), strict=True)),
-        **{STAND_IN_ANSWER - n: pk for n, pk in enumerate(answer_ids)},
     }
     if member:
         values[STAND_IN_USER] = user.pk
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [values.get(param, param) for param in params])
-        return cursor.fetchall()
+    # Parsing and planning the union costs more than running it: prepared once
+    # per connection (mlqa_site.prepared).
+    return fetch_prepared(sql, [values.get(param, param) for param in params])
 
 
-def reader_marks(user: User, question: Question, answer_ids: list[int]) -> ReaderMarks:
+def reader_marks(user: User, question) -> ReaderMarks:
     """The reader's marks and the page's report counts, in one query; for a
-    member, sets ``user.is_moderator`` from the same query."""
+    member, sets ``user.is_moderator`` from the same query. ``question``: the
+    question or anything else with its ``pk``."""
     member = user.is_authenticated
     marks = ReaderMarks()
     moderator = False
     totals = (0, 0, None)
     companies, years = [], []
-    for kind, ref, a, b, s, t in _rows(user, question, answer_ids):
+    for kind, ref, a, b, s, t in _rows(user, question):
         if kind == VOTE:
             marks.votes[ref] = a
         elif kind == VERDICT:

@@ -173,6 +173,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that accepts connections but never answers (overloaded,
     # half-dead network) costs a request this many seconds, not the TCP timeout.
     _options.setdefault("connect_timeout", env_int("MLQA_DB_CONNECT_TIMEOUT_S", 5))
+    # Statements are prepared only where the code asks (mlqa_site/prepared.py):
+    # Django's cursors never prepare, and no statement reaches this threshold by
+    # itself. MLQA_DB_PREPARE=0 for a pooler that cannot keep prepared statements
+    # (PgBouncer in transaction mode before 1.21's max_prepared_statements).
+    if env_bool("MLQA_DB_PREPARE", True):
+        _options.setdefault("prepare_threshold", 2**31 - 1)
 # Operations (issue 18): django-prometheus counts queries, connections and their
 # errors for /metrics through its subclasses of the same backends. Compare
 # connection.vendor, not ENGINE, to tell the databases apart.
@@ -221,6 +227,13 @@ CACHES["fragments"] = {
     "BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache",
     "LOCATION": "mlqa-fragments",
     "OPTIONS": {"MAX_ENTRIES": 3000},
+}
+# The question page's per-request pieces, kept unpickled (mlqa_site/objectcache.py):
+# pages' facts, answer fragments and sections, members' parts; immutable values only.
+CACHES["objects"] = {
+    "BACKEND": "mlqa_site.objectcache.ObjectMemoryCache",
+    "LOCATION": "mlqa-objects",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
 }
 
 # --- Accounts ------------------------------------------------------------------

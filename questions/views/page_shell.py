@@ -17,7 +17,7 @@ used. Nothing in a response is rewritten after it is rendered.
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -99,17 +99,20 @@ def assemble(
     request: HttpRequest,
     question_id: int,
     generation: str,
-    shell_context: dict,
+    shell_context: dict | Callable[[], dict],
     context: dict,
     *,
     status: int = 200,
 ) -> HttpResponse:
-    """The page for a member: the shell (cached per generation) and their parts."""
+    """The page for a member: the shell (cached per generation) and their parts.
+    ``shell_context`` may be a function giving it, called only to make a shell."""
     keep = bool(generation) and all(name in SHELL_PARAMS for name in request.GET)
     key = _shell_key(request, question_id, generation) if keep else ""
     fragments = caches["fragments"]
     pieces = fragments.get(key) if keep else None
     if pieces is None:
+        if callable(shell_context):
+            shell_context = shell_context()
         pieces = _shell(request, shell_context)
         if pieces is None:  # cannot happen with a fresh mark; render it whole then
             full = {**shell_context, **context}

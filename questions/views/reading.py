@@ -52,15 +52,16 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @pagecache.for_visitors(params=("comments",), question_kwarg="pk")
 def question_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    page, generation = question_page.shared_page(pk, request)
-    question = page.question
-    if question.merged_into_id and question.status == Status.HIDDEN:
-        return redirect(question.merged_into, permanent=True)
-    if not permissions.can_view_question(request.user, question):
+    facts, generation, whole = question_page.page_facts(pk, request)
+    if facts.merged_into_id and facts.status == Status.HIDDEN:
+        return redirect(whole().question.merged_into, permanent=True)
+    if facts.status != Status.PUBLISHED and not permissions.can_view_question(
+        request.user, whole().question
+    ):
         raise Http404("No such question.")
-    if slug != question.slug:
-        return redirect(question, permanent=question.status == Status.PUBLISHED)
-    return question_page.render_shared_page(request, page, generation)
+    if slug != facts.slug:
+        return redirect(facts.url, permanent=facts.status == Status.PUBLISHED)
+    return question_page.render_shared_page(request, facts, generation, whole)
 
 
 @require_GET

@@ -103,6 +103,6 @@ def test_one_query_reads_what_the_study_tools_read_apart(question):
         )
     InterviewReport.objects.filter(year=2019).update(created_at=now - timedelta(days=800))
     for reader in (member, other, UserFactory()):
-        marks = reader_marks(reader, question, [])
+        marks = reader_marks(reader, question)
         assert marks.asked == study_selectors.asked_summary(question, reader)
-    assert reader_marks(member, question, []).asked.mine == 2
+    assert reader_marks(member, question).asked.mine == 2

@@ -1,0 +1,100 @@
+"""This process's memory of values kept as they are, not pickled: ``caches["objects"]``.
+
+Django's memory cache pickles what it keeps and unpickles it on every get, so
+each reader gets a copy of their own. Here a get returns the very object that
+was set, shared by every request of the process and its threads: a get costs a
+lookup, whatever the value's size. That is only correct for values nobody can
+change: strings, numbers, tuples, frozensets and frozen dataclasses of those,
+which is all :meth:`ObjectMemoryCache.set` accepts (a ``TypeError`` otherwise).
+The question page keeps its per-request pieces here: a page's facts, its
+answers' fragments and sections, its members' parts
+(``questions.views.question_page``).
+
+Like Django's memory cache, it forgets the least recently used entries past
+``MAX_ENTRIES`` and counts its gets for /metrics under its location's name.
+"""
+
+import dataclasses
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+
+from mlqa_site.observability.cachemetrics import CountedLocMemCache, count_gets
+
+_MISSING = object()
+_ATOMS = (str, bytes, int, float, bool, type(None))
+
+
+def frozen(value) -> bool:
+    """Whether nothing in ``value`` can be changed once it is made."""
+    if isinstance(value, _ATOMS):
+        return True
+    if isinstance(value, tuple | frozenset):
+        return all(frozen(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        params = getattr(type(value), "__dataclass_params__", None)
+        return bool(params and params.frozen) and all(
+            frozen(getattr(value, f.name)) for f in dataclasses.fields(value)
+        )
+    return False
+
+
+class ObjectMemoryCache(CountedLocMemCache):
+    """A memory cache whose values are shared, not copied: immutable ones only."""
+
+    def _check(self, value) -> None:
+        if not frozen(value):
+            raise TypeError(f"Only immutable values may be kept here, not {type(value)!r}")
+
+    def _lookup(self, key: str, version):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                return _MISSING
+            self._cache.move_to_end(key, last=False)
+            return self._cache[key]
+
+    def get(self, key, default=None, version=None):
+        value = self._lookup(key, version)
+        found = value is not _MISSING
+        count_gets(self.metrics_label, asked=1, found=int(found))
+        return value if found else default
+
+    def get_many(self, keys, version=None):
+        found = {}
+        asked = 0
+        for key in keys:
+            asked += 1
+            value = self._lookup(key, version)
+            if value is not _MISSING:
+                found[key] = value
+        count_gets(self.metrics_label, asked=asked, found=len(found))
+        return found
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._check(value)
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            self._set(key, value, timeout)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._check(value)
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._set(key, value, timeout)
+                return True
+            return False
+
+    def incr(self, key, delta=1, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            expiry = self._expire_info.get(key, -1)
+            if expiry is not None and expiry <= time.time():
+                self._delete(key)
+                raise ValueError(f"Key '{key}' not found")
+            value = self._cache[key] + delta
+            self._cache[key] = value
+            self._cache.move_to_end(key, last=False)
+        return value

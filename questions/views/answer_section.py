@@ -1,0 +1,312 @@
+"""The answers on the question page, per reader, from what the process keeps.
+
+Each answer is rendered by ``questions/includes/answer.html`` *without a
+request*: the template sees the answer (the same for everyone), its comments
+and proposals, and an :class:`AnswerView`, the small set of facts that differ
+between readers (their vote, their verdict, whether they wrote it, which
+comments and proposals are theirs or theirs to see). A fragment's key is made
+here, once, from the generation and a hash of the ``AnswerView``, so the
+template cannot show anything about a reader that the key does not cover: two
+readers share a fragment exactly when their views are equal.
+
+The answers *section* (all of them, in order) is kept the same way, under the
+generation and a hash of all its views: a request whose section is kept does
+one lookup, and the fragments serve only to build a section that is missing.
+Most members wrote nothing on a page and voted on nothing there: their views
+are those of any such member, computed once per generation
+(:func:`reader_views`).
+
+A member's forms inside the fragments get their CSRF token from inputs outside
+them, tied to each form by its id (``<input form="…">``), made per request from
+Django's token; htmx sends it as a header. Visitors' fragments have no forms
+that post, only links to log in.
+"""
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from questions import selectors
+from questions.models import Answer, VerdictValue
+from questions.reader_marks import ReaderMarks
+from questions.templatetags.reader_parts import renders
+
+COMMENTS_SHOWN = 5
+ANSWER_TEMPLATE = "questions/includes/answer.html"
+ANSWERS_PART = "questions/question_detail.html#answers"
+Pairs = tuple[tuple[int, int | None], ...]  # (id, author id), in page order
+NOBODY = -1  # the id of "a member who wrote nothing on this page": no real account's
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """An answer as the shared page knows it: enough to make every reader's view."""
+
+    pk: int
+    author_id: int | None
+    revision_count: int
+    proposals: Pairs  # pending
+    comments: Pairs  # listed: published, and deleted ones as a placeholder
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the page, read once from ``request.user``: pk None for a visitor."""
+
+    pk: int | None
+    moderator: bool = False
+
+    @classmethod
+    def of(cls, user) -> "Reader":
+        if not user.is_authenticated:
+            return cls(None)
+        return cls(user.pk, user.is_moderator)
+
+
+@dataclass(frozen=True)
+class MyVerdict:
+    """The reader's verdict as their verdict box shows it."""
+
+    pk: int
+    value: str
+    is_current: bool
+    note: str
+
+    @property
+    def get_value_display(self) -> str:
+        return VerdictValue(self.value).label
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """What one answer's fragment shows that is not the same for every reader."""
+
+    position: int  # "Answer N"
+    member: bool = False
+    moderator: bool = False
+    own: bool = False  # the reader wrote it
+    my_vote: int = 0
+    my_verdict: MyVerdict | None = None
+    proposals: tuple[tuple[int, bool], ...] = ()  # pending ones shown: (id, the reader's)
+    my_comments: tuple[int, ...] = ()  # listed comments the reader wrote
+    shown_comments: int = 0
+    more_comments: int = 0
+
+    @property
+    def can_edit(self) -> bool:
+        return self.own or self.moderator
+
+    @property
+    def can_vote(self) -> bool:
+        return self.member and not self.own
+
+    can_judge = can_vote
+
+    def key(self, answer_id: int, generation: str) -> str:
+        return f"answer:{answer_id}:{generation}:{digest(self)}"
+
+
+def digest(value) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
+
+
+@dataclass
+class AnswerBlock:
+    answer_id: int
+    view: AnswerView
+    html: SafeString = field(default=SafeString(""))
+    # A member's CSRF token for the fragment's forms, which members share:
+    # hidden inputs outside it, tied to each form by its id.
+    token_inputs: SafeString = field(default=SafeString(""))
+
+    def give_token(self, token: SafeString) -> None:
+        """``token``: the request's CSRF token, escaped once for all the blocks."""
+        forms = [
+            *(["vote"] if self.view.can_vote else []),
+            *(["verdict"] if self.view.can_judge else []),
+            "comment",
+        ]
+        # The token is escaped; the rest is ours.
+        self.token_inputs = mark_safe(
+            "".join(
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}"'
+                f' form="{form}-form-{int(self.answer_id)}">'
+                for form in forms
+            )
+        )
+
+
+def answer_view(
+    reader: Reader, row: AnswerRow, *, position: int, shown: int, vote: int = 0, verdict=None
+) -> AnswerView:
+    """This reader's view of an answer; ``verdict`` is (id, value, revision number, note)."""
+    more = len(row.comments) - shown
+    me = reader.pk
+    if me is None:
+        return AnswerView(position=position, shown_comments=shown, more_comments=more)
+    moderator = reader.moderator
+    own = row.author_id == me
+    return AnswerView(
+        position=position,
+        member=True,
+        moderator=moderator,
+        own=own,
+        my_vote=vote,
+        my_verdict=verdict
+        and MyVerdict(verdict[0], verdict[1], verdict[2] == row.revision_count, verdict[3]),
+        proposals=tuple(
+            (pk, author == me) for pk, author in row.proposals if moderator or own or author == me
+        ),
+        my_comments=tuple(pk for pk, author in row.comments[:shown] if author == me),
+        shown_comments=shown,
+        more_comments=more,
+    )
+
+
+def _views(
+    reader: Reader, rows: tuple[AnswerRow, ...], show_all: bool, votes: Mapping, verdicts: Mapping
+) -> tuple[AnswerView, ...]:
+    return tuple(
+        answer_view(
+            reader,
+            row,
+            position=position,
+            shown=len(row.comments) if show_all else min(len(row.comments), COMMENTS_SHOWN),
+            vote=votes.get(row.pk, 0),
+            verdict=verdicts.get(row.pk),
+        )
+        for position, row in enumerate(rows, start=1)
+    )
+
+
+def reader_views(
+    reader: Reader,
+    rows: tuple[AnswerRow, ...],
+    authors: frozenset[int],
+    marks: ReaderMarks,
+    *,
+    show_all: bool,
+    plain_key: str,
+) -> tuple[tuple[AnswerView, ...], str]:
+    """The reader's views of the answers and their hash. ``authors``: everyone who
+    wrote an answer, a pending proposal or a comment among ``rows``. A reader who
+    is none of them and has no vote or verdict there sees what any such reader
+    sees: those views are kept under ``plain_key`` plus who they are for (""
+    for a page not kept)."""
+    if reader.pk is not None and (marks.votes or marks.verdicts or reader.pk in authors):
+        views = _views(reader, rows, show_all, marks.votes, marks.verdicts)
+        return views, digest(views)
+    anyone = Reader(None) if reader.pk is None else Reader(NOBODY, reader.moderator)
+    key = f"{plain_key}:{anyone.pk}:{anyone.moderator}:{show_all}" if plain_key else ""
+    kept = caches["objects"].get(key) if key else None
+    if kept is None:
+        views = _views(anyone, rows, show_all, {}, {})
+        kept = (views, digest(views))
+        if key:
+            caches["objects"].set(key, kept, settings.MLQA_PAGE_CACHE_SECONDS)
+    return kept
+
+
+def render_answer(answer: Answer, view: AnswerView, login: str) -> SafeString:
+    mine = dict(view.proposals)
+    proposals = []
+    for proposal in answer.pending_proposals:
+        if proposal.pk in mine:
+            proposal.mine = mine[proposal.pk]
+            proposals.append(proposal)
+    comments = list(answer.comments.all())[: view.shown_comments]
+    for comment in comments:
+        comment.can_edit = view.moderator or comment.pk in view.my_comments
+    context = {
+        "answer": answer,
+        "view": view,
+        "comments": comments,
+        "proposals": proposals,
+        "login_url": login,
+    }
+    return mark_safe(render_to_string(ANSWER_TEMPLATE, context))
+
+
+def _section(
+    ids: list[int],
+    views: tuple[AnswerView, ...],
+    generation: str,
+    load: Callable[[list[int]], dict[int, Answer]],
+    user,
+    login: str,
+) -> tuple[SafeString, ...]:
+    """Each answer's HTML for these views, from the fragments kept where they are."""
+    objects = caches["objects"]
+    keys = [view.key(pk, generation) for pk, view in zip(ids, views, strict=True)]
+    found = objects.get_many(keys) if generation else {}
+    missing = [n for n, key in enumerate(keys) if key not in found]
+    if missing:
+        loaded = load([ids[n] for n in missing])
+        to_render = [loaded[ids[n]] for n in missing]
+        selectors.attach_verdicts(to_render, user, mine=False)
+        fresh = {
+            keys[n]: render_answer(answer, views[n], login)
+            for n, answer in zip(missing, to_render, strict=True)
+        }
+        found.update(fresh)
+        if generation:
+            objects.set_many(fresh, settings.MLQA_PAGE_CACHE_SECONDS)
+    return tuple(found[key] for key in keys)
+
+
+def answer_blocks(
+    request: HttpRequest,
+    page,
+    generation: str,
+    marks: ReaderMarks,
+    load: Callable[[list[int]], dict[int, Answer]],
+) -> list[AnswerBlock]:
+    """Each answer's HTML for this reader, the section kept whole where it is.
+    ``page``: the page's ``PageFacts``; ``load(ids)``: those answers, to render from."""
+    user = request.user
+    reader = Reader.of(user)
+    show_all = request.GET.get("comments") == "all"
+    rows = page.answers
+    plain_key = f"qviews:{page.pk}:{generation}" if generation else ""
+    views, hashed = reader_views(
+        reader, rows, page.authors, marks, show_all=show_all, plain_key=plain_key
+    )
+    objects = caches["objects"]
+    key = f"qanswers:{page.pk}:{generation}:{hashed}"
+    section = objects.get(key) if generation else None
+    if section is None:
+        ids = [row.pk for row in rows]
+        section = _section(ids, views, generation, load, user, page.login)
+        if generation:
+            objects.set(key, section, settings.MLQA_PAGE_CACHE_SECONDS)
+    blocks = [
+        AnswerBlock(row.pk, view, html)
+        for row, view, html in zip(rows, views, section, strict=True)
+    ]
+    if reader.pk is not None:
+        token = conditional_escape(get_token(request))
+        for block in blocks:
+            block.give_token(token)
+    return blocks
+
+
+@renders(ANSWERS_PART)
+def answers_part(context) -> str:
+    """The answers as the partial lays them out, without a template's cost."""
+    blocks = context.get("answer_blocks")
+    if not blocks or not isinstance(blocks[0], AnswerBlock):
+        return context.template.engine.get_template(ANSWERS_PART).render(context)
+    between = "\n      "
+    return mark_safe(
+        between
+        + "".join(f"{between}{block.html}{block.token_inputs}{between}" for block in blocks)
+        + "\n"
+    )
