@@ -13,7 +13,7 @@ The answers *section* (all of them, in order) is kept the same way, under the
 generation and a hash of all its views: a request whose section is kept does
 one lookup, and the fragments serve only to build a section that is missing.
 Most members wrote nothing on a page and voted on nothing there: their views
-are those of any such member, computed once per generation
+are those of any such member; others' are kept per member and marks
 (:func:`reader_views`).
 
 A member's forms inside the fragments get their CSRF token from inputs outside
@@ -129,19 +129,15 @@ class AnswerBlock:
 
     def give_token(self, token: SafeString) -> None:
         """``token``: the request's CSRF token, escaped once for all the blocks."""
-        forms = [
-            *(["vote"] if self.view.can_vote else []),
-            *(["verdict"] if self.view.can_judge else []),
-            "comment",
-        ]
-        # The token is escaped; the rest is ours.
-        self.token_inputs = mark_safe(
-            "".join(
-                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}"'
-                f' form="{form}-form-{int(self.answer_id)}">'
-                for form in forms
-            )
-        )
+        # The token is escaped; the rest is ours: the vote and verdict forms (a
+        # member who did not write the answer) and the comment form.
+        head = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}" form="'
+        n = int(self.answer_id)
+        comment = f'{head}comment-form-{n}">'
+        if self.view.can_vote:  # can_judge too
+            self.token_inputs = mark_safe(f'{head}vote-form-{n}">{head}verdict-form-{n}">{comment}')
+        else:
+            self.token_inputs = mark_safe(comment)
 
 
 def answer_view(
@@ -194,21 +190,25 @@ def reader_views(
     marks: ReaderMarks,
     *,
     show_all: bool,
-    plain_key: str,
+    page_key: str,
 ) -> tuple[tuple[AnswerView, ...], str]:
-    """The reader's views of the answers and their hash. ``authors``: everyone who
-    wrote an answer, a pending proposal or a comment among ``rows``. A reader who
-    is none of them and has no vote or verdict there sees what any such reader
-    sees: those views are kept under ``plain_key`` plus who they are for (""
-    for a page not kept)."""
-    if reader.pk is not None and (marks.votes or marks.verdicts or reader.pk in authors):
-        views = _views(reader, rows, show_all, marks.votes, marks.verdicts)
-        return views, digest(views)
-    anyone = Reader(None) if reader.pk is None else Reader(NOBODY, reader.moderator)
-    key = f"{plain_key}:{anyone.pk}:{anyone.moderator}:{show_all}" if plain_key else ""
+    """The reader's views of the answers and their hash, kept under ``page_key``
+    (the page and its generation; "" for a page not kept) and all the views
+    depend on besides the page. ``authors``: everyone who wrote an answer, a
+    pending proposal or a comment among ``rows``. A reader who is none of them
+    and has no vote or verdict there sees what any such reader sees: those
+    views are kept once for them all."""
+    votes, verdicts = marks.votes, marks.verdicts
+    if reader.pk is not None and (votes or verdicts or reader.pk in authors):
+        # The marks are few (this page's): their digest is cheap beside the views'.
+        mine = digest((sorted(votes.items()), sorted(verdicts.items())))
+    else:
+        reader = Reader(None) if reader.pk is None else Reader(NOBODY, reader.moderator)
+        votes, verdicts, mine = {}, {}, ""
+    key = f"{page_key}:{reader.pk}:{reader.moderator}:{show_all}:{mine}" if page_key else ""
     kept = caches["objects"].get(key) if key else None
     if kept is None:
-        views = _views(anyone, rows, show_all, {}, {})
+        views = _views(reader, rows, show_all, votes, verdicts)
         kept = (views, digest(views))
         if key:
             caches["objects"].set(key, kept, settings.MLQA_PAGE_CACHE_SECONDS)
@@ -275,9 +275,9 @@ def answer_blocks(
     reader = Reader.of(user)
     show_all = request.GET.get("comments") == "all"
     rows = page.answers
-    plain_key = f"qviews:{page.pk}:{generation}" if generation else ""
+    page_key = f"qviews:{page.pk}:{generation}" if generation else ""
     views, hashed = reader_views(
-        reader, rows, page.authors, marks, show_all=show_all, plain_key=plain_key
+        reader, rows, page.authors, marks, show_all=show_all, page_key=page_key
     )
     objects = caches["objects"]
     key = f"qanswers:{page.pk}:{generation}:{hashed}"

@@ -21,7 +21,7 @@ shown again with its errors), are rendered by their templates as before.
 """
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.cache import caches
@@ -55,6 +55,24 @@ class QuestionRef:
     pk: int
     status: str
     bookmark_count: int
+
+
+@dataclass(frozen=True)
+class KeptHtml:
+    """HTML kept under ``key``, which names all it holds ("" for HTML made for
+    one request): a view holding it hashes the key, not the text."""
+
+    key: str
+    html: str = field(repr=False)
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"KeptHtml({self.key!r})" if self.key else f"KeptHtml(html={self.html!r})"
 
 
 @dataclass(frozen=True)

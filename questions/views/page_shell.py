@@ -5,7 +5,7 @@ differs between readers is a partial placed with ``{% reader_part %}`` (the
 body's CSRF header, the account menu, flash messages, the study tools, the
 follow button, the comments' edit links and forms, the answers, the answer
 form). The *shell* is the page rendered once with each part left as a mark:
-the text between the marks, kept in the ``fragments`` cache under the
+the text between the marks, kept in this process (``caches["objects"]``) under the
 question's generation and the address the page was asked for. A member's
 request then renders only the parts, with their own request and context
 (``{% csrf_token %}`` included), and joins them with the shell's text.
@@ -108,8 +108,8 @@ def assemble(
     ``shell_context`` may be a function giving it, called only to make a shell."""
     keep = bool(generation) and all(name in SHELL_PARAMS for name in request.GET)
     key = _shell_key(request, question_id, generation) if keep else ""
-    fragments = caches["fragments"]
-    pieces = fragments.get(key) if keep else None
+    kept = caches["objects"]  # this process's, unpickled: the pieces are strings
+    pieces = kept.get(key) if keep else None
     if pieces is None:
         if callable(shell_context):
             shell_context = shell_context()
@@ -118,5 +118,5 @@ def assemble(
             full = {**shell_context, **context}
             return HttpResponse(render_to_string(PAGE, full, request), status=status)
         if keep:
-            fragments.set(key, pieces, settings.MLQA_PAGE_CACHE_SECONDS)
+            kept.set(key, tuple(pieces), settings.MLQA_PAGE_CACHE_SECONDS)
     return HttpResponse(fill(request, PAGE, pieces, context), status=status)

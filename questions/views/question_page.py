@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from questions import pagecache, selectors, structured_data
 from questions.forms import AnswerForm
@@ -49,7 +49,7 @@ from questions.views.answer_section import (  # noqa: F401 (the page's names for
     answer_view,
     digest,
 )
-from questions.views.member_parts import FACTS, QuestionRef
+from questions.views.member_parts import FACTS, KeptHtml, QuestionRef
 from study import selectors as study_selectors
 
 COMMENTS_TEMPLATE = "questions/includes/comment_list.html"
@@ -205,12 +205,13 @@ def page_facts(pk: int, request: HttpRequest) -> tuple[PageFacts, str, Callable[
 
 def question_comments_html(
     request: HttpRequest, facts: PageFacts, generation: str, whole: Callable[[], SharedPage]
-) -> SafeString:
+) -> "KeptHtml":
     """The comments on the question itself, keyed like an answer on what is the
     reader's (their comments' edit links, or a moderator's)."""
     user = request.user
     moderator = user.is_authenticated and user.is_moderator
-    mine = tuple(pk for pk, author in facts.question_comments if user.pk and author == user.pk)
+    me = user.pk
+    mine = tuple(pk for pk, author in facts.question_comments if me and author == me)
     key = f"qcomments:{facts.pk}:{generation}:{digest((moderator, mine))}"
     objects = caches["objects"]
     html = objects.get(key) if generation else None
@@ -223,7 +224,7 @@ def question_comments_html(
         html = render_to_string(COMMENTS_TEMPLATE, {"comments": comments})
         if generation:
             objects.set(key, html, _seconds())
-    return mark_safe(html)
+    return KeptHtml(key if generation else "", mark_safe(html))
 
 
 def _answers_loader(facts: PageFacts, whole: Callable[[], SharedPage]):

@@ -1,0 +1,202 @@
+"""A member's question page from the pieces this process keeps (the page's facts,
+the answers section, the parts with forms kept per view): the same page the
+templates render, never another member's, current after a write, and the reader
+marks' one statement prepared on PostgreSQL."""
+
+import re
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.db import connection
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.urls import reverse
+
+from mlqa_site.objectcache import frozen
+from notifications import events
+from questions import reader_marks, services
+from questions.templatetags import reader_parts
+from questions.views import page_shell
+from study import services as study_services
+from study.models import InterviewReport
+from tests.factories import (
+    AIAnswerFactory,
+    AnswerFactory,
+    ModeratorFactory,
+    QuestionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ANY_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")  # the CSRF token, masked anew per request
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.MLQA_PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def page_of(django_capture_on_commit_callbacks):
+    """A question where ``member`` voted, judged, bookmarked, follows, reported
+    being asked and commented (on the question and an answer)."""
+    member = UserFactory()
+    question = QuestionFactory(title="Why warm up the learning rate?")
+    ai = AIAnswerFactory(question=question, body="Adam's early steps are noisy.")
+    community = AnswerFactory(question=question, body="It keeps the loss from spiking.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cast_vote(user=member, answer=community, choice="up")
+        services.give_verdict(user=member, answer=ai, value="wrong", note="Not only Adam.")
+        study_services.toggle_bookmark(user=member, question=question)
+        services.add_comment(author=member, question=question, body="Mine on the question.")
+        services.add_comment(author=member, answer=ai, body="Mine on the answer.")
+        services.add_comment(author=UserFactory(), answer=ai, body="Someone else's.")
+    events.follow(member.pk, question.pk)
+    InterviewReport.objects.create(user=member, question=question, year=2024, company="Acme")
+    return member, question, ai, community
+
+
+def text(response) -> str:
+    assert response.status_code == 200
+    return ANY_TOKEN.sub("TOKEN", response.content.decode())
+
+
+@pytest.mark.parametrize("who", ["author", "member", "moderator"])
+def test_the_kept_parts_are_the_parts_the_templates_render(page_of, who, monkeypatch):
+    member, question, _, _ = page_of
+    reader = {"author": member, "member": UserFactory(), "moderator": ModeratorFactory()}[who]
+    client = Client()
+    client.force_login(reader)
+    url = question.get_absolute_url()
+    for address in (url, url + "?comments=all"):
+        text(client.get(address))  # the pieces are kept
+        kept = text(client.get(address))
+        assert "Log out" in kept
+        with monkeypatch.context() as patched:
+            patched.setattr(reader_parts, "_RENDERERS", {})
+            patched.setattr(page_shell, "_shell", lambda request, context: None)
+            assert text(client.get(address)) == kept
+
+
+def test_no_member_sees_another_members_verdict_follow_report_or_edit_links(page_of):
+    member, question, _, _ = page_of
+    url = question.get_absolute_url()
+    own = Client()
+    own.force_login(member)
+    other = Client()
+    other.force_login(UserFactory())
+    for _ in range(2):  # each in turn, from what the other left kept
+        mine = own.get(url).text
+        assert "Your verdict: wrong" in mine
+        assert "Unfollow" in mine
+        assert "is-bookmarked" in mine
+        assert "you reported it" in mine
+        assert 'class="vote vote-up active"' in mine
+        assert mine.count("/edit/") >= 2  # their two comments
+        theirs = other.get(url).text
+        for shown in ("Your verdict:", "Unfollow", "is-bookmarked", "you reported it", "up active"):
+            assert shown not in theirs, shown
+        assert "/edit/" not in theirs
+        assert "Is this answer right?" in theirs
+
+
+def test_the_answers_change_at_once_after_a_vote_and_a_comment(
+    page_of, django_capture_on_commit_callbacks
+):
+    _, question, ai, _ = page_of
+    url = question.get_absolute_url()
+    client = Client()
+    client.force_login(UserFactory())
+    before = client.get(url).text
+    assert 'class="vote vote-up active"' not in before
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("vote", args=[ai.pk]), {"value": "up"}, headers=HTMX)
+    assert response.status_code == 200
+    after = client.get(url).text
+    assert 'class="vote vote-up active"' in after
+    assert 'aria-label="Score 1"' in after
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("answer_comments", args=[ai.pk]), {"body": "A fresh comment."}, headers=HTMX
+        )
+    assert response.status_code == 200
+    assert "A fresh comment." in client.get(url).text
+    # Another member sees the new score and comment, not the vote.
+    second = Client()
+    second.force_login(UserFactory())
+    theirs = second.get(url).text
+    assert "A fresh comment." in theirs
+    assert 'aria-label="Score 1"' in theirs
+    assert 'class="vote vote-up active"' not in theirs
+
+
+def test_a_member_who_wrote_nothing_shares_the_answers_of_any_such_member(page_of):
+    _, question, _, _ = page_of
+    url = question.get_absolute_url()
+    pages = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(UserFactory())
+        html = text(client.get(url))
+        pages.append(html[html.index('id="answers-heading"') : html.index('id="your-answer"')])
+    assert pages[0] == pages[1]
+    sections = [key for key in caches["objects"]._cache if ":qanswers:" in key]
+    assert len(sections) == 1
+
+
+def test_each_member_gets_their_own_token_in_every_form(page_of):
+    member, question, _, _ = page_of
+    client = Client()
+    client.force_login(member)
+    url = question.get_absolute_url()
+    client.get(url)
+    html = client.get(url).text
+    token = re.search(r'"x-csrftoken": "([^"]+)"', html).group(1)
+    inputs = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    # The study tools' bookmark and report forms, follow, the question's comment
+    # form, the answer form, log out; per answer (neither is theirs) its vote,
+    # verdict and comment forms.
+    assert len(inputs) == 2 + 1 + 1 + 1 + 1 + 2 * 3
+    # Each is a masking of the member's one secret, as the header's is.
+    secrets = {_unmask_cipher_token(value) for value in [*inputs, token]}
+    assert secrets == {client.cookies[django_settings.CSRF_COOKIE_NAME].value}
+    visitor = Client().get(url).text
+    assert "csrfmiddlewaretoken" not in visitor
+
+
+def test_kept_objects_are_immutable_and_shared():
+    objects = caches["objects"]
+    with pytest.raises(TypeError):
+        objects.set("a list", [1, 2])
+    with pytest.raises(TypeError):
+        objects.set("a tuple holding a dict", ("x", {"y": 1}))
+    value = ("text", 1, frozenset({2}))
+    objects.set("kept", value)
+    assert objects.get("kept") is value
+    assert objects.get_many(["kept", "missing"]) == {"kept": value}
+    assert frozen(value)
+    assert not frozen(object())
+
+
+def test_the_reader_marks_statement_is_short_and_prepared_on_postgresql(page_of):
+    member, question, _, _ = page_of
+    for shape in (True, False):
+        statement = reader_marks._statement(shape)
+        assert statement is not None
+        # psycopg converts a statement with more parameters anew on every request.
+        assert len(statement[1]) <= 50
+    first = reader_marks.reader_marks(member, question)
+    second = reader_marks.reader_marks(member, question)
+    assert first == second
+    assert (len(first.votes), len(first.verdicts), first.follows) == (1, 1, True)
+    assert first.bookmark is not None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%mark_kind%"],
+            )
+            assert cursor.fetchone()[0] == 1
