@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -37,6 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 
@@ -75,10 +77,18 @@ class ReaderMarks:
     asked: AskedSummary = field(default_factory=AskedSummary)  # with the member's own
 
 
+def _number(value: int) -> RawSQL:
+    """A constant of the statement, written in it rather than passed as a
+    parameter: the statement keeps few parameters (``mlqa_site.prepared``)."""
+    return RawSQL(str(int(value)), (), output_field=IntegerField())
+
+
 def _shaped(queryset: QuerySet, kind: int, ref, a=0, b=0, s="", t="") -> QuerySet:
     def column(value):
         if isinstance(value, int):
-            return Value(value, output_field=IntegerField())
+            return _number(value)
+        if value == "":
+            return RawSQL("''", (), output_field=CharField())
         return Value(value) if isinstance(value, str) else value
 
     values = dict(zip(COLUMNS, (kind, ref, a, b, s, t), strict=True))
@@ -90,7 +100,7 @@ def _shaped(queryset: QuerySet, kind: int, ref, a=0, b=0, s="", t="") -> QuerySe
 
 
 def _as_int(condition) -> Case:
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return Case(When(condition, then=_number(1)), default=_number(0), output_field=IntegerField())
 
 
 def _asked(question: Question, now: datetime) -> list[QuerySet]:
@@ -108,10 +118,10 @@ def _asked(question: Question, now: datetime) -> list[QuerySet]:
         visible.filter(company_ref__isnull=False)
         .values(mark_t=F("company_ref__slug"))
         .annotate(
-            mark_kind=Value(COMPANY, output_field=IntegerField()),
+            mark_kind=_number(COMPANY),
             mark_ref=Count("pk"),
-            mark_a=Value(0, output_field=IntegerField()),
-            mark_b=Value(0, output_field=IntegerField()),
+            mark_a=_number(0),
+            mark_b=_number(0),
             mark_s=Min("company_ref__name"),
         )
         .values_list(*COLUMNS)

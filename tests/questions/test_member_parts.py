@@ -187,7 +187,7 @@ def test_the_reader_marks_statement_is_short_and_prepared_on_postgresql(page_of)
         statement = reader_marks._statement(shape)
         assert statement is not None
         # psycopg converts a statement with more parameters anew on every request.
-        assert len(statement[1]) <= 50
+        assert len(statement[1]) <= 30
     first = reader_marks.reader_marks(member, question)
     second = reader_marks.reader_marks(member, question)
     assert first == second
@@ -199,4 +199,4 @@ def test_the_reader_marks_statement_is_short_and_prepared_on_postgresql(page_of)
                 "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
                 ["%mark_kind%"],
             )
-            assert cursor.fetchone()[0] == 1
+            assert cursor.fetchone()[0] >= 1  # the member's (a visitor's too, if one came)
