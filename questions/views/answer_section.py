@@ -268,9 +268,12 @@ def answer_blocks(
     generation: str,
     marks: ReaderMarks,
     load: Callable[[list[int]], dict[int, Answer]],
+    token: str = "",
 ) -> list[AnswerBlock]:
     """Each answer's HTML for this reader, the section kept whole where it is.
-    ``page``: the page's ``PageFacts``; ``load(ids)``: those answers, to render from."""
+    ``page``: the page's ``PageFacts``; ``load(ids)``: those answers, to render
+    from; ``token``: the member's CSRF token as the page's other forms get it
+    (else one is asked of Django here)."""
     user = request.user
     reader = Reader.of(user)
     show_all = request.GET.get("comments") == "all"
@@ -292,7 +295,7 @@ def answer_blocks(
         for row, view, html in zip(rows, views, section, strict=True)
     ]
     if reader.pk is not None:
-        token = conditional_escape(get_token(request))
+        token = conditional_escape(token or get_token(request))
         for block in blocks:
             block.give_token(token)
     return blocks

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -251,12 +252,15 @@ def render_shared_page(
     user = request.user
     marks = reader_marks(user, facts)
     member = user.is_authenticated
+    # One CSRF token for all the member's forms (Django's context processor
+    # would mask the secret once more for the parts).
+    token = get_token(request) if member else ""
     context = {
         # A member's parts are rendered from the facts: the question itself is
         # loaded only should a part be rendered by its template.
         "question": SimpleLazyObject(lambda: whole().question) if member else whole().question,
         "answer_blocks": answer_blocks(
-            request, facts, generation, marks, _answers_loader(facts, whole)
+            request, facts, generation, marks, _answers_loader(facts, whole), token
         ),
         "question_comments": question_comments_html(request, facts, generation, whole),
         "login_url": facts.login,
@@ -280,6 +284,7 @@ def render_shared_page(
         return render(request, page_shell.PAGE, {**shared(), **context}, status=status)
     context["inbox_unread"] = marks.unread
     context[FACTS] = facts
+    context["csrf_token"] = token
     return page_shell.assemble(request, facts.pk, generation, shared, context, status=status)
 
 
