@@ -213,10 +213,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache"}}
-# Each process's copies of the visitors' pages (and members' list shells,
-# questions/views/list_page.py) and the answer fragments it used last
-# (questions/pagecache.py): up to ~100 pages of ~150 kB, ~3,000 fragments of a
-# few kB.
+# Each process's copies of the visitors' pages and members' list shells
+# (questions/pagecache.py, questions/views/list_page.py), and of the question
+# pages' shared parts it used last: ~100 pages of ~150 kB, ~3,000 shared pages.
 # Both count their hits and misses for /metrics (mlqa_site/observability/cachemetrics.py).
 CACHES["pages"] = {
     "BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache",
@@ -229,7 +228,8 @@ CACHES["fragments"] = {
     "OPTIONS": {"MAX_ENTRIES": 3000},
 }
 # The question page's per-request pieces, kept unpickled (mlqa_site/objectcache.py):
-# pages' facts, answer fragments and sections, members' parts; immutable values only.
+# pages' facts, answer fragments (a few kB) and sections, members' parts, shells;
+# immutable values only.
 CACHES["objects"] = {
     "BACKEND": "mlqa_site.objectcache.ObjectMemoryCache",
     "LOCATION": "mlqa-objects",

@@ -34,6 +34,7 @@ from mlqa_site.objectcache import frozen
 from questions import pagecache
 from questions.forms import AnswerForm
 from questions.templatetags.reader_parts import renders
+from questions.views import page_shell
 from questions.views.answer_section import digest
 from study.models import InterviewLevel
 from study.templatetags.study_tags import back_path
@@ -45,7 +46,7 @@ ANSWER_FORM = "questions/question_detail.html#answer-form"
 FACTS = "page_facts"  # the context variable of the page's PageFacts, set for members
 ASKED_LEVELS = tuple(tuple(choice) for choice in InterviewLevel.choices)
 # What a part shows the same to every member, beside its view.
-SAME_FOR_ALL = {ANSWER_FORM: {"answer_form": AnswerForm()}}
+SAME_FOR_ALL = {ANSWER_FORM: lambda: {"answer_form": AnswerForm()}}
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ def _token_input(token: str) -> str:
 
 def _pieces(name: str, view: dict, engine) -> tuple[str, ...] | None:
     mark = f"csrf-{secrets.token_hex(16)}"
-    shown = {**view, **SAME_FOR_ALL.get(name, {}), "user": MEMBER, "csrf_token": mark}
+    same = SAME_FOR_ALL[name]() if name in SAME_FOR_ALL else {}
+    shown = {**view, **same, "user": MEMBER, "csrf_token": mark}
     render_context = Context(shown, autoescape=True)
     html = engine.get_template(name).render(render_context)
     pieces = tuple(html.split(_token_input(mark)))
@@ -110,7 +112,13 @@ def kept_part(context: Context, name: str, view: dict) -> str:
     if not frozen(tuple(view.values())):
         return _template(context, name)
     key = f"part:{digest((name, view))}"
-    keep = pagecache.enabled()
+    # A view holding what the request chose (an address with parameters the
+    # page does not read) is rendered, not kept: such requests must not crowd
+    # out what every member shares.
+    request = context["request"]
+    keep = pagecache.enabled() and pagecache.shareable(request, page_shell.SHELL_PARAMS)
+    if "back" in view:
+        keep = keep and view["back"] == request.get_full_path()
     objects = caches["objects"]
     pieces = objects.get(key) if keep else None
     if pieces is None:

@@ -200,3 +200,17 @@ def test_the_reader_marks_statement_is_short_and_prepared_on_postgresql(page_of)
                 ["%mark_kind%"],
             )
             assert cursor.fetchone()[0] >= 1  # the member's (a visitor's too, if one came)
+
+
+def test_an_address_with_parameters_the_page_does_not_read_keeps_no_parts(page_of):
+    member, question, _, _ = page_of
+    client = Client()
+    client.force_login(member)
+    url = question.get_absolute_url()
+    client.get(url)
+    parts = {key for key in caches["objects"]._cache if ":part:" in key}
+    assert parts
+    for n in range(3):
+        html = client.get(f"{url}?utm_source=n{n}").text
+        assert f"utm_source=n{n}" in html  # where the bookmark form sends them back
+    assert {key for key in caches["objects"]._cache if ":part:" in key} == parts
