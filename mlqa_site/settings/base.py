@@ -173,10 +173,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that accepts connections but never answers (overloaded,
     # half-dead network) costs a request this many seconds, not the TCP timeout.
     _options.setdefault("connect_timeout", env_int("MLQA_DB_CONNECT_TIMEOUT_S", 5))
-    # Statements are prepared only where the code asks (mlqa_site/prepared.py):
-    # Django's cursors never prepare, and no statement reaches this threshold by
-    # itself. MLQA_DB_PREPARE=0 for a pooler that cannot keep prepared statements
-    # (PgBouncer in transaction mode before 1.21's max_prepared_statements).
+    # Statements are prepared only where the code asks (mlqa_site/prepared.py); set
+    # MLQA_DB_PREPARE=0 behind a pooler that cannot keep them (PgBouncer < 1.21).
     if env_bool("MLQA_DB_PREPARE", True):
         _options.setdefault("prepare_threshold", 2**31 - 1)
 # Operations (issue 18): django-prometheus counts queries, connections and their
@@ -213,9 +211,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache"}}
-# Each process's copies of the visitors' pages and members' list shells
-# (questions/pagecache.py, questions/views/list_page.py), and of the question
-# pages' shared parts it used last: ~100 pages of ~150 kB, ~3,000 shared pages.
+# Each process's copies of visitors' pages, members' list shells and question pages'
+# shared parts (questions/pagecache.py): ~100 pages of ~150 kB, ~3,000 shared pages.
 # Both count their hits and misses for /metrics (mlqa_site/observability/cachemetrics.py).
 CACHES["pages"] = {
     "BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache",
@@ -227,9 +224,8 @@ CACHES["fragments"] = {
     "LOCATION": "mlqa-fragments",
     "OPTIONS": {"MAX_ENTRIES": 3000},
 }
-# The question page's per-request pieces, kept unpickled (mlqa_site/objectcache.py):
-# pages' facts, answer fragments (a few kB) and sections, members' parts, shells;
-# immutable values only.
+# The question page's per-request pieces, unpickled (mlqa_site/objectcache.py): facts,
+# answer fragments (a few kB) and sections, members' parts, shells; immutable only.
 CACHES["objects"] = {
     "BACKEND": "mlqa_site.objectcache.ObjectMemoryCache",
     "LOCATION": "mlqa-objects",
