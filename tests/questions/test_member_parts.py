@@ -17,7 +17,7 @@ from mlqa_site.objectcache import frozen
 from notifications import events
 from questions import reader_marks, services
 from questions.templatetags import reader_parts
-from questions.views import page_shell
+from questions.views import page_shell, question_page
 from study import services as study_services
 from study.models import InterviewReport
 from tests.factories import (
@@ -214,3 +214,17 @@ def test_an_address_with_parameters_the_page_does_not_read_keeps_no_parts(page_o
         html = client.get(f"{url}?utm_source=n{n}").text
         assert f"utm_source=n{n}" in html  # where the bookmark form sends them back
     assert {key for key in caches["objects"]._cache if ":part:" in key} == parts
+
+
+def test_a_warm_members_page_needs_nothing_of_the_pickled_shared_page(page_of, monkeypatch):
+    member, question, _, _ = page_of
+    client = Client()
+    client.force_login(member)
+    url = question.get_absolute_url()
+    warm = text(client.get(url))
+
+    def not_needed(*args, **kwargs):
+        raise AssertionError("the shared page was loaded")
+
+    monkeypatch.setattr(question_page, "shared_page", not_needed)
+    assert text(client.get(url)) == warm
