@@ -269,8 +269,7 @@ def test_a_processs_own_copy_lives_no_longer_than_the_shared_one(page):
 
 def test_a_write_that_is_rolled_back_changes_nothing(page, django_capture_on_commit_callbacks):
     question, answer = page
-    url = question.get_absolute_url()
-    visit(url)
+    visit(question.get_absolute_url())
     voter = UserFactory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.cast_vote(user=voter, answer=answer, choice="up")
