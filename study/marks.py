@@ -6,7 +6,8 @@ compiling it costs a member's list several times what the database takes to
 answer it, so each process compiles it once per number of rows, with stand-in
 values for the member and the ids, and keeps the SQL: a request only swaps its
 own values for the stand-ins among the parameters (as the question page does,
-``questions.reader_marks``).
+``questions.reader_marks``), and on PostgreSQL runs it prepared, parsed and
+planned once per connection (``mlqa_site.prepared``).
 """
 
 from django.db import connection
@@ -14,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from mlqa_site.prepared import fetch_prepared
 from notifications.models import Notification
 from questions.models import Question
 
@@ -62,9 +64,7 @@ def _rows(user_id: int, ids: list[int]) -> list[tuple]:
         return list(_marks(user_id, ids))
     sql, params = statement
     values = {STAND_IN_USER: user_id, **{STAND_IN_QUESTION - n: pk for n, pk in enumerate(ids)}}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [values.get(param, param) for param in params])
-        return cursor.fetchall()
+    return fetch_prepared(sql, [values.get(param, param) for param in params])
 
 
 def mark_bookmarks(questions: list, user: User) -> int | None:
