@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from accounts.models import MODERATORS_GROUP
 from accounts.permissions import MODERATOR_PERMISSIONS
@@ -10,6 +11,21 @@ from accounts.permissions import MODERATOR_PERMISSIONS
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def as_migrated():
+    """The database as the migrations left it. pytest-xdist sends whole files to
+    a worker, so a test with ``transaction=True`` may run there first and flush
+    what the data migrations wrote (the Moderators group and its grants); it is
+    then put back, inside this test's transaction, from the copy Django took
+    when it made the test database (``serialized_rollback`` in the marker asks
+    for that copy)."""
+    if not Group.objects.filter(name=MODERATORS_GROUP).exists():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
+@pytest.mark.django_db(serialized_rollback=True)
+@pytest.mark.usefixtures("as_migrated")
 def test_a_fresh_database_has_the_moderators_group_with_change_but_no_delete():
     codenames = set(
         Group.objects.get(name=MODERATORS_GROUP).permissions.values_list("codename", flat=True)
@@ -48,6 +64,8 @@ def test_make_moderator_refuses_an_unknown_username(db):
         call_command("make_moderator", "nobody", stdout=StringIO())
 
 
+@pytest.mark.django_db(serialized_rollback=True)
+@pytest.mark.usefixtures("as_migrated")
 def test_the_migrations_give_the_moderators_exactly_the_live_list():
     """Each migration grants from its own frozen copy; together they must add up
     to accounts/permissions.py, or a fresh site and a repaired group would differ."""
