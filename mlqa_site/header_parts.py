@@ -13,16 +13,12 @@ rendered by its template as before.
 """
 
 import functools
-import secrets
 from dataclasses import dataclass
 
 from django.template import Context
-from django.template.defaulttags import CsrfTokenNode
-from django.template.loader import get_template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 
-from questions.templatetags.reader_parts import renders
+from questions.templatetags.reader_parts import renders, token_pieces, with_token
 
 ACCOUNT_NAV = "base.html#account-nav"
 
@@ -37,23 +33,11 @@ class MemberFacts:
     is_authenticated: bool = True
 
 
-def csrf_input(context: Context) -> SafeString:
-    """The hidden input ``{% csrf_token %}`` renders for this request, rendered by it."""
-    return CsrfTokenNode().render(Context({"csrf_token": context.get("csrf_token")}))
-
-
 @functools.lru_cache(maxsize=4096)
 def _nav_pieces(member: MemberFacts, unread: int, poll_seconds: int) -> tuple[str, ...]:
-    mark = f"csrf-{secrets.token_hex(16)}"
-    context = {
-        "user": member,
-        "inbox_unread": unread,
-        "inbox_poll_seconds": poll_seconds,
-        "csrf_token": mark,
-    }
-    html = get_template(ACCOUNT_NAV).render(context)
-    pieces = tuple(html.split(str(CsrfTokenNode().render(Context({"csrf_token": mark})))))
-    if any(mark in piece for piece in pieces):  # the mark outside a token input
+    values = {"user": member, "inbox_unread": unread, "inbox_poll_seconds": poll_seconds}
+    pieces = token_pieces(ACCOUNT_NAV, values)
+    if pieces is None:
         raise ValueError(f"{ACCOUNT_NAV} uses csrf_token other than as {{% csrf_token %}}")
     return pieces
 
@@ -67,7 +51,7 @@ def account_nav(context: Context) -> str:
     # The unread count may be the inbox context processor's lazy count.
     unread = int(str(context.get("inbox_unread") or 0))
     pieces = _nav_pieces(member, unread, int(context.get("inbox_poll_seconds") or 0))
-    return mark_safe(csrf_input(context).join(pieces))
+    return with_token(context, pieces)
 
 
 @renders("base.html#body-attributes")

@@ -14,10 +14,13 @@ the CSRF header) can then come from what the function keeps rather than from
 a template rendered per request. The function gets the same context the
 template would, and must give the same HTML."""
 
+import secrets
 from collections.abc import Callable
 
 from django import template
 from django.template import Context
+from django.template.defaulttags import CsrfTokenNode
+from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -37,6 +40,26 @@ def renders(name: str) -> Callable[[PartRenderer], PartRenderer]:
         return function
 
     return register_renderer
+
+
+def token_pieces(name: str, values: dict) -> tuple[str, ...] | None:
+    """Template ``name`` rendered from ``values`` alone, cut where
+    its ``{% csrf_token %}`` inputs go: the pieces :func:`with_token` joins per
+    request. The token is a mark made at random for this rendering; None when
+    the mark shows anywhere else (the template uses the token some other way),
+    and the part is then rendered whole."""
+    mark = f"csrf-{secrets.token_hex(16)}"
+    html = get_template(name).render({**values, "csrf_token": mark})
+    pieces = tuple(html.split(CsrfTokenNode().render(Context({"csrf_token": mark}))))
+    return None if any(mark in piece for piece in pieces) else pieces
+
+
+def with_token(context: Context, pieces: tuple[str, ...]) -> SafeString:
+    """The pieces joined around the input Django's own ``{% csrf_token %}``
+    renders for the request in ``context``."""
+    if len(pieces) == 1:
+        return mark_safe(pieces[0])
+    return mark_safe(CsrfTokenNode().render(context).join(pieces))
 
 
 def render_part(context: Context, name: str) -> str:

@@ -20,20 +20,17 @@ Visitors' parts, and a part whose context is not the question page's (a form
 shown again with its errors), are rendered by their templates as before.
 """
 
-import secrets
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.cache import caches
 from django.template import Context
-from django.template.defaulttags import CsrfTokenNode
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from mlqa_site.objectcache import frozen
 from questions import pagecache
 from questions.forms import AnswerForm
-from questions.templatetags.reader_parts import renders
+from questions.templatetags.reader_parts import renders, token_pieces, with_token
 from questions.views import page_shell
 from questions.views.answer_section import digest
 from study.models import InterviewLevel
@@ -90,18 +87,9 @@ def _template(context: Context, name: str) -> str:
     return context.template.engine.get_template(name).render(context)
 
 
-def _token_input(token: str) -> str:
-    return CsrfTokenNode().render(Context({"csrf_token": token}))
-
-
-def _pieces(name: str, view: dict, engine) -> tuple[str, ...] | None:
-    mark = f"csrf-{secrets.token_hex(16)}"
+def _pieces(name: str, view: dict) -> tuple[str, ...] | None:
     same = SAME_FOR_ALL[name]() if name in SAME_FOR_ALL else {}
-    shown = {**view, **same, "user": MEMBER, "csrf_token": mark}
-    render_context = Context(shown, autoescape=True)
-    html = engine.get_template(name).render(render_context)
-    pieces = tuple(html.split(_token_input(mark)))
-    return None if any(mark in piece for piece in pieces) else pieces
+    return token_pieces(name, {**view, **same, "user": MEMBER})
 
 
 def kept_part(context: Context, name: str, view: dict) -> str:
@@ -122,14 +110,12 @@ def kept_part(context: Context, name: str, view: dict) -> str:
     objects = caches["objects"]
     pieces = objects.get(key) if keep else None
     if pieces is None:
-        pieces = _pieces(name, view, context.template.engine)
+        pieces = _pieces(name, view)
         if pieces is None:
             return _template(context, name)
         if keep:
             objects.set(key, pieces, settings.MLQA_PAGE_CACHE_SECONDS)
-    if len(pieces) == 1:
-        return mark_safe(pieces[0])
-    return mark_safe(CsrfTokenNode().render(context).join(pieces))
+    return with_token(context, pieces)
 
 
 def _member_page(context: Context):
