@@ -19,9 +19,8 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
-from mlqa_site.observability.cachemetrics import CountedLocMemCache, count_gets
+from mlqa_site.observability.cachemetrics import MISSING, CountedLocMemCache
 
-_MISSING = object()
 _ATOMS = (str, bytes, int, float, bool, type(None))
 
 
@@ -62,26 +61,9 @@ class ObjectMemoryCache(CountedLocMemCache):
         with self._lock:
             if self._has_expired(key):
                 self._delete(key)
-                return _MISSING
+                return MISSING
             self._cache.move_to_end(key, last=False)
             return self._cache[key]
-
-    def get(self, key, default=None, version=None):
-        value = self._lookup(key, version)
-        found = value is not _MISSING
-        count_gets(self.metrics_label, asked=1, found=int(found))
-        return value if found else default
-
-    def get_many(self, keys, version=None):
-        found = {}
-        asked = 0
-        for key in keys:
-            asked += 1
-            value = self._lookup(key, version)
-            if value is not _MISSING:
-                found[key] = value
-        count_gets(self.metrics_label, asked=asked, found=len(found))
-        return found
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._check(value)

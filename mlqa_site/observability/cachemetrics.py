@@ -26,7 +26,7 @@ def count_gets(backend: str, *, asked: int, found: int, failed: bool = False) ->
         django_cache_misses_total.labels(backend=backend).inc(asked - found)
 
 
-_MISSING = object()
+MISSING = object()  # what a lookup gives for a key it does not hold
 
 
 class CountedLocMemCache(LocMemCache):
@@ -36,9 +36,13 @@ class CountedLocMemCache(LocMemCache):
         super().__init__(name, params)
         self.metrics_label = name or "locmem"
 
+    def _lookup(self, key, version):
+        """The value kept under ``key``, or ``MISSING``: one get, not counted."""
+        return LocMemCache.get(self, key, MISSING, version)
+
     def get(self, key, default=None, version=None):
-        value = super().get(key, _MISSING, version)
-        found = value is not _MISSING
+        value = self._lookup(key, version)
+        found = value is not MISSING
         count_gets(self.metrics_label, asked=1, found=int(found))
         return value if found else default
 
@@ -48,8 +52,8 @@ class CountedLocMemCache(LocMemCache):
         asked = 0
         for key in keys:
             asked += 1
-            value = LocMemCache.get(self, key, _MISSING, version)
-            if value is not _MISSING:
+            value = self._lookup(key, version)
+            if value is not MISSING:
                 found[key] = value
         count_gets(self.metrics_label, asked=asked, found=len(found))
         return found
