@@ -5,6 +5,8 @@
 miss), and the location of each of this process's memory caches
 (``mlqa-pages``, ``mlqa-fragments``). ``get_many`` counts each key asked."""
 
+import functools
+
 from django.core.cache.backends.locmem import LocMemCache
 from django_prometheus.cache.metrics import (
     django_cache_get_fail_total,
@@ -14,16 +16,32 @@ from django_prometheus.cache.metrics import (
 )
 
 
+@functools.cache
+def _counters(backend: str) -> tuple:
+    """The backend's four counters (``labels()`` looks its child up under a lock
+    on every call; a page counts a few dozen gets)."""
+    return tuple(
+        counter.labels(backend=backend)
+        for counter in (
+            django_cache_get_total,
+            django_cache_get_fail_total,
+            django_cache_hits_total,
+            django_cache_misses_total,
+        )
+    )
+
+
 def count_gets(backend: str, *, asked: int, found: int, failed: bool = False) -> None:
     if not asked:
         return
-    django_cache_get_total.labels(backend=backend).inc(asked)
+    gets, fails, hits, misses = _counters(backend)
+    gets.inc(asked)
     if failed:
-        django_cache_get_fail_total.labels(backend=backend).inc(asked)
+        fails.inc(asked)
     if found:
-        django_cache_hits_total.labels(backend=backend).inc(found)
+        hits.inc(found)
     if asked - found:
-        django_cache_misses_total.labels(backend=backend).inc(asked - found)
+        misses.inc(asked - found)
 
 
 MISSING = object()  # what a lookup gives for a key it does not hold

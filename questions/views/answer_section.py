@@ -34,10 +34,10 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from questions import selectors
 from questions.models import Answer, VerdictValue
 from questions.reader_marks import ReaderMarks
 from questions.templatetags.reader_parts import renders
+from questions.views.render_sources import for_reader
 
 COMMENTS_SHOWN = 5
 ANSWER_TEMPLATE = "questions/includes/answer.html"
@@ -216,15 +216,17 @@ def reader_views(
 
 
 def render_answer(answer: Answer, view: AnswerView, login: str) -> SafeString:
+    """``answer`` as ``view`` shows it, from a template that sees nothing else.
+    ``answer`` is not changed (it may be kept for other readers,
+    ``render_sources``): what is the reader's is marked on copies."""
     mine = dict(view.proposals)
-    proposals = []
-    for proposal in answer.pending_proposals:
-        if proposal.pk in mine:
-            proposal.mine = mine[proposal.pk]
-            proposals.append(proposal)
-    comments = list(answer.comments.all())[: view.shown_comments]
-    for comment in comments:
-        comment.can_edit = view.moderator or comment.pk in view.my_comments
+    proposals = for_reader(
+        (p for p in answer.pending_proposals if p.pk in mine), mine=lambda p: mine[p.pk]
+    )
+    comments = for_reader(
+        list(answer.comments.all())[: view.shown_comments],
+        can_edit=lambda c: view.moderator or c.pk in view.my_comments,
+    )
     context = {
         "answer": answer,
         "view": view,
@@ -239,8 +241,7 @@ def _section(
     ids: list[int],
     views: tuple[AnswerView, ...],
     generation: str,
-    load: Callable[[list[int]], dict[int, Answer]],
-    user,
+    load: Callable[[], dict[int, Answer]],
     login: str,
 ) -> tuple[SafeString, ...]:
     """Each answer's HTML for these views, from the fragments kept where they are."""
@@ -249,13 +250,8 @@ def _section(
     found = objects.get_many(keys) if generation else {}
     missing = [n for n, key in enumerate(keys) if key not in found]
     if missing:
-        loaded = load([ids[n] for n in missing])
-        to_render = [loaded[ids[n]] for n in missing]
-        selectors.attach_verdicts(to_render, user, mine=False)
-        fresh = {
-            keys[n]: render_answer(answer, views[n], login)
-            for n, answer in zip(missing, to_render, strict=True)
-        }
+        loaded = load()
+        fresh = {keys[n]: render_answer(loaded[ids[n]], views[n], login) for n in missing}
         found.update(fresh)
         if generation:
             objects.set_many(fresh, settings.MLQA_PAGE_CACHE_SECONDS)
@@ -267,15 +263,14 @@ def answer_blocks(
     page,
     generation: str,
     marks: ReaderMarks,
-    load: Callable[[list[int]], dict[int, Answer]],
+    load: Callable[[], dict[int, Answer]],
     token: str = "",
 ) -> list[AnswerBlock]:
     """Each answer's HTML for this reader, the section kept whole where it is.
-    ``page``: the page's ``PageFacts``; ``load(ids)``: those answers, to render
-    from; ``token``: the member's CSRF token as the page's other forms get it
+    ``page``: the page's ``PageFacts``; ``load()``: its answers by id, to
+    render from; ``token``: the member's CSRF token as the page's other forms get it
     (else one is asked of Django here)."""
-    user = request.user
-    reader = Reader.of(user)
+    reader = Reader.of(request.user)
     show_all = request.GET.get("comments") == "all"
     rows = page.answers
     page_key = f"qviews:{page.pk}:{generation}" if generation else ""
@@ -287,7 +282,7 @@ def answer_blocks(
     section = objects.get(key) if generation else None
     if section is None:
         ids = [row.pk for row in rows]
-        section = _section(ids, views, generation, load, user, page.login)
+        section = _section(ids, views, generation, load, page.login)
         if generation:
             objects.set(key, section, settings.MLQA_PAGE_CACHE_SECONDS)
     blocks = [

@@ -17,12 +17,10 @@ per reader's view of it.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
@@ -34,9 +32,9 @@ from django.utils.safestring import mark_safe
 
 from questions import pagecache, selectors, structured_data
 from questions.forms import AnswerForm
-from questions.models import Answer, Proposal, ProposalStatus, Question
+from questions.models import Answer, Question
 from questions.reader_marks import reader_marks
-from questions.views import page_shell
+from questions.views import page_shell, render_sources
 from questions.views.answer_section import (  # noqa: F401 (the page's names for them)
     ANSWER_TEMPLATE,
     COMMENTS_SHOWN,
@@ -117,18 +115,6 @@ def _pairs(rows) -> Pairs:
     return tuple((row.pk, row.author_id) for row in rows)
 
 
-def _full_answers(question_id: int, ids=None):
-    pending = Proposal.objects.filter(status=ProposalStatus.PENDING).select_related("author")
-    if ids is None:
-        answers = Answer.objects.filter(question_id=question_id).published()
-    else:
-        answers = Answer.objects.filter(pk__in=ids)
-    return answers.select_related("author").prefetch_related(
-        Prefetch("proposals", queryset=pending, to_attr="pending_proposals"),
-        selectors.answer_comments(),
-    )
-
-
 def _facts(question: Question, rows: tuple[AnswerRow, ...], comments: Pairs) -> PageFacts:
     authors = {author for _, author in comments}
     for row in rows:
@@ -149,7 +135,7 @@ def _facts(question: Question, rows: tuple[AnswerRow, ...], comments: Pairs) -> 
 
 
 def build_shared_page(question: Question, request: HttpRequest) -> SharedPage:
-    answers = list(_full_answers(question.pk).ranked())
+    answers = list(render_sources.full_answers(question.pk).ranked())
     comments = list(selectors.visible_comments().filter(question=question))
     rows = tuple(
         AnswerRow(
@@ -193,11 +179,29 @@ def _seconds() -> int:
     return settings.MLQA_PAGE_CACHE_SECONDS
 
 
-def page_facts(pk: int, request: HttpRequest) -> tuple[PageFacts, str, Callable[[], SharedPage]]:
+class Whole:
+    """The shared page, got (from the cache, or built) the first time it is
+    called for; ``built`` is the page if this request built it."""
+
+    def __init__(self, get: Callable[[], SharedPage]):
+        self._get = get
+        self._page: SharedPage | None = None
+
+    def __call__(self) -> SharedPage:
+        if self._page is None:
+            self._page = self._get()
+        return self._page
+
+    @property
+    def built(self) -> SharedPage | None:
+        return self._page if self._page is not None and self._page.loaded else None
+
+
+def page_facts(pk: int, request: HttpRequest) -> tuple[PageFacts, str, Whole]:
     """The question page's facts, its generation, and a way to the whole shared
     page (loaded once, when something needs it)."""
     generation = pagecache.question_generation(pk)
-    whole = cache(lambda: shared_page(pk, request, generation))
+    whole = Whole(lambda: shared_page(pk, request, generation))
     facts = caches["objects"].get(f"qfacts:{pk}:{generation}") if generation else None
     if facts is None:
         facts = whole().facts
@@ -205,7 +209,7 @@ def page_facts(pk: int, request: HttpRequest) -> tuple[PageFacts, str, Callable[
 
 
 def question_comments_html(
-    request: HttpRequest, facts: PageFacts, generation: str, whole: Callable[[], SharedPage]
+    request: HttpRequest, facts: PageFacts, generation: str, whole: Whole
 ) -> "KeptHtml":
     """The comments on the question itself, keyed like an answer on what is the
     reader's (their comments' edit links, or a moderator's)."""
@@ -217,21 +221,23 @@ def question_comments_html(
     objects = caches["objects"]
     html = objects.get(key) if generation else None
     if html is None:
-        comments = whole().loaded.get("comments")
-        if comments is None:
-            comments = list(selectors.visible_comments().filter(question_id=facts.pk))
-        for comment in comments:
-            comment.can_edit = moderator or comment.pk in mine
+        built = whole.built
+        comments = render_sources.question_comments(
+            facts.pk, generation, built.loaded["comments"] if built else None
+        )
+        comments = render_sources.for_reader(comments, can_edit=lambda c: moderator or c.pk in mine)
         html = render_to_string(COMMENTS_TEMPLATE, {"comments": comments})
         if generation:
             objects.set(key, html, _seconds())
     return KeptHtml(key if generation else "", mark_safe(html))
 
 
-def _answers_loader(facts: PageFacts, whole: Callable[[], SharedPage]):
-    def load(ids: list[int]) -> dict[int, Answer]:
-        loaded = whole().loaded.get("answers")
-        return loaded or {answer.pk: answer for answer in _full_answers(facts.pk, ids)}
+def _answers_loader(facts: PageFacts, generation: str, whole: Whole):
+    def load() -> dict[int, Answer]:
+        built = whole.built
+        ids = tuple(row.pk for row in facts.answers)
+        loaded = built.loaded["answers"] if built else None
+        return render_sources.answers(facts.pk, ids, generation, loaded)
 
     return load
 
@@ -240,7 +246,7 @@ def render_shared_page(
     request: HttpRequest,
     facts: PageFacts,
     generation: str,
-    whole: Callable[[], SharedPage],
+    whole: Whole,
     *,
     status: int = 200,
     **extra,
@@ -260,7 +266,7 @@ def render_shared_page(
         # loaded only should a part be rendered by its template.
         "question": SimpleLazyObject(lambda: whole().question) if member else whole().question,
         "answer_blocks": answer_blocks(
-            request, facts, generation, marks, _answers_loader(facts, whole), token
+            request, facts, generation, marks, _answers_loader(facts, generation, whole), token
         ),
         "question_comments": question_comments_html(request, facts, generation, whole),
         "login_url": facts.login,
@@ -294,4 +300,6 @@ def render_question_page(
     """The question page built afresh, nothing from the cache: community views
     use it to show a form again with its errors (``extra``)."""
     page = build_shared_page(question, request)
-    return render_shared_page(request, page.facts, "", lambda: page, status=status, **extra)
+    whole = Whole(lambda: page)
+    whole()
+    return render_shared_page(request, page.facts, "", whole, status=status, **extra)

@@ -11,13 +11,15 @@ from django.core.cache import caches
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mlqa_site.objectcache import frozen
 from notifications import events
 from questions import reader_marks, services
+from questions.models import Comment
 from questions.templatetags import reader_parts
-from questions.views import page_shell, question_page
+from questions.views import page_shell, question_page, render_sources
 from study import services as study_services
 from study.models import InterviewReport
 from tests.factories import (
@@ -228,3 +230,43 @@ def test_a_warm_members_page_needs_nothing_of_the_pickled_shared_page(page_of, m
 
     monkeypatch.setattr(question_page, "shared_page", not_needed)
     assert text(client.get(url)) == warm
+
+
+def test_readers_new_to_the_process_are_rendered_without_loading_the_answers_again(
+    page_of, django_capture_on_commit_callbacks
+):
+    _, question, ai, _ = page_of
+    commenters = [UserFactory(display_name=f"Commenter {n}") for n in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, commenter in enumerate(commenters):
+            services.add_comment(author=commenter, answer=ai, body=f"Comment number {n}.")
+            services.add_comment(author=commenter, question=question, body=f"On the question {n}.")
+    url = question.get_absolute_url()
+    pages = []
+    for n, commenter in enumerate(commenters):
+        client = Client()
+        client.force_login(commenter)
+        with CaptureQueriesContext(connection) as queries:
+            pages.append(client.get(url).text)
+        loaded = [q["sql"] for q in queries.captured_queries if "questions_comment" in q["sql"]]
+        # The first reader's fragments load the answers and comments once; the
+        # second, whose edit links differ, is rendered from what was kept.
+        assert bool(loaded) == (n == 0)
+    for n, html in enumerate(pages):
+        for m in range(2):
+            edit = reverse("comment_edit", args=[comment_id(f"Comment number {m}.")])
+            assert (f'href="{edit}"' in html) == (m == n)
+            edit = reverse("comment_edit", args=[comment_id(f"On the question {m}.")])
+            assert (f'href="{edit}"' in html) == (m == n)
+    # What is kept is shared by the process's threads: a render marks copies.
+    kept = render_sources._kept.values()
+    answers = [a for value in kept if isinstance(value, dict) for a in value.values()]
+    comments = [c for value in kept if isinstance(value, list) for c in value]
+    comments += [c for answer in answers for c in answer.comments.all()]
+    assert answers
+    assert comments
+    assert not any(hasattr(comment, "can_edit") for comment in comments)
+
+
+def comment_id(body: str) -> int:
+    return Comment.objects.get(body=body).pk
