@@ -4,10 +4,14 @@ template per request (the messages only when there are some).
 
 The account menu of a member shows only a few facts (their name and profile
 address, the unread count, whether they are staff). Its template is rendered
-once per process for each set of facts, from those facts alone (so it cannot
-show anything the set does not name), and kept split where its log-out form's
-``{% csrf_token %}`` goes; a request then joins the pieces around the input
-Django's own ``{% csrf_token %}`` renders for it. A visitor's menu (which
+once per process for each unread count and staff or not, from those facts
+alone (so it cannot show anything they do not name), with marks where the
+name, the address and the log-out form's ``{% csrf_token %}`` go, and kept
+cut at the marks; a request then joins the pieces around its member's name
+and address, escaped as the template escapes them, and the input Django's own
+``{% csrf_token %}`` renders for it. The template must show the name and
+address as they are (no filter): the pieces are checked against it in
+``tests/test_header_parts.py``. A visitor's menu (which
 depends on the address, and is cached with the visitor's whole page) is
 rendered by its template as before.
 """
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from django.template import Context
 from django.utils.html import format_html
 
-from questions.templatetags.reader_parts import renders, token_pieces, with_token
+from questions.templatetags.reader_parts import Slots, join_pieces, marked_pieces, renders
 
 ACCOUNT_NAV = "base.html#account-nav"
 
@@ -33,12 +37,17 @@ class MemberFacts:
     is_authenticated: bool = True
 
 
-@functools.lru_cache(maxsize=4096)
-def _nav_pieces(member: MemberFacts, unread: int, poll_seconds: int) -> tuple[str, ...]:
+@functools.lru_cache(maxsize=256)
+def _nav_pieces(is_staff: bool, unread: int, poll_seconds: int) -> tuple[str, ...]:
+    slots = Slots()
+    member = MemberFacts(slots.mark("name"), slots.mark("url"), is_staff)
     values = {"user": member, "inbox_unread": unread, "inbox_poll_seconds": poll_seconds}
-    pieces = token_pieces(ACCOUNT_NAV, values)
+    pieces = marked_pieces(ACCOUNT_NAV, values, slots)
     if pieces is None:
-        raise ValueError(f"{ACCOUNT_NAV} uses csrf_token other than as {{% csrf_token %}}")
+        raise ValueError(
+            f"{ACCOUNT_NAV} must show user.public_name and user.get_absolute_url as they are, "
+            "and the CSRF token only as {% csrf_token %}"
+        )
     return pieces
 
 
@@ -47,11 +56,10 @@ def account_nav(context: Context) -> str:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return context.template.engine.get_template(ACCOUNT_NAV).render(context)
-    member = MemberFacts(user.public_name, user.get_absolute_url(), user.is_staff)
     # The unread count may be the inbox context processor's lazy count.
     unread = int(str(context.get("inbox_unread") or 0))
-    pieces = _nav_pieces(member, unread, int(context.get("inbox_poll_seconds") or 0))
-    return with_token(context, pieces)
+    pieces = _nav_pieces(user.is_staff, unread, int(context.get("inbox_poll_seconds") or 0))
+    return join_pieces(context, pieces, name=user.public_name, url=user.get_absolute_url())
 
 
 @renders("base.html#body-attributes")

@@ -31,15 +31,23 @@ def render_both(user) -> tuple[str, str]:
     return fast, slow
 
 
+NAMES = {
+    '<b>Ada</b> & "Bob"': "&lt;b&gt;Ada&lt;/b&gt; &amp; &quot;Bob&quot;",
+    # Shaped like the marks the menu is cut at: still only a name.
+    "slot" + "0" * 32 + " csrf" + "f" * 32: "slot" + "0" * 32 + " csrf" + "f" * 32,
+}
+
+
 @pytest.mark.parametrize("make", [UserFactory, ModeratorFactory])
 @pytest.mark.parametrize("unread", [0, 3])
-def test_the_menu_is_the_templates_with_the_requests_token(make, unread, monkeypatch):
+@pytest.mark.parametrize("name", list(NAMES))
+def test_the_menu_is_the_templates_with_the_requests_token(make, unread, name, monkeypatch):
     # The inbox context processor's lazy count, as pages other than the question page give it.
     monkeypatch.setattr("notifications.context_processors.unread_count", lambda user: unread)
-    user = make(display_name='<b>Ada</b> & "Bob"')
+    user = make(display_name=name)
     fast, slow = render_both(user)
     assert fast == slow
-    assert "&lt;b&gt;Ada&lt;/b&gt; &amp; &quot;Bob&quot;" in fast
+    assert f'id="account-who">{NAMES[name]}</a>' in fast
     assert ("Moderation" in fast) == user.is_staff
     assert (f'<span class="unread-count" id="unread-count">{unread}</span>' in fast) == bool(unread)
 
@@ -79,3 +87,26 @@ def test_a_visitor_has_no_token_and_a_log_in_link_back_here():
     assert "csrfmiddlewaretoken" not in html
     assert "x-csrftoken" not in html
     assert "/accounts/login/?next=/%3Fsort%3Dnew" in html
+
+
+def test_a_menu_that_changes_the_name_is_refused(monkeypatch):
+    """Pieces are cut only where the template shows the name as it is."""
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        '<a href="{{ user.get_absolute_url }}">{{ user.public_name|upper }}</a>'
+    )
+    monkeypatch.setattr(header_parts, "marked_pieces", _rendering(template))
+    header_parts._nav_pieces.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="as they are"):
+            header_parts._nav_pieces(False, 0, 60)
+    finally:
+        header_parts._nav_pieces.cache_clear()
+
+
+def _rendering(template):
+    def marked_pieces(name, values, slots):
+        return slots.cut(template.render(values))
+
+    return marked_pieces

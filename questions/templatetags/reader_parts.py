@@ -14,6 +14,7 @@ the CSRF header) can then come from what the function keeps rather than from
 a template rendered per request. The function gets the same context the
 template would, and must give the same HTML."""
 
+import re
 import secrets
 from collections.abc import Callable
 
@@ -21,6 +22,7 @@ from django import template
 from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -42,24 +44,70 @@ def renders(name: str) -> Callable[[PartRenderer], PartRenderer]:
     return register_renderer
 
 
+CSRF_SLOT = "csrf_token"  # the slot of a {% csrf_token %} input, in pieces
+
+
+class Slots:
+    """Marks made at random for one rendering, to stand for values that differ
+    between requests (``mark("name")``) and for the CSRF token."""
+
+    def __init__(self):
+        self.token = f"csrf{secrets.token_hex(16)}"
+        self._names: dict[str, str] = {}
+
+    def mark(self, name: str) -> str:
+        mark = f"slot{secrets.token_hex(16)}"
+        self._names[mark] = name
+        return mark
+
+    def cut(self, html: str) -> tuple[str, ...] | None:
+        """``html`` cut at the marks: text, slot name, text, …; None when a mark
+        does not show as it was made (a filter changed it, or the template
+        uses the token other than as ``{% csrf_token %}``)."""
+        token_input = CsrfTokenNode().render(Context({"csrf_token": self.token}))
+        names = {**self._names, token_input: CSRF_SLOT}
+        pieces = re.split(f"({'|'.join(map(re.escape, names))})", html)
+        for n, piece in enumerate(pieces):
+            if n % 2:
+                pieces[n] = names[piece]
+            elif self.token in piece or any(mark in piece for mark in self._names):
+                return None
+        if not set(self._names.values()) <= set(pieces[1::2]):
+            return None  # a value the template changed (a filter) or did not show
+        return tuple(pieces)
+
+
+def marked_pieces(name: str, values: dict, slots: Slots) -> tuple[str, ...] | None:
+    """Template ``name`` rendered from ``values`` alone (where ``slots``' marks
+    stand for what differs per request) and cut at the marks, for
+    :func:`join_pieces`; None when it cannot be cut so."""
+    html = get_template(name).render({**values, "csrf_token": slots.token})
+    return slots.cut(html)
+
+
 def token_pieces(name: str, values: dict) -> tuple[str, ...] | None:
-    """Template ``name`` rendered from ``values`` alone, cut where
-    its ``{% csrf_token %}`` inputs go: the pieces :func:`with_token` joins per
-    request. The token is a mark made at random for this rendering; None when
-    the mark shows anywhere else (the template uses the token some other way),
-    and the part is then rendered whole."""
-    mark = f"csrf-{secrets.token_hex(16)}"
-    html = get_template(name).render({**values, "csrf_token": mark})
-    pieces = tuple(html.split(CsrfTokenNode().render(Context({"csrf_token": mark}))))
-    return None if any(mark in piece for piece in pieces) else pieces
+    """Template ``name`` rendered from ``values`` alone, cut where its
+    ``{% csrf_token %}`` inputs go."""
+    return marked_pieces(name, values, Slots())
 
 
-def with_token(context: Context, pieces: tuple[str, ...]) -> SafeString:
-    """The pieces joined around the input Django's own ``{% csrf_token %}``
-    renders for the request in ``context``."""
+def join_pieces(context: Context, pieces: tuple[str, ...], **values) -> SafeString:
+    """The pieces joined around this request's values: the input Django's own
+    ``{% csrf_token %}`` renders for the request in ``context``, and each
+    other slot's value from ``values``, escaped as ``{{ value }}`` is."""
     if len(pieces) == 1:
         return mark_safe(pieces[0])
-    return mark_safe(CsrfTokenNode().render(context).join(pieces))
+    token_input = None
+    joined = list(pieces)
+    for n in range(1, len(pieces), 2):
+        slot = pieces[n]
+        if slot == CSRF_SLOT:
+            if token_input is None:
+                token_input = CsrfTokenNode().render(context)
+            joined[n] = token_input
+        else:
+            joined[n] = conditional_escape(values[slot])
+    return mark_safe("".join(joined))
 
 
 def render_part(context: Context, name: str) -> str:

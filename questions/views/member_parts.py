@@ -30,7 +30,7 @@ from django.utils import timezone
 from mlqa_site.objectcache import frozen
 from questions import pagecache
 from questions.forms import AnswerForm
-from questions.templatetags.reader_parts import renders, token_pieces, with_token
+from questions.templatetags.reader_parts import join_pieces, renders, token_pieces
 from questions.views import page_shell
 from questions.views.answer_section import digest
 from study.models import InterviewLevel
@@ -115,7 +115,7 @@ def kept_part(context: Context, name: str, view: dict) -> str:
             return _template(context, name)
         if keep:
             objects.set(key, pieces, settings.MLQA_PAGE_CACHE_SECONDS)
-    return with_token(context, pieces)
+    return join_pieces(context, pieces)
 
 
 def _member_page(context: Context):
