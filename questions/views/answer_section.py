@@ -22,6 +22,7 @@ Django's token; htmx sends it as a header. Visitors' fragments have no forms
 that post, only links to log in.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -111,11 +112,30 @@ class AnswerView:
     can_judge = can_vote
 
     def key(self, answer_id: int, generation: str) -> str:
-        return f"answer:{answer_id}:{generation}:{digest(self)}"
+        return f"answer:{answer_id}:{generation}:{view_digest(self)}"
 
 
 def digest(value) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
+
+
+@functools.lru_cache(maxsize=8192)
+def view_digest(view: AnswerView) -> str:
+    """One view's digest: the same views come back for reader after reader."""
+    return digest(view)
+
+
+TOKEN_HEAD = '<input type="hidden" name="csrfmiddlewaretoken" value="'
+
+
+def _token_forms(answer_id: int, view: AnswerView) -> tuple[str, ...]:
+    """The ids of a member's forms in an answer's fragment, which get their
+    CSRF token from an input outside it: vote and verdict (an answer they did
+    not write), and comment."""
+    n = int(answer_id)
+    if view.can_vote:  # can_judge too
+        return (f"vote-form-{n}", f"verdict-form-{n}", f"comment-form-{n}")
+    return (f"comment-form-{n}",)
 
 
 @dataclass
@@ -123,21 +143,45 @@ class AnswerBlock:
     answer_id: int
     view: AnswerView
     html: SafeString = field(default=SafeString(""))
-    # A member's CSRF token for the fragment's forms, which members share:
-    # hidden inputs outside it, tied to each form by its id.
-    token_inputs: SafeString = field(default=SafeString(""))
+    # A member's CSRF token (escaped) for the fragment's forms, which members
+    # share: hidden inputs outside it, tied to each form by its id.
+    token: str = ""
 
-    def give_token(self, token: SafeString) -> None:
-        """``token``: the request's CSRF token, escaped once for all the blocks."""
-        # The token is escaped; the rest is ours: the vote and verdict forms (a
-        # member who did not write the answer) and the comment form.
-        head = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}" form="'
-        n = int(self.answer_id)
-        comment = f'{head}comment-form-{n}">'
-        if self.view.can_vote:  # can_judge too
-            self.token_inputs = mark_safe(f'{head}vote-form-{n}">{head}verdict-form-{n}">{comment}')
-        else:
-            self.token_inputs = mark_safe(comment)
+    @property
+    def token_inputs(self) -> SafeString:
+        if not self.token:
+            return SafeString("")
+        forms = _token_forms(self.answer_id, self.view)
+        return SafeString("".join(f'{TOKEN_HEAD}{self.token}" form="{f}">' for f in forms))
+
+
+class AnswerBlocks(list):
+    """The answers' blocks, and ``pieces``: the whole ``answers`` partial cut
+    where the member's CSRF token goes, kept with the section."""
+
+    pieces: tuple[str, ...] = ()
+    token: str = ""
+
+    def html(self) -> SafeString:
+        return SafeString(self.token.join(self.pieces))
+
+
+def _pieces(ids: list[int], views: tuple[AnswerView, ...], section, member: bool) -> tuple:
+    """The ``answers`` partial as its template lays it out, cut where a member's
+    token goes (after each ``value="`` of :data:`TOKEN_HEAD`)."""
+    between = "\n      "
+    text = [between]
+    pieces = []
+    for answer_id, view, html in zip(ids, views, section, strict=True):
+        text.append(f"{between}{html}")
+        for form in _token_forms(answer_id, view) if member else ():
+            text.append(TOKEN_HEAD)
+            pieces.append("".join(text))
+            text = [f'" form="{form}">']
+        text.append(between)
+    text.append("\n")
+    pieces.append("".join(text))
+    return tuple(pieces)
 
 
 def answer_view(
@@ -192,27 +236,28 @@ def reader_views(
     show_all: bool,
     page_key: str,
 ) -> tuple[tuple[AnswerView, ...], str]:
-    """The reader's views of the answers and their hash, kept under ``page_key``
-    (the page and its generation; "" for a page not kept) and all the views
-    depend on besides the page. ``authors``: everyone who wrote an answer, a
-    pending proposal or a comment among ``rows``. A reader who is none of them
-    and has no vote or verdict there sees what any such reader sees: those
-    views are kept once for them all."""
+    """The reader's views of the answers and their hash. ``authors``: everyone
+    who wrote an answer, a pending proposal or a comment among ``rows``. A
+    reader who is none of them and has no vote or verdict there sees what any
+    such reader sees: those views are kept once for them all under
+    ``page_key`` (the page and its generation; "" for a page not kept). Other
+    members' views are made anew: a few microseconds each, less than keeping
+    them would cost (the objects cache checks each value it keeps)."""
     votes, verdicts = marks.votes, marks.verdicts
     if reader.pk is not None and (votes or verdicts or reader.pk in authors):
-        # The marks are few (this page's): their digest is cheap beside the views'.
-        mine = digest((sorted(votes.items()), sorted(verdicts.items())))
-    else:
-        reader = Reader(None) if reader.pk is None else Reader(NOBODY, reader.moderator)
-        votes, verdicts, mine = {}, {}, ""
-    key = f"{page_key}:{reader.pk}:{reader.moderator}:{show_all}:{mine}" if page_key else ""
+        return _hashed(_views(reader, rows, show_all, votes, verdicts))
+    reader = Reader(None) if reader.pk is None else Reader(NOBODY, reader.moderator)
+    key = f"{page_key}:{reader.pk}:{reader.moderator}:{show_all}" if page_key else ""
     kept = caches["objects"].get(key) if key else None
     if kept is None:
-        views = _views(reader, rows, show_all, votes, verdicts)
-        kept = (views, digest(views))
+        kept = _hashed(_views(reader, rows, show_all, {}, {}))
         if key:
             caches["objects"].set(key, kept, settings.MLQA_PAGE_CACHE_SECONDS)
     return kept
+
+
+def _hashed(views: tuple[AnswerView, ...]) -> tuple[tuple[AnswerView, ...], str]:
+    return views, digest(tuple(map(view_digest, views)))
 
 
 def render_answer(answer: Answer, view: AnswerView, login: str) -> SafeString:
@@ -265,7 +310,7 @@ def answer_blocks(
     marks: ReaderMarks,
     load: Callable[[], dict[int, Answer]],
     token: str = "",
-) -> list[AnswerBlock]:
+) -> AnswerBlocks:
     """Each answer's HTML for this reader, the section kept whole where it is.
     ``page``: the page's ``PageFacts``; ``load()``: its answers by id, to
     render from; ``token``: the member's CSRF token as the page's other forms get it
@@ -279,20 +324,22 @@ def answer_blocks(
     )
     objects = caches["objects"]
     key = f"qanswers:{page.pk}:{generation}:{hashed}"
-    section = objects.get(key) if generation else None
-    if section is None:
+    kept = objects.get(key) if generation else None
+    member = reader.pk is not None
+    if kept is None:
         ids = [row.pk for row in rows]
         section = _section(ids, views, generation, load, page.login)
+        kept = (section, _pieces(ids, views, section, member))
         if generation:
-            objects.set(key, section, settings.MLQA_PAGE_CACHE_SECONDS)
-    blocks = [
-        AnswerBlock(row.pk, view, html)
+            objects.set(key, kept, settings.MLQA_PAGE_CACHE_SECONDS)
+    section, pieces = kept
+    if member:
+        token = str(conditional_escape(token or get_token(request)))
+    blocks = AnswerBlocks(
+        AnswerBlock(row.pk, view, html, token if member else "")
         for row, view, html in zip(rows, views, section, strict=True)
-    ]
-    if reader.pk is not None:
-        token = conditional_escape(token or get_token(request))
-        for block in blocks:
-            block.give_token(token)
+    )
+    blocks.pieces, blocks.token = pieces, token if member else ""
     return blocks
 
 
@@ -300,11 +347,6 @@ def answer_blocks(
 def answers_part(context) -> str:
     """The answers as the partial lays them out, without a template's cost."""
     blocks = context.get("answer_blocks")
-    if not blocks or not isinstance(blocks[0], AnswerBlock):
+    if not blocks or not isinstance(blocks, AnswerBlocks):
         return context.template.engine.get_template(ANSWERS_PART).render(context)
-    between = "\n      "
-    return mark_safe(
-        between
-        + "".join(f"{between}{block.html}{block.token_inputs}{between}" for block in blocks)
-        + "\n"
-    )
+    return blocks.html()
