@@ -384,9 +384,8 @@ MLQA_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 # seconds at most; writes invalidate them at once. Off without a shared cache:
 # one process's memory cache would not see another's invalidations.
 MLQA_PAGE_CACHE_SECONDS = env_int("MLQA_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
-# How long a signed-in member's row may be read from the cache instead of the
-# database (accounts/usercache.py: forgotten at once when it changes; this only
-# bounds a change made past the ORM's signals, such as SQL typed by hand).
+# How long a member's row may come from the cache (accounts/usercache.py: it is
+# forgotten at once when it changes; this bounds a change made past the signals).
 MLQA_USER_CACHE_SECONDS = env_int("MLQA_USER_CACHE_SECONDS", 600 if REDIS_URL else 0)
 # Lists are kept this long at most (within MLQA_PAGE_CACHE_SECONDS): votes and
 # bookmarks do not renew them, so their scores and counts may lag this much.

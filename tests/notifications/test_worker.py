@@ -79,6 +79,11 @@ def test_the_worker_sends_the_mail_a_web_request_queued(client, worker):
     (text,) = found
     assert f"To: {author.email}" in text
     assert "List-Unsubscribe: " in text
-    notification = Notification.objects.get(recipient=author)
+    # The worker records the sending once the mail is out: wait for that too.
+    while time.monotonic() - started < DEADLINE_SECONDS:
+        notification = Notification.objects.get(recipient=author)
+        if notification.emailed_at is not None:
+            break
+        time.sleep(0.2)
     assert notification.event == Event.PROPOSAL
     assert notification.emailed_at is not None
