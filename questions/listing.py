@@ -73,7 +73,7 @@ def _slim(question: Question) -> Question:
 
 def build_listing(request: HttpRequest, filters: selectors.QuestionFilters) -> Listing:
     """Read and render the page's shared part: nothing here is about the reader."""
-    paginator = Paginator(selectors.question_list(filters), settings.MLQA_QUESTIONS_PER_PAGE)
+    paginator = Paginator(selectors.question_pages(filters), settings.MLQA_QUESTIONS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     rows = study_selectors.with_asked_counts(page.object_list)
     if filters.q:

@@ -118,12 +118,18 @@ def filter_missed(qs: QuerySet[Question], missed: str) -> QuerySet[Question]:
 
 
 def question_list(filters: QuestionFilters) -> QuerySet[Question]:
-    """Published questions for the list page, with what each row shows.
+    """Published questions for the list (the read API, scripts), with what each
+    row shows. Each row's best answer is stored on it (``questions.topanswer``):
+    a join, not a subquery per row. A search keeps a bounded set of candidates
+    (``search.bounded``), so its cost does not grow with the data."""
+    found = question_pages(filters)
+    return found.as_queryset() if isinstance(found, search.Ranked) else found
 
-    Each row's best answer is stored on it (``questions.topanswer``): a join,
-    not a subquery per row. A search keeps a bounded set of candidates
-    (``search.bounded``), so its cost does not grow with the data.
-    """
+
+def question_pages(filters: QuestionFilters) -> QuerySet[Question] | search.Ranked:
+    """What the list page paginates: ``question_list``'s rows, except that a
+    search is its candidates' ids, read and ranked once (their number is the
+    count), whose rows are read a page at a time (``search.Ranked``)."""
     qs = Question.objects.published()
     if filters.source:
         qs = qs.filter(source=filters.source)
@@ -186,9 +192,13 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
             annotations=annotations,
         )
     else:
-        qs = qs.annotate(**annotations).order_by(*order)
-    # The best answer's facts come with the row (select_related, which the
-    # page's count leaves out), its text left behind.
+        return _listed(qs.annotate(**annotations).order_by(*order))
+    return qs.with_rows(_listed)
+
+
+def _listed(qs: QuerySet[Question]) -> QuerySet[Question]:
+    """What a row shows. The best answer's facts come with the row
+    (select_related, which the page's count leaves out), its text left behind."""
     return (
         qs.for_list()
         .select_related("top_answer")
@@ -197,7 +207,7 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
     )
 
 
-def hybrid_search(matched, filtered, text: str, *, annotations) -> QuerySet[Question]:
+def hybrid_search(matched, filtered, text: str, *, annotations) -> search.Ranked:
     """Best match first: the word matches' ranking (full-text rank on PostgreSQL,
     shared words on SQLite) fused with the nearest questions by vector."""
     cap = settings.MLQA_SEARCH_CANDIDATES

@@ -258,22 +258,19 @@ MEMBER_LIST, MEMBER_QUESTION = 9, 12
 
 
 def member_search_queries() -> int:
-    """More for a search: its candidates' ids (at most MLQA_SEARCH_CANDIDATES;
-    on PostgreSQL those whose title matches, then, when they are fewer, the
-    other matches) and the page's highlighted snippets (ts_headline on
-    PostgreSQL, the best answers' text on SQLite), for the 20 rows shown only."""
-    return MEMBER_LIST + (3 if connection.vendor == "postgresql" else 2) + hybrid_search_queries()
+    """More for a search: none for its candidates, whose ids (at most
+    MLQA_SEARCH_CANDIDATES; on PostgreSQL those whose title matches, then, when
+    they are fewer, the other matches, ranked in the same query) stand for the
+    count query and whose number is the count. The page's highlighted snippets
+    come with its rows on PostgreSQL (``ts_headline``, for the 20 rows shown
+    only); SQLite reads the best answers' text (one more)."""
+    return MEMBER_LIST + (0 if connection.vendor == "postgresql" else 1) + HYBRID_SEARCH
 
 
 # Search by relevance also asks the vector index whether vectors changed
-# (questions.embeddings.store) and, on PostgreSQL, ranks the word matches'
-# candidates before fusing them with the vector ones; with vectors, one more
-# query keeps the published ones among the nearest (questions.embeddings.hybrid).
+# (questions.embeddings.store); with vectors, one more query keeps the
+# published ones among the nearest (questions.embeddings.hybrid).
 HYBRID_SEARCH = 1
-
-
-def hybrid_search_queries() -> int:
-    return HYBRID_SEARCH + (1 if connection.vendor == "postgresql" else 0)
 
 
 def _assert_queries(client, url, expected, django_assert_num_queries) -> str:
