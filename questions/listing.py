@@ -189,6 +189,10 @@ def listing(
 
 
 def _filter_choices(generation: str) -> tuple[list[Source], list[Topic]]:
+    """Every source and topic, kept per list generation ("": read for this
+    request only, in two plain queries rather than the fields' cursors)."""
+    if not generation:
+        return list(Source.objects.all()), list(Topic.objects.all())
     key = f"listchoices:{generation}"
     found = pagecache.get_kept(key)
     if found is None:
@@ -198,12 +202,10 @@ def _filter_choices(generation: str) -> tuple[list[Source], list[Topic]]:
 
 
 def offer_choices(form, generation: str) -> None:
-    """Give a question filter form its source and topic options from the cache
-    (kept per list generation), read only when the template draws them: an htmx
-    swap of the results does not, nor does a source's page its sources. The
-    fields still validate a chosen slug against the database."""
-    if not generation:
-        return
+    """Give a question filter form its source and topic options (kept per list
+    generation while caching is on), read only when the template draws them:
+    an htmx swap of the results does not, nor does a source's page its
+    sources. The fields still validate a chosen slug against the database."""
     both = functools.cache(lambda: _filter_choices(generation))
     for name, index, everything in (("source", 0, "All sources"), ("topic", 1, "All topics")):
         if name in form.fields:
