@@ -268,17 +268,17 @@ def bounded(
     rows = Question.objects.using(qs.db).annotate(**annotations)
     if by_relevance and is_postgres(qs.db):
         query = _query(text)
-        titles = qs.filter(title_vector=query).order_by().values("pk")
-        others = qs.exclude(title_vector=query).order_by().values("pk")
-        candidates = titles.union(others, all=True).order_by()[:cap]
         rank = SearchRank(F("search_vector"), query)
-        ranked = (
-            Question.objects.using(qs.db)
-            .filter(pk__in=candidates)
-            .order_by(rank.desc(), F("created_at").desc(), F("id").desc())
-            .values_list("pk", flat=True)
+        titles, others = (
+            part.annotate(rank=rank).order_by().values_list("pk", "created_at", "rank")
+            for part in (qs.filter(title_vector=query), qs.exclude(title_vector=query))
         )
-        return Ranked(list(ranked), rows.annotate(rank=rank), headlines=text)
+        # Ranked as they are read (each candidate's document is at hand then),
+        # and sorted here: best rank first, then newest (ORDER BY rank DESC,
+        # created_at DESC, id DESC, the same floats and ties).
+        found = titles.union(others, all=True).order_by()[:cap]
+        ranked = sorted(found, key=lambda row: (row[2], row[1], row[0]), reverse=True)
+        return Ranked([row[0] for row in ranked], rows.annotate(rank=rank), headlines=text)
     ids = list(qs.annotate(**annotations).order_by(*order).values_list("pk", flat=True)[:cap])
     return Ranked(ids, rows, headlines=text)
 
