@@ -108,13 +108,21 @@ class RowFacts:
             difficulty_label=question.get_difficulty_display(),
             missed_first=question.missed_first,
             source=(source.slug, source.name) if source else None,
-            topics=tuple((topic.slug, topic.name) for topic in question.topics.all()),
+            topics=_topics(question),
             top_origin=question.top_origin,
             ai_model=top.ai_model if top else "",
             verification=top.verification if top else "",
             corrected=bool(top and top.corrected_at),
             script_prefix=get_script_prefix(),
         )
+
+
+def _topics(question: Question) -> tuple[tuple[str, str], ...]:
+    """A row's topics: read with it (a search's page on PostgreSQL,
+    ``selectors.question_pages``) or prefetched."""
+    if hasattr(question, "topic_slugs"):
+        return tuple(zip(question.topic_slugs, question.topic_names, strict=True))
+    return tuple((topic.slug, topic.name) for topic in question.topics.all())
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Case,
     Count,
@@ -122,14 +123,24 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
     row shows. Each row's best answer is stored on it (``questions.topanswer``):
     a join, not a subquery per row. A search keeps a bounded set of candidates
     (``search.bounded``), so its cost does not grow with the data."""
-    found = question_pages(filters)
-    return found.as_queryset() if isinstance(found, search.Ranked) else found
+    found = _found(filters)
+    if isinstance(found, search.Ranked):
+        return _listed(found.as_queryset())
+    return _listed(found)
 
 
 def question_pages(filters: QuestionFilters) -> QuerySet[Question] | search.Ranked:
     """What the list page paginates: ``question_list``'s rows, except that a
     search is its candidates' ids, read and ranked once (their number is the
     count), whose rows are read a page at a time (``search.Ranked``)."""
+    found = _found(filters)
+    if isinstance(found, search.Ranked):
+        return found.with_rows(_listed_page)
+    return _listed(found)
+
+
+def _found(filters: QuestionFilters) -> QuerySet[Question] | search.Ranked:
+    """The list's questions in order, before what a row shows is added."""
     qs = Question.objects.published()
     if filters.source:
         qs = qs.filter(source=filters.source)
@@ -192,8 +203,8 @@ def question_pages(filters: QuestionFilters) -> QuerySet[Question] | search.Rank
             annotations=annotations,
         )
     else:
-        return _listed(qs.annotate(**annotations).order_by(*order))
-    return qs.with_rows(_listed)
+        qs = qs.annotate(**annotations).order_by(*order)
+    return qs
 
 
 def _listed(qs: QuerySet[Question]) -> QuerySet[Question]:
@@ -204,6 +215,23 @@ def _listed(qs: QuerySet[Question]) -> QuerySet[Question]:
         .select_related("top_answer")
         .defer("top_answer__body", "top_answer__body_html")
         .annotate(best_score=F("top_answer_score"), top_origin=F("top_answer_origin"))
+    )
+
+
+def _listed_page(qs: QuerySet[Question]) -> QuerySet[Question]:
+    """``_listed`` for the rows of a search's page (``search.Ranked``): on
+    PostgreSQL each row's topics come with it, as ``topic_slugs`` and
+    ``topic_names`` in the topics' order, instead of from a second query."""
+    if not search.is_postgres(qs.db):
+        return _listed(qs)
+    topics = Question.topics.through.objects.filter(question=OuterRef("pk")).order_by("topic__name")
+    return (
+        _listed(qs)
+        .prefetch_related(None)  # _listed's one prefetch, the topics
+        .annotate(
+            topic_slugs=ArraySubquery(topics.values("topic__slug")),
+            topic_names=ArraySubquery(topics.values("topic__name")),
+        )
     )
 
 

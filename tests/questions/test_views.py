@@ -258,13 +258,14 @@ MEMBER_LIST, MEMBER_QUESTION = 9, 12
 
 
 def member_search_queries() -> int:
-    """More for a search: none for its candidates, whose ids (at most
+    """A search's candidates need no query of their own: their ids (at most
     MLQA_SEARCH_CANDIDATES; on PostgreSQL those whose title matches, then, when
     they are fewer, the other matches, ranked in the same query) stand for the
-    count query and whose number is the count. The page's highlighted snippets
-    come with its rows on PostgreSQL (``ts_headline``, for the 20 rows shown
-    only); SQLite reads the best answers' text (one more)."""
-    return MEMBER_LIST + (0 if connection.vendor == "postgresql" else 1) + HYBRID_SEARCH
+    count query, and their number is the count. On PostgreSQL the page's rows
+    come with their highlighted snippets (``ts_headline``, for the 20 rows
+    shown only) and their topics (one query fewer); SQLite reads the best
+    answers' text for the snippets (one more)."""
+    return MEMBER_LIST + (-1 if connection.vendor == "postgresql" else 1) + HYBRID_SEARCH
 
 
 # Search by relevance also asks the vector index whether vectors changed
