@@ -11,6 +11,7 @@ as safe HTML: the text is escaped first, then the marks are put in.
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html import escape as html_escape
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -291,10 +292,16 @@ def is_capped(count: int) -> bool:
 def _marked(text: str, *, markdown: bool = False) -> SafeString:
     if markdown:
         text = _MARKDOWN_NOISE.sub("", text)
+    text = xml_safe(text)
+    marks = "".join(_MARKS.findall(text))
+    if marks == (START + STOP) * (len(marks) // 2):  # in pairs, as ts_headline makes them
+        # Escaping leaves the marks as they are (they are no HTML characters).
+        html = html_escape(text, quote=True).replace(START, "<mark>").replace(STOP, "</mark>")
+        return mark_safe(html)  # escaped: only <mark> is real HTML
     # The marks become tags in pairs, whatever the text held: a stray mark
     # (stored before input was cleaned) opens nothing that is not closed.
     html, is_open = [], False
-    for part in _MARKS.split(xml_safe(text)):
+    for part in _MARKS.split(text):
         if part == START:
             if not is_open:
                 html.append("<mark>")
