@@ -82,7 +82,8 @@ class RowFacts:
     per process by their facts (``row_parts``): nothing a key leaves out can
     show, and a change to any fact is a new key, never a stale row."""
 
-    url: str
+    pk: int
+    slug: str
     answer_count: int
     best_score: int | None
     difficulty: str
@@ -101,7 +102,8 @@ class RowFacts:
         top = question.top_answer if question.top_origin else None
         source = question.source
         return cls(
-            url=question.get_absolute_url(),
+            pk=question.pk,
+            slug=question.slug,
             answer_count=question.answer_count,
             best_score=question.best_score,
             difficulty=question.difficulty,
@@ -137,7 +139,7 @@ def row_parts(facts: RowFacts) -> RowParts:
     """A row's parts drawn from its facts (kept per process: see RowFacts)."""
     context = {"row": facts}
     return RowParts(
-        facts.url,
+        Question(pk=facts.pk, slug=facts.slug).get_absolute_url(),
         mark_safe(render_to_string(f"{PARTS}#row-stats", context)),
         mark_safe(render_to_string(f"{PARTS}#row-meta", context)),
     )
