@@ -219,19 +219,22 @@ def _listed(qs: QuerySet[Question]) -> QuerySet[Question]:
 
 
 def _listed_page(qs: QuerySet[Question]) -> QuerySet[Question]:
-    """``_listed`` for the rows of a search's page (``search.Ranked``): on
-    PostgreSQL each row's topics come with it, as ``topic_slugs`` and
-    ``topic_names`` in the topics' order, instead of from a second query."""
+    """``_listed`` for the rows of a search's page (``search.Ranked``), with
+    what the page shows of them that other lists read in queries of their own:
+    how often each was reported asked in the last 12 months (``asked_recently``,
+    as ``study.selectors.with_asked_counts`` counts it, unless the "most asked"
+    sort counted it already) and, on PostgreSQL, their topics (``topic_slugs``
+    and ``topic_names``, in the topics' order) instead of a prefetch."""
+    qs = _listed(qs)
+    if "asked_recently" not in qs.query.annotations:
+        counted = InterviewReport.objects.visible().recent().count_per_question()
+        qs = qs.annotate(asked_recently=counted)
     if not search.is_postgres(qs.db):
-        return _listed(qs)
+        return qs
     topics = Question.topics.through.objects.filter(question=OuterRef("pk")).order_by("topic__name")
-    return (
-        _listed(qs)
-        .prefetch_related(None)  # _listed's one prefetch, the topics
-        .annotate(
-            topic_slugs=ArraySubquery(topics.values("topic__slug")),
-            topic_names=ArraySubquery(topics.values("topic__name")),
-        )
+    return qs.prefetch_related(None).annotate(  # _listed's one prefetch, the topics
+        topic_slugs=ArraySubquery(topics.values("topic__slug")),
+        topic_names=ArraySubquery(topics.values("topic__name")),
     )
 
 

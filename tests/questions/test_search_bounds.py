@@ -6,6 +6,8 @@ from django.db import connection
 
 from questions import search
 from questions.models import Question
+from study import services as study_services
+from study.models import InterviewReport
 from tests.factories import AIAnswerFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,16 @@ def test_a_page_of_candidates_reads_only_its_own_rows(capped, django_assert_num_
         with django_assert_num_queries(0):
             search.highlight_results(page, "dropout")
         assert all("<mark>" in str(q.snippet_html).lower() for q in page)
+
+
+def test_a_searchs_rows_say_how_often_they_were_reported_asked(client, member, other_member):
+    twice = QuestionFactory(title="How does dropout regularise?")
+    QuestionFactory(title="Is dropout used at inference?")
+    for user in (member, other_member):
+        study_services.report_asked(user=user, question=twice)
+    study_services.report_asked(user=member, question=twice, year=2015)  # too long ago
+    InterviewReport.objects.update(is_held=False)  # as a moderator would
+    for sort in ("", "asked", "newest"):
+        html = client.get("/", {"q": "dropout", "sort": sort}).content.decode()
+        assert html.count("Asked 2\N{MULTIPLICATION SIGN} in 12 months") == 1, sort
+        assert "Asked 1\N{MULTIPLICATION SIGN}" not in html

@@ -261,11 +261,12 @@ def member_search_queries() -> int:
     """A search's candidates need no query of their own: their ids (at most
     MLQA_SEARCH_CANDIDATES; on PostgreSQL those whose title matches, then, when
     they are fewer, the other matches, ranked in the same query) stand for the
-    count query, and their number is the count. On PostgreSQL the page's rows
-    come with their highlighted snippets (``ts_headline``, for the 20 rows
-    shown only) and their topics (one query fewer); SQLite reads the best
-    answers' text for the snippets (one more)."""
-    return MEMBER_LIST + (-1 if connection.vendor == "postgresql" else 1) + HYBRID_SEARCH
+    count query, and their number is the count. The page's rows come with their
+    interview-report counts (one query fewer) and, on PostgreSQL, with their
+    highlighted snippets (``ts_headline``, for the 20 rows shown only) and
+    their topics (one fewer again); SQLite reads the best answers' text for
+    the snippets (one more)."""
+    return MEMBER_LIST + (-2 if connection.vendor == "postgresql" else 0) + HYBRID_SEARCH
 
 
 # Search by relevance also asks the vector index whether vectors changed
