@@ -152,8 +152,10 @@ def build_listing(request: HttpRequest, filters: selectors.QuestionFilters) -> L
     rows = study_selectors.with_asked_counts(page.object_list)
     if filters.q:
         search.highlight_results(rows, filters.q)
+    # In development an edited template shows at once: rows are drawn afresh.
+    draw = row_parts.__wrapped__ if settings.DEBUG else row_parts
     for question in rows:
-        parts = row_parts(RowFacts.of(question))
+        parts = draw(RowFacts.of(question))
         context = {"question": question, "parts": parts}
         question.row_html = mark_safe(render_to_string(f"{PARTS}#row", context))
     page.object_list = rows
@@ -199,10 +201,6 @@ def listing(
 
 
 def _filter_choices(generation: str) -> tuple[list[Source], list[Topic]]:
-    """Every source and topic, kept per list generation ("": read for this
-    request only, in two plain queries rather than the fields' cursors)."""
-    if not generation:
-        return list(Source.objects.all()), list(Topic.objects.all())
     key = f"listchoices:{generation}"
     found = pagecache.get_kept(key)
     if found is None:
@@ -212,17 +210,27 @@ def _filter_choices(generation: str) -> tuple[list[Source], list[Topic]]:
 
 
 def offer_choices(form, generation: str) -> None:
-    """Give a question filter form its source and topic options (kept per list
-    generation while caching is on), read only when the template draws them:
-    an htmx swap of the results does not, nor does a source's page its
-    sources. The fields still validate a chosen slug against the database."""
-    both = functools.cache(lambda: _filter_choices(generation))
-    for name, index, everything in (("source", 0, "All sources"), ("topic", 1, "All topics")):
+    """Give a question filter form its source and topic options, read only
+    when the template draws them (an htmx swap of the results does not, nor
+    does a source's page its sources): kept per list generation while caching
+    is on, else each list read for this request in a plain query (the choice
+    fields' own iteration opens a server-side cursor: three round trips). The
+    fields still validate a chosen slug against the database."""
+    if generation:
+        both = functools.cache(lambda: _filter_choices(generation))
+        sources, topics = (lambda: both()[0]), (lambda: both()[1])
+    else:
+        sources = functools.cache(lambda: list(Source.objects.all()))
+        topics = functools.cache(lambda: list(Topic.objects.all()))
+    for name, read, everything in (
+        ("source", sources, "All sources"),
+        ("topic", topics, "All topics"),
+    ):
         if name in form.fields:
             form.fields[name].widget.choices = CallableChoiceIterator(
-                functools.partial(_options, both, index, everything)
+                functools.partial(_options, read, everything)
             )
 
 
-def _options(both, index: int, everything: str) -> list[tuple[str, str]]:
-    return [("", everything), *((item.slug, item.name) for item in both()[index])]
+def _options(read, everything: str) -> list[tuple[str, str]]:
+    return [("", everything), *((item.slug, item.name) for item in read())]

@@ -51,3 +51,15 @@ def test_rows_with_the_same_facts_share_their_parts():
     assert facts[0] != facts[1]  # their links differ
     assert row_parts(facts[0]) is row_parts(facts[0])
     assert row_parts(facts[0]).url == one.get_absolute_url()
+
+
+def test_in_development_rows_are_drawn_afresh(client, settings):
+    """An edited template shows at once under ``make run`` (DEBUG)."""
+    settings.DEBUG = True
+    QuestionFactory(title="Drawn afresh")
+    kept = row_parts.cache_info().currsize
+    assert "Drawn afresh" in client.get("/").content.decode()
+    assert row_parts.cache_info().currsize == kept
+    settings.DEBUG = False
+    client.get("/")
+    assert row_parts.cache_info().currsize == kept + 1
