@@ -7,8 +7,12 @@ The FilterSet parses and validates; the filtering itself stays in one selector
 (``selectors.question_list``), because search, its bounded candidates and the
 sorts are one query plan rather than independent ``WHERE`` clauses."""
 
+from functools import cached_property
+
 import django_filters
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from study.companies import FREQUENCY_WINDOWS
 from study.models import Company, InterviewLevel
@@ -26,10 +30,32 @@ from .selectors import (
 Q_MAX_LENGTH = 200
 
 
+class FilterBoundField(forms.BoundField):
+    """A filter control as ``filter_form.html`` draws it."""
+
+    @cached_property
+    def options(self) -> SafeString:
+        """A select's ``<option>`` elements, made in Python: a list's form has
+        dozens (sources, topics, …), and a template loop or the widget's own
+        rendering costs more than the rest of the form. The first option whose
+        value is the field's value is ``selected`` (an empty value never is), as
+        in Django's single select; values and labels are escaped."""
+        widget = self.field.widget
+        chosen = set(widget.format_value(self.value()))
+        options, found = [], False
+        for value, label in widget.choices:
+            value = "" if value is None else str(value)
+            selected = not found and value in chosen
+            found = found or selected
+            options.append((value, " selected" if selected and value else "", label))
+        return format_html_join("", '<option value="{}"{}>{}</option>', options)
+
+
 class FilterForm(forms.Form):
     """A filter form whose controls get ids ``<id_prefix>-<name>``."""
 
     id_prefix = "filter"
+    bound_field_class = FilterBoundField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.choices import CallableChoiceIterator
 from django.utils.safestring import SafeString, mark_safe
 
@@ -37,6 +38,8 @@ from .models import Question, Source, Topic
 
 PARTS = "questions/includes/list_parts.html"
 # What a cached row keeps of its question (besides what was rendered).
+# Rows' parts kept per process (RowFacts): about 2 kB each.
+ROWS_KEPT = 4096
 _ROW_FIELDS = ("id", "title", "slug", "status", "difficulty", "bookmark_count", "answer_count")
 
 
@@ -71,15 +74,90 @@ def _slim(question: Question) -> Question:
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class RowFacts:
+    """What a row shows besides its title and snippet, as plain values: the
+    row's other parts (``list_parts.html#row-stats`` and ``#row-meta``) are drawn
+    from these alone, so equal facts draw equal HTML, and the parts are kept
+    per process by their facts (``row_parts``): nothing a key leaves out can
+    show, and a change to any fact is a new key, never a stale row."""
+
+    pk: int
+    slug: str
+    answer_count: int
+    best_score: int | None
+    difficulty: str
+    difficulty_label: str
+    missed_first: int | None
+    source: tuple[str, str] | None  # slug, name
+    topics: tuple[tuple[str, str], ...]  # (slug, name), in the list's order
+    top_origin: str | None
+    ai_model: str
+    verification: str
+    corrected: bool
+    script_prefix: str  # the links' prefix (reverse)
+
+    @classmethod
+    def of(cls, question: Question) -> "RowFacts":
+        top = question.top_answer if question.top_origin else None
+        source = question.source
+        return cls(
+            pk=question.pk,
+            slug=question.slug,
+            answer_count=question.answer_count,
+            best_score=question.best_score,
+            difficulty=question.difficulty,
+            difficulty_label=question.get_difficulty_display(),
+            missed_first=question.missed_first,
+            source=(source.slug, source.name) if source else None,
+            topics=_topics(question),
+            top_origin=question.top_origin,
+            ai_model=top.ai_model if top else "",
+            verification=top.verification if top else "",
+            corrected=bool(top and top.corrected_at),
+            script_prefix=get_script_prefix(),
+        )
+
+
+def _topics(question: Question) -> tuple[tuple[str, str], ...]:
+    """A row's topics: read with it (a search's page on PostgreSQL,
+    ``selectors.question_pages``) or prefetched."""
+    if hasattr(question, "topic_slugs"):
+        return tuple(zip(question.topic_slugs, question.topic_names, strict=True))
+    return tuple((topic.slug, topic.name) for topic in question.topics.all())
+
+
+@dataclass(frozen=True, slots=True)
+class RowParts:
+    url: str
+    stats: SafeString
+    meta: SafeString
+
+
+@functools.lru_cache(maxsize=ROWS_KEPT)
+def row_parts(facts: RowFacts) -> RowParts:
+    """A row's parts drawn from its facts (kept per process: see RowFacts)."""
+    context = {"row": facts}
+    return RowParts(
+        Question(pk=facts.pk, slug=facts.slug).get_absolute_url(),
+        mark_safe(render_to_string(f"{PARTS}#row-stats", context)),
+        mark_safe(render_to_string(f"{PARTS}#row-meta", context)),
+    )
+
+
 def build_listing(request: HttpRequest, filters: selectors.QuestionFilters) -> Listing:
     """Read and render the page's shared part: nothing here is about the reader."""
-    paginator = Paginator(selectors.question_list(filters), settings.MLQA_QUESTIONS_PER_PAGE)
+    paginator = Paginator(selectors.question_pages(filters), settings.MLQA_QUESTIONS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     rows = study_selectors.with_asked_counts(page.object_list)
     if filters.q:
         search.highlight_results(rows, filters.q)
+    # In development an edited template shows at once: rows are drawn afresh.
+    draw = row_parts.__wrapped__ if settings.DEBUG else row_parts
     for question in rows:
-        question.row_html = mark_safe(render_to_string(f"{PARTS}#row", {"question": question}))
+        parts = draw(RowFacts.of(question))
+        context = {"question": question, "parts": parts}
+        question.row_html = mark_safe(render_to_string(f"{PARTS}#row", context))
     page.object_list = rows
     capped = bool(filters.q) and search.is_capped(paginator.count)
     context = {
@@ -132,19 +210,27 @@ def _filter_choices(generation: str) -> tuple[list[Source], list[Topic]]:
 
 
 def offer_choices(form, generation: str) -> None:
-    """Give a question filter form its source and topic options from the cache
-    (kept per list generation), read only when the template draws them: an htmx
-    swap of the results does not, nor does a source's page its sources. The
+    """Give a question filter form its source and topic options, read only
+    when the template draws them (an htmx swap of the results does not, nor
+    does a source's page its sources): kept per list generation while caching
+    is on, else each list read for this request in a plain query (the choice
+    fields' own iteration opens a server-side cursor: three round trips). The
     fields still validate a chosen slug against the database."""
-    if not generation:
-        return
-    both = functools.cache(lambda: _filter_choices(generation))
-    for name, index, everything in (("source", 0, "All sources"), ("topic", 1, "All topics")):
+    if generation:
+        both = functools.cache(lambda: _filter_choices(generation))
+        sources, topics = (lambda: both()[0]), (lambda: both()[1])
+    else:
+        sources = functools.cache(lambda: list(Source.objects.all()))
+        topics = functools.cache(lambda: list(Topic.objects.all()))
+    for name, read, everything in (
+        ("source", sources, "All sources"),
+        ("topic", topics, "All topics"),
+    ):
         if name in form.fields:
             form.fields[name].widget.choices = CallableChoiceIterator(
-                functools.partial(_options, both, index, everything)
+                functools.partial(_options, read, everything)
             )
 
 
-def _options(both, index: int, everything: str) -> list[tuple[str, str]]:
-    return [("", everything), *((item.slug, item.name) for item in both()[index])]
+def _options(read, everything: str) -> list[tuple[str, str]]:
+    return [("", everything), *((item.slug, item.name) for item in read())]

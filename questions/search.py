@@ -11,13 +11,18 @@ as safe HTML: the text is escaped first, then the marks are put in.
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html import escape as html_escape
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import (
+    Case,
     Exists,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -25,6 +30,7 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Concat, Left
 from django.utils.html import escape, strip_tags
@@ -176,6 +182,60 @@ def _candidate_cap() -> int:
     return settings.MLQA_SEARCH_CANDIDATES
 
 
+class Ranked:
+    """A search's candidates in their order: their ids, read once, and the
+    questions' rows, read a page at a time (``Paginator`` slices it).
+
+    Its count is the number of candidates, known without a query; a page reads
+    only its own rows, in one query (with their ``ts_headline`` on PostgreSQL
+    when ``headlines`` is the query: ``highlight_results`` then asks nothing
+    more). ``as_queryset`` gives every candidate as a queryset in the same
+    order, for the read API and scripts."""
+
+    def __init__(self, ids: list[int], rows: QuerySet[Question], *, headlines: str = "") -> None:
+        self.ids, self.rows, self.headlines = ids, rows, headlines
+
+    def with_rows(self, change) -> "Ranked":
+        """The same candidates, their rows read by ``change(rows)``."""
+        return Ranked(self.ids, change(self.rows), headlines=self.headlines)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+        ids = self.ids[index]
+        if not ids:
+            return []
+        rows = self.rows.filter(pk__in=ids).order_by()
+        if self.headlines and is_postgres(rows.db):
+            rows = rows.annotate(**_headline_columns(self.headlines))
+        position = {pk: n for n, pk in enumerate(ids)}
+        return sorted(rows, key=lambda question: position[question.pk])
+
+    def as_queryset(self) -> QuerySet[Question]:
+        """Every candidate's row, in the candidates' order."""
+        rows = self.rows.filter(pk__in=self.ids)
+        if is_postgres(rows.db):  # one expression, whatever the number of candidates
+            position = Func(
+                Value(self.ids, output_field=ArrayField(IntegerField())),
+                F("pk"),
+                function="array_position",
+                output_field=IntegerField(),
+            )
+        else:
+            position = Case(
+                *(When(pk=pk, then=Value(n)) for n, pk in enumerate(self.ids)),
+                default=Value(len(self.ids)),
+                output_field=IntegerField(),
+            )
+        return rows.annotate(candidate_position=position).order_by("candidate_position")
+
+
 def bounded(
     qs: QuerySet[Question],
     text: str,
@@ -183,20 +243,21 @@ def bounded(
     order: tuple,
     by_relevance: bool,
     annotations: dict | None = None,
-) -> QuerySet[Question]:
+) -> Ranked:
     """At most ``MLQA_SEARCH_CANDIDATES`` matches of ``qs`` (already filtered by
     ``matching``), in ``order`` or, ``by_relevance``, best match first.
 
-    The candidates' ids are read first, once (the page's count and rows then
-    look up at most that many questions by id):
+    The candidates' ids are read first, once, in one query (the page's count
+    is their number, and its rows are looked up by id):
 
     * by relevance on PostgreSQL, questions whose title matches (the GIN index
       on the small stored ``title_vector``), then other matches (the GIN index
-      on ``search_vector``) if the titles do not fill the cap, each read
-      without an order so PostgreSQL stops at the cap instead of reading
-      every match. Only the candidates are
-      ranked by the whole weighted document (``ts_rank``, which reads each
-      document), and only the page shown is highlighted (``highlight_results``);
+      on ``search_vector``) if the titles do not fill the cap: a ``UNION ALL``
+      under the cap's ``LIMIT``, each part read without an order, so PostgreSQL
+      stops at the cap instead of reading every match and reads the second
+      part only when the first leaves room. Only those candidates are ranked
+      by the whole weighted document (``ts_rank``, which reads each document),
+      in the same query, and only the page shown is highlighted;
     * otherwise (another sort, or SQLite) the first matches in ``order``.
 
     A specific query has fewer matches than the cap and loses nothing; a broad
@@ -205,19 +266,22 @@ def bounded(
     """
     cap = _candidate_cap()
     annotations = annotations or {}
-    newest = (F("created_at").desc(), F("id").desc())
+    rows = Question.objects.using(qs.db).annotate(**annotations)
     if by_relevance and is_postgres(qs.db):
         query = _query(text)
-        ids = list(qs.filter(title_vector=query).order_by().values_list("pk", flat=True)[:cap])
-        if len(ids) < cap:  # a second query only when titles do not fill the cap
-            others = qs.exclude(pk__in=ids).order_by().values_list("pk", flat=True)
-            ids += others[: cap - len(ids)]
-        rows = Question.objects.using(qs.db).filter(pk__in=ids).annotate(**annotations)
         rank = SearchRank(F("search_vector"), query)
-        return rows.annotate(rank=rank).order_by(F("rank").desc(), *newest)
+        titles, others = (
+            part.annotate(rank=rank).order_by().values_list("pk", "created_at", "rank")
+            for part in (qs.filter(title_vector=query), qs.exclude(title_vector=query))
+        )
+        # Ranked as they are read (each candidate's document is at hand then),
+        # and sorted here: best rank first, then newest (ORDER BY rank DESC,
+        # created_at DESC, id DESC, the same floats and ties).
+        found = titles.union(others, all=True).order_by()[:cap]
+        ranked = sorted(found, key=lambda row: (row[2], row[1], row[0]), reverse=True)
+        return Ranked([row[0] for row in ranked], rows.annotate(rank=rank), headlines=text)
     ids = list(qs.annotate(**annotations).order_by(*order).values_list("pk", flat=True)[:cap])
-    rows = Question.objects.using(qs.db).filter(pk__in=ids).annotate(**annotations)
-    return rows.order_by(*order)
+    return Ranked(ids, rows, headlines=text)
 
 
 def is_capped(count: int) -> bool:
@@ -228,10 +292,16 @@ def is_capped(count: int) -> bool:
 def _marked(text: str, *, markdown: bool = False) -> SafeString:
     if markdown:
         text = _MARKDOWN_NOISE.sub("", text)
+    text = xml_safe(text)
+    marks = "".join(_MARKS.findall(text))
+    if marks == (START + STOP) * (len(marks) // 2):  # in pairs, as ts_headline makes them
+        # Escaping leaves the marks as they are (they are no HTML characters).
+        html = html_escape(text, quote=True).replace(START, "<mark>").replace(STOP, "</mark>")
+        return mark_safe(html)  # escaped: only <mark> is real HTML
     # The marks become tags in pairs, whatever the text held: a stray mark
     # (stored before input was cleaned) opens nothing that is not closed.
     html, is_open = [], False
-    for part in _MARKS.split(xml_safe(text)):
+    for part in _MARKS.split(text):
         if part == START:
             if not is_open:
                 html.append("<mark>")
@@ -272,33 +342,43 @@ def _excerpt(text: str, terms: list[str]) -> str:
     return f"{prefix}{' '.join(chunk)}{suffix}"
 
 
-def _headlines(questions: list[Question], text: str) -> None:
-    """``ts_headline`` for the page's rows only: one query, whatever the matches,
-    over each row's stored ``snippet_source`` (short: see SNIPPET_SOURCE_CHARS)."""
+def _headline_columns(text: str) -> dict:
+    """``ts_headline`` of a row's title and stored ``snippet_source`` (short: see
+    SNIPPET_SOURCE_CHARS), as ``title_headline`` and ``snippet_headline``."""
     query = _query(text)
     options = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
-    rows = (
-        Question.objects.using(questions[0]._state.db or "default")
-        .filter(pk__in=[question.pk for question in questions])
-        .annotate(
-            title_headline=SearchHeadline("title", query, highlight_all=True, **options),
-            snippet_headline=SearchHeadline(
-                "snippet_source",
-                query,
-                max_words=SNIPPET_WORDS,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **options,
-            ),
+    return {
+        "title_headline": SearchHeadline("title", query, highlight_all=True, **options),
+        "snippet_headline": SearchHeadline(
+            "snippet_source",
+            query,
+            max_words=SNIPPET_WORDS,
+            min_words=12,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+            **options,
+        ),
+    }
+
+
+def _headlines(questions: list[Question], text: str) -> None:
+    """``ts_headline`` for the page's rows only: read with the rows (``Ranked``),
+    or else in one query, whatever the matches."""
+    if not all(hasattr(question, "snippet_headline") for question in questions):
+        rows = (
+            Question.objects.using(questions[0]._state.db or "default")
+            .filter(pk__in=[question.pk for question in questions])
+            .annotate(**_headline_columns(text))
+            .values_list("pk", "title_headline", "snippet_headline")
         )
-        .values_list("pk", "title_headline", "snippet_headline")
-    )
-    found = {pk: (title, snippet) for pk, title, snippet in rows}
+        found = {pk: (title, snippet) for pk, title, snippet in rows}
+        for question in questions:
+            question.title_headline, question.snippet_headline = found.get(
+                question.pk, (question.title, "")
+            )
     for question in questions:
-        title, snippet = found.get(question.pk, (question.title, ""))
-        question.title_html = _marked(title)
-        question.snippet_html = _marked((snippet or "").strip(), markdown=True)
+        question.title_html = _marked(question.title_headline)
+        question.snippet_html = _marked((question.snippet_headline or "").strip(), markdown=True)
 
 
 def highlight_results(questions: list[Question], text: str) -> None:

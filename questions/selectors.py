@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Case,
     Count,
@@ -118,12 +119,28 @@ def filter_missed(qs: QuerySet[Question], missed: str) -> QuerySet[Question]:
 
 
 def question_list(filters: QuestionFilters) -> QuerySet[Question]:
-    """Published questions for the list page, with what each row shows.
+    """Published questions for the list (the read API, scripts), with what each
+    row shows. Each row's best answer is stored on it (``questions.topanswer``):
+    a join, not a subquery per row. A search keeps a bounded set of candidates
+    (``search.bounded``), so its cost does not grow with the data."""
+    found = _found(filters)
+    if isinstance(found, search.Ranked):
+        return _listed(found.as_queryset())
+    return _listed(found)
 
-    Each row's best answer is stored on it (``questions.topanswer``): a join,
-    not a subquery per row. A search keeps a bounded set of candidates
-    (``search.bounded``), so its cost does not grow with the data.
-    """
+
+def question_pages(filters: QuestionFilters) -> QuerySet[Question] | search.Ranked:
+    """What the list page paginates: ``question_list``'s rows, except that a
+    search is its candidates' ids, read and ranked once (their number is the
+    count), whose rows are read a page at a time (``search.Ranked``)."""
+    found = _found(filters)
+    if isinstance(found, search.Ranked):
+        return found.with_rows(_listed_page)
+    return _listed(found)
+
+
+def _found(filters: QuestionFilters) -> QuerySet[Question] | search.Ranked:
+    """The list's questions in order, before what a row shows is added."""
     qs = Question.objects.published()
     if filters.source:
         qs = qs.filter(source=filters.source)
@@ -187,8 +204,12 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
         )
     else:
         qs = qs.annotate(**annotations).order_by(*order)
-    # The best answer's facts come with the row (select_related, which the
-    # page's count leaves out), its text left behind.
+    return qs
+
+
+def _listed(qs: QuerySet[Question]) -> QuerySet[Question]:
+    """What a row shows. The best answer's facts come with the row
+    (select_related, which the page's count leaves out), its text left behind."""
     return (
         qs.for_list()
         .select_related("top_answer")
@@ -197,7 +218,27 @@ def question_list(filters: QuestionFilters) -> QuerySet[Question]:
     )
 
 
-def hybrid_search(matched, filtered, text: str, *, annotations) -> QuerySet[Question]:
+def _listed_page(qs: QuerySet[Question]) -> QuerySet[Question]:
+    """``_listed`` for the rows of a search's page (``search.Ranked``), with
+    what the page shows of them that other lists read in queries of their own:
+    how often each was reported asked in the last 12 months (``asked_recently``,
+    as ``study.selectors.with_asked_counts`` counts it, unless the "most asked"
+    sort counted it already) and, on PostgreSQL, their topics (``topic_slugs``
+    and ``topic_names``, in the topics' order) instead of a prefetch."""
+    qs = _listed(qs)
+    if "asked_recently" not in qs.query.annotations:
+        counted = InterviewReport.objects.visible().recent().count_per_question()
+        qs = qs.annotate(asked_recently=counted)
+    if not search.is_postgres(qs.db):
+        return qs
+    topics = Question.topics.through.objects.filter(question=OuterRef("pk")).order_by("topic__name")
+    return qs.prefetch_related(None).annotate(  # _listed's one prefetch, the topics
+        topic_slugs=ArraySubquery(topics.values("topic__slug")),
+        topic_names=ArraySubquery(topics.values("topic__name")),
+    )
+
+
+def hybrid_search(matched, filtered, text: str, *, annotations) -> search.Ranked:
     """Best match first: the word matches' ranking (full-text rank on PostgreSQL,
     shared words on SQLite) fused with the nearest questions by vector."""
     cap = settings.MLQA_SEARCH_CANDIDATES

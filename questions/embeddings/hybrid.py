@@ -13,19 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
-from django.db.models import (
-    Case,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from questions import search
 from questions import similar as lexical
@@ -118,8 +106,7 @@ def lexical_ranking(matched: QuerySet[Question], text: str, *, cap: int) -> list
     the bounded candidates (``search.bounded``); on SQLite by shared words among
     the newest ``cap`` matches, read in one query."""
     if search.is_postgres(matched.db):
-        ranked = search.bounded(matched, text, order=(), by_relevance=True)
-        return list(ranked.values_list("pk", flat=True))
+        return search.bounded(matched, text, order=(), by_relevance=True).ids
     rows = matched.order_by("-created_at", "-id").values_list("pk", "title", "body")[:cap]
     return word_overlap_ranking(text, rows)
 
@@ -141,27 +128,14 @@ def word_overlap_ranking(text: str, rows) -> list[int]:
 
 def search_rows(
     filtered: QuerySet[Question], lexical_ids: list[int], text: str, *, cap: int, annotations
-) -> QuerySet[Question]:
+) -> search.Ranked:
     """Search results by relevance: the lexical candidates (ranked, best first)
     fused with the nearest questions by vector among ``filtered`` (the list's
     filters, without the word match), at most ``cap``, in fused order."""
     vectors = [pk for pk, _ in vector_ranking(text, CANDIDATES, among=filtered)]
     order = fuse(lexical_ids, vectors)[:cap]
-    rows = Question.objects.using(filtered.db).filter(pk__in=order).annotate(**annotations)
-    if search.is_postgres(filtered.db):  # one expression, whatever the number of candidates
-        fused_rank = Func(
-            Value(order, output_field=ArrayField(IntegerField())),
-            F("pk"),
-            function="array_position",
-            output_field=IntegerField(),
-        )
-    else:
-        fused_rank = Case(
-            *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(order)),
-            default=Value(len(order)),
-            output_field=IntegerField(),
-        )
-    return rows.annotate(fused_rank=fused_rank).order_by("fused_rank", "-created_at", "-id")
+    rows = Question.objects.using(filtered.db).annotate(**annotations)
+    return search.Ranked(order, rows, headlines=text)
 
 
 def related_questions(question: Question, sharing: QuerySet, *, limit: int) -> QuerySet[Question]:

@@ -88,3 +88,15 @@ def test_the_api_bookmarks_refuse_an_unknown_topic(client, member):
     response = client.get("/api/v1/me/bookmarks?topic=nowhere", **bearer(secret))
     assert response.status_code == 404
     assert response.json() == {"detail": "No topic with this slug."}
+
+
+def test_the_chosen_options_are_selected_and_every_label_escaped(client):
+    TopicFactory(slug="stats", name="Stats & <b>tests</b>")
+    SourceFactory(slug="book", name="A “book”")
+    html = client.get("/", {"topic": "stats", "source": "book", "sort": "top"}).content.decode()
+    assert '<option value="stats" selected>Stats &amp; &lt;b&gt;tests&lt;/b&gt;</option>' in html
+    assert '<option value="book" selected>A “book”</option>' in html
+    assert '<option value="top" selected>' in html
+    # The first option ("All …", "Newest") sends nothing and is never marked.
+    assert '<option value="">All topics</option>' in html
+    assert html.count(" selected>") == 3

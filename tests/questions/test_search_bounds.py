@@ -2,9 +2,12 @@
 ranks only those and highlights only the page shown, on every database."""
 
 import pytest
+from django.db import connection
 
 from questions import search
 from questions.models import Question
+from study import services as study_services
+from study.models import InterviewReport
 from tests.factories import AIAnswerFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +80,43 @@ def test_postgres_candidates_prefer_title_matches_over_newer_ones(client, settin
     )
     found = rows(client, q="dropout")
     assert found[0].pk == oldest_title_match.pk
+
+
+def test_the_api_lists_the_candidates_in_the_order_of_the_pages(client, capped):
+    for params in ({"q": "dropout"}, {"q": "dropout", "sort": "top"}):
+        site = rows(client, **params) + rows(client, **params, page=2)
+        api = client.get("/api/v1/questions", params).json()["items"]
+        assert [item["title"] for item in api] == [q.title for q in site]
+
+
+def test_a_page_of_candidates_reads_only_its_own_rows(capped, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the ranked ids, and no count query
+        candidates = search.bounded(
+            search.matching(Question.objects.published(), "dropout"),
+            "dropout",
+            order=("-created_at", "-id"),
+            by_relevance=True,
+        )
+    assert candidates.count() == len(candidates) == 4
+    # One query for the page's two rows (on PostgreSQL with their highlights).
+    with django_assert_num_queries(1):
+        page = candidates[2:4]
+    assert [q.pk for q in page] == candidates.ids[2:4]
+    assert [q.pk for q in candidates.as_queryset()] == candidates.ids
+    if connection.vendor == "postgresql":
+        with django_assert_num_queries(0):
+            search.highlight_results(page, "dropout")
+        assert all("<mark>" in str(q.snippet_html).lower() for q in page)
+
+
+def test_a_searchs_rows_say_how_often_they_were_reported_asked(client, member, other_member):
+    twice = QuestionFactory(title="How does dropout regularise?")
+    QuestionFactory(title="Is dropout used at inference?")
+    for user in (member, other_member):
+        study_services.report_asked(user=user, question=twice)
+    study_services.report_asked(user=member, question=twice, year=2015)  # too long ago
+    InterviewReport.objects.update(is_held=False)  # as a moderator would
+    for sort in ("", "asked", "newest"):
+        html = client.get("/", {"q": "dropout", "sort": sort}).content.decode()
+        assert html.count("Asked 2\N{MULTIPLICATION SIGN} in 12 months") == 1, sort
+        assert "Asked 1\N{MULTIPLICATION SIGN}" not in html

@@ -258,22 +258,21 @@ MEMBER_LIST, MEMBER_QUESTION = 9, 12
 
 
 def member_search_queries() -> int:
-    """More for a search: its candidates' ids (at most MLQA_SEARCH_CANDIDATES;
-    on PostgreSQL those whose title matches, then, when they are fewer, the
-    other matches) and the page's highlighted snippets (ts_headline on
-    PostgreSQL, the best answers' text on SQLite), for the 20 rows shown only."""
-    return MEMBER_LIST + (3 if connection.vendor == "postgresql" else 2) + hybrid_search_queries()
+    """A search's candidates need no query of their own: their ids (at most
+    MLQA_SEARCH_CANDIDATES; on PostgreSQL those whose title matches, then, when
+    they are fewer, the other matches, ranked in the same query) stand for the
+    count query, and their number is the count. The page's rows come with their
+    interview-report counts (one query fewer) and, on PostgreSQL, with their
+    highlighted snippets (``ts_headline``, for the 20 rows shown only) and
+    their topics (one fewer again); SQLite reads the best answers' text for
+    the snippets (one more)."""
+    return MEMBER_LIST + (-2 if connection.vendor == "postgresql" else 0) + HYBRID_SEARCH
 
 
 # Search by relevance also asks the vector index whether vectors changed
-# (questions.embeddings.store) and, on PostgreSQL, ranks the word matches'
-# candidates before fusing them with the vector ones; with vectors, one more
-# query keeps the published ones among the nearest (questions.embeddings.hybrid).
+# (questions.embeddings.store); with vectors, one more query keeps the
+# published ones among the nearest (questions.embeddings.hybrid).
 HYBRID_SEARCH = 1
-
-
-def hybrid_search_queries() -> int:
-    return HYBRID_SEARCH + (1 if connection.vendor == "postgresql" else 0)
 
 
 def _assert_queries(client, url, expected, django_assert_num_queries) -> str:

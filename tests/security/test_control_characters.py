@@ -265,3 +265,11 @@ def test_postgres_highlighting_stays_balanced_with_stored_marks(client):
 def test_marks_are_paired_whatever_the_text_holds():
     html = str(search._marked("a \ue001b\ue000 <c> \ue000d\ue000e\ue001\ue001 f \ue000g"))
     assert html == "a b<mark> &lt;c&gt; de</mark> f <mark>g</mark>"
+
+
+def test_paired_marks_and_the_text_between_them_come_out_escaped():
+    html = str(search._marked('\ue000a\ue001 & <b>"b"</b> \'\ue000c d\ue001'))
+    assert html == "<mark>a</mark> &amp; &lt;b&gt;&quot;b&quot;&lt;/b&gt; &#x27;<mark>c d</mark>"
+    # Markdown's marks go from a snippet; no mark at all is plain escaped text.
+    assert str(search._marked("**\ue000bold\ue001** `x`", markdown=True)) == "<mark>bold</mark> x"
+    assert str(search._marked("<i>")) == "&lt;i&gt;"
