@@ -7,13 +7,15 @@ reader_parts``) without rendering a template per row: both come here, so the
 markup cannot drift between them. The CSRF input is Django's own
 ``{% csrf_token %}``, rendered from the reader's context (once for a page's
 rows); nothing is kept between requests.
-Visitors get a link to log in instead, drawn by the template.
+Visitors get a link to log in instead (:func:`login_link`, the
+``{% bookmark_login_link %}`` tag), defined here too.
 """
 
 from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.template import Context
+from django.template.defaultfilters import urlencode
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import conditional_escape
@@ -36,6 +38,14 @@ _FORM = """
     <span class="bookmark-count" title="Members who bookmarked it">{count}<span class="visually-hidden"> bookmark{plural} in all</span></span>
   </button>
 </form>"""  # noqa: E501 (the markup as it is sent)
+
+# A visitor's toggle: a link to log in (a visitor's page carries no form that posts).
+_LOGIN_LINK = """
+<a class="bookmark-toggle bookmark-button" href="{login}" rel="nofollow" title="Log in to bookmark this question and practise it">
+  <span class="bookmark-icon" aria-hidden="true">☆</span>
+  <span class="bookmark-label">Bookmark</span>
+  <span class="bookmark-count" title="Members who bookmarked it">{count}<span class="visually-hidden"> bookmark{plural} in all</span></span>
+</a>"""  # noqa: E501 (the markup as it is sent)
 
 _ON = {
     "pressed": " is-bookmarked",
@@ -97,7 +107,7 @@ class Toggle:
                 csrf=conditional_escape(csrf_input),
                 back=conditional_escape(self.back),
                 count=int(self.count),
-                plural="" if self.count == 1 else "s",  # as |pluralize
+                plural=_plural(self.count),
             )
         )
 
@@ -134,13 +144,37 @@ def _escaped_back(context: Context) -> SafeString:
     return kept
 
 
+def _login_link(context: Context) -> SafeString:
+    """Where a visitor's toggles send them: to log in, then back to this page
+    (as the template writes it), made once per template rendering."""
+    kept = context.render_context.get(_login_link)
+    if kept is None:
+        path = urlencode(context["request"].get_full_path())
+        kept = conditional_escape(f"{reverse('account_login')}?next={path}")
+        context.render_context[_login_link] = kept
+    return kept
+
+
+def login_link(context: Context, count: int) -> SafeString:
+    """A visitor's toggle: the link to log in, with the question's count."""
+    count = int(count)
+    return mark_safe(
+        _LOGIN_LINK.format(login=_login_link(context), count=count, plural=_plural(count))
+    )
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"  # as |pluralize
+
+
 @renders(ROW_TOGGLE)
 def row_toggle(context: Context) -> str:
-    """A list row's toggle (``question``, marked by ``mark_bookmarks``) for a
-    member; a visitor's link to log in comes from the template."""
-    if not context["user"].is_authenticated:
-        return context.template.engine.get_template(ROW_TOGGLE).render(context)
+    """A list row's toggle (``question``, marked by ``mark_bookmarks``): a
+    member's form, or a visitor's link to log in, as the template draws them."""
     question = context["question"]
+    if not context["user"].is_authenticated:
+        # The template's line break after the link, as its include renders it.
+        return mark_safe(f"{login_link(context, question.bookmark_count)}\n")
     toggle = Toggle(
         question.pk,
         bool(getattr(question, "is_bookmarked", False)),

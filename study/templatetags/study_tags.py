@@ -13,6 +13,12 @@ def back_path(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def bookmark_login_link(context, question) -> SafeString:
+    """A visitor's bookmark toggle: a link to log in (``study.toggles``)."""
+    return toggles.login_link(context, question.bookmark_count)
+
+
+@register.simple_tag(takes_context=True)
 def bookmark_form(context, question, bookmarked, remove_row=False) -> SafeString:
     """A member's bookmark toggle (``study.toggles``), with their CSRF input."""
     toggle = toggles.Toggle(

@@ -18,11 +18,13 @@ from tests.factories import (
     QuestionFactory,
     SourceFactory,
     TopicFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
 
 def html(response) -> str:
@@ -211,6 +213,32 @@ def test_visitors_see_the_toggle_and_counts_on_list_and_question_page(client, db
     body = html(client.get(question.get_absolute_url()))
     assert "bookmark-toggle" in body
     assert "to report that you were asked this" in body
+
+
+@pytest.mark.parametrize("page_cache", [0, 300])
+def test_a_visitors_toggle_counts_and_logs_them_in_back_to_the_same_list(
+    client, db, settings, page_cache
+):
+    settings.MLQA_PAGE_CACHE_SECONDS = page_cache
+    for title, members in (("Kept by one", 1), ("Kept by two", 2), ("Kept by none", 0)):
+        question = QuestionFactory(title=title, difficulty="easy")
+        for _ in range(members):
+            study_services.toggle_bookmark(user=UserFactory(), question=question)
+    address = "/?sort=new&difficulty=easy"
+    body = html(client.get(address))
+    assert body.count("bookmark-toggle") == 3
+    assert "<form" not in body[body.index('class="question-list') :]
+    for count, words in ((1, "bookmark in all"), (2, "bookmarks in all"), (0, "bookmarks in all")):
+        assert f'{count}<span class="visually-hidden"> {words}</span>' in body
+    link = re.search(r'<a class="bookmark-toggle bookmark-button" href="([^"]+)"', body)
+    assert unescape(link.group(1)) == "/accounts/login/?next=/%3Fsort%3Dnew%26difficulty%3Deasy"
+    member = UserFactory(username="reader")
+    response = client.post(
+        unescape(link.group(1)), {"login": "reader", "password": PASSWORD}, follow=False
+    )
+    assert response.status_code == 302
+    assert response["Location"] == address
+    assert member.pk == int(client.session["_auth_user_id"])
 
 
 # --- Bookmarks page --------------------------------------------------------------------
