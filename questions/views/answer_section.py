@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -289,17 +289,28 @@ def _section(
     load: Callable[[], dict[int, Answer]],
     login: str,
 ) -> tuple[SafeString, ...]:
-    """Each answer's HTML for these views, from the fragments kept where they are."""
+    """Each answer's HTML for these views, from the fragments kept where they
+    are: this process's memory, else the shared cache (another process rendered
+    it: a member's own view is new to every process they reach), else rendered
+    here and kept in both."""
     objects = caches["objects"]
     keys = [view.key(pk, generation) for pk, view in zip(ids, views, strict=True)]
     found = objects.get_many(keys) if generation else {}
-    missing = [n for n, key in enumerate(keys) if key not in found]
+    missing = [key for key in keys if key not in found]
+    if missing and generation:
+        shared = cache.get_many(missing)
+        if shared:
+            objects.set_many(shared, settings.MLQA_PAGE_CACHE_SECONDS)
+            found.update(shared)
+            missing = [key for key in missing if key not in found]
     if missing:
         loaded = load()
-        fresh = {keys[n]: render_answer(loaded[ids[n]], views[n], login) for n in missing}
+        at = {key: n for n, key in enumerate(keys)}
+        fresh = {key: render_answer(loaded[ids[at[key]]], views[at[key]], login) for key in missing}
         found.update(fresh)
         if generation:
             objects.set_many(fresh, settings.MLQA_PAGE_CACHE_SECONDS)
+            cache.set_many(fresh, settings.MLQA_PAGE_CACHE_SECONDS)
     return tuple(found[key] for key in keys)
 
 
