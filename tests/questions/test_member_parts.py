@@ -19,7 +19,7 @@ from notifications import events
 from questions import reader_marks, services
 from questions.models import Comment
 from questions.templatetags import reader_parts
-from questions.views import page_shell, question_page, render_sources
+from questions.views import answer_section, page_shell, question_page, render_sources
 from study import services as study_services
 from study.models import InterviewReport
 from tests.factories import (
@@ -270,3 +270,18 @@ def test_readers_new_to_the_process_are_rendered_without_loading_the_answers_aga
 
 def comment_id(body: str) -> int:
     return Comment.objects.get(body=body).pk
+
+
+def test_a_fragment_one_process_rendered_is_read_by_another(page_of, monkeypatch):
+    member, question, _, _ = page_of
+    client = Client()
+    client.force_login(member)
+    url = question.get_absolute_url()
+    first = text(client.get(url))
+    caches["objects"].clear()  # another process: nothing of this page in its memory
+
+    def not_rendered(*args, **kwargs):
+        raise AssertionError("an answer was rendered again")
+
+    monkeypatch.setattr(answer_section, "render_answer", not_rendered)
+    assert text(client.get(url)) == first
