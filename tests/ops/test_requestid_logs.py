@@ -124,7 +124,7 @@ class Keep(Transport):
 sentry_sdk.get_client().transport = Keep()
 client = Client(HTTP_HOST="mlqa.example.org", raise_request_exception=False)
 client.cookies["sessionid"] = os.environ["SESSION_SECRET"]
-with mock.patch("questions.selectors.question_list", side_effect=RuntimeError("boom")):
+with mock.patch("questions.selectors.question_pages", side_effect=RuntimeError("boom")):
     response = client.get("/?q=private+search", secure=True, HTTP_X_REQUEST_ID="rid-42",
                           HTTP_AUTHORIZATION="Bearer " + os.environ["TOKEN_SECRET"])
 sentry_sdk.flush()
