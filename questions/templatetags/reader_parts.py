@@ -32,13 +32,22 @@ KEY_MARK = "@"  # between a part's name and its key, in a shell
 
 PartRenderer = Callable[[Context], str]
 _RENDERERS: dict[str, PartRenderer] = {}
+# Parts that can also give their HTML already encoded (UTF-8), for a shell
+# joined as bytes (``page_shell.fill_utf8``): a large part kept encoded is
+# then not encoded again for every reader.
+_ENCODED: dict[str, Callable[[Context], bytes]] = {}
 
 
-def renders(name: str) -> Callable[[PartRenderer], PartRenderer]:
-    """Register ``function(context) -> html`` as the way to render part ``name``."""
+def renders(
+    name: str, *, utf8: Callable[[Context], bytes] | None = None
+) -> Callable[[PartRenderer], PartRenderer]:
+    """Register ``function(context) -> html`` as the way to render part ``name``;
+    ``utf8(context)``, if given, must give the same HTML encoded."""
 
     def register_renderer(function: PartRenderer) -> PartRenderer:
         _RENDERERS[name] = function
+        if utf8 is not None:
+            _ENCODED[name] = utf8
         return function
 
     return register_renderer
@@ -117,6 +126,15 @@ def render_part(context: Context, name: str) -> str:
         if renderer is not None:
             return renderer(context)
         return context.template.engine.get_template(name).render(context)
+
+
+def render_part_utf8(context: Context, name: str) -> bytes:
+    """:func:`render_part`, encoded: by the part's own ``utf8`` function if it has one."""
+    encoded = _ENCODED.get(name)
+    if encoded is None:
+        return render_part(context, name).encode()
+    with context.push():
+        return encoded(context)
 
 
 @register.simple_tag(takes_context=True)

@@ -157,13 +157,18 @@ class AnswerBlock:
 
 class AnswerBlocks(list):
     """The answers' blocks, and ``pieces``: the whole ``answers`` partial cut
-    where the member's CSRF token goes, kept with the section."""
+    where the member's CSRF token goes, kept with the section, as text and
+    encoded (``utf8``: a member's page is joined as bytes, ``page_shell``)."""
 
     pieces: tuple[str, ...] = ()
+    utf8: tuple[bytes, ...] = ()
     token: str = ""
 
     def html(self) -> SafeString:
         return SafeString(self.token.join(self.pieces))
+
+    def html_utf8(self) -> bytes:
+        return self.token.encode().join(self.utf8)
 
 
 def _pieces(ids: list[int], views: tuple[AnswerView, ...], section, member: bool) -> tuple:
@@ -340,21 +345,29 @@ def answer_blocks(
     if kept is None:
         ids = [row.pk for row in rows]
         section = _section(ids, views, generation, load, page.login)
-        kept = (section, _pieces(ids, views, section, member))
+        pieces = _pieces(ids, views, section, member)
+        kept = (section, pieces, tuple(piece.encode() for piece in pieces))
         if generation:
             objects.set(key, kept, settings.MLQA_PAGE_CACHE_SECONDS)
-    section, pieces = kept
+    section, pieces, utf8 = kept
     if member:
         token = str(conditional_escape(token or get_token(request)))
     blocks = AnswerBlocks(
         AnswerBlock(row.pk, view, html, token if member else "")
         for row, view, html in zip(rows, views, section, strict=True)
     )
-    blocks.pieces, blocks.token = pieces, token if member else ""
+    blocks.pieces, blocks.utf8, blocks.token = pieces, utf8, token if member else ""
     return blocks
 
 
-@renders(ANSWERS_PART)
+def _answers_part_utf8(context) -> bytes:
+    blocks = context.get("answer_blocks")
+    if not blocks or not isinstance(blocks, AnswerBlocks):
+        return answers_part(context).encode()
+    return blocks.html_utf8()
+
+
+@renders(ANSWERS_PART, utf8=_answers_part_utf8)
 def answers_part(context) -> str:
     """The answers as the partial lays them out, without a template's cost."""
     blocks = context.get("answer_blocks")

@@ -27,7 +27,12 @@ from django.template import engines
 from django.template.context import make_context
 from django.template.loader import render_to_string
 
-from questions.templatetags.reader_parts import KEY_MARK, SHELL_MARK, render_part
+from questions.templatetags.reader_parts import (
+    KEY_MARK,
+    SHELL_MARK,
+    render_part,
+    render_part_utf8,
+)
 
 PAGE = "questions/question_detail.html"
 # A request with other parameters gets a shell of its own, never kept (they may
@@ -59,18 +64,18 @@ def _shell(request: HttpRequest, context: dict) -> list[str] | None:
     return split(PAGE, request, context)
 
 
-def fill(
+def _joined(
     request: HttpRequest,
     template_name: str,
-    pieces: list[str],
+    pieces,
     context: dict,
-    *,
-    instances: Mapping[str, dict] | None = None,
-) -> str:
-    """The shell's text joined with the reader's parts, all rendered in one
-    context for the request (the context processors run once). A part placed
-    with a key (``{% reader_part name key %}``, e.g. one per row of a list) is
-    rendered with ``instances[key]`` added to that context."""
+    instances: Mapping[str, dict] | None,
+    render: Callable,
+) -> list:
+    """The shell's text pieces with each part, rendered by ``render(context, name)``
+    in one context for the request (the context processors run once). A part
+    placed with a key (``{% reader_part name key %}``, e.g. one per row of a
+    list) is rendered with ``instances[key]`` added to that context."""
     engine = engines["django"].engine
     page = engine.get_template(template_name)
     template_context = make_context(context, request)
@@ -82,11 +87,39 @@ def fill(
                 continue
             name, _, key = piece.partition(KEY_MARK)
             if not key:
-                out.append(render_part(template_context, name))
+                out.append(render(template_context, name))
                 continue
             with template_context.push(instances[key]):
-                out.append(render_part(template_context, name))
-    return "".join(out)
+                out.append(render(template_context, name))
+    return out
+
+
+def fill(
+    request: HttpRequest,
+    template_name: str,
+    pieces: list[str],
+    context: dict,
+    *,
+    instances: Mapping[str, dict] | None = None,
+) -> str:
+    """The shell's text joined with the reader's parts (see :func:`_joined`)."""
+    return "".join(_joined(request, template_name, pieces, context, instances, render_part))
+
+
+def encoded(pieces: list[str]) -> tuple:
+    """A shell's pieces with its text encoded (UTF-8) and its parts' names as
+    they are, for :func:`fill_utf8`."""
+    return tuple(piece.encode() if n % 2 == 0 else piece for n, piece in enumerate(pieces))
+
+
+def fill_utf8(request: HttpRequest, template_name: str, pieces: tuple, context: dict) -> bytes:
+    """:func:`fill` for a shell kept :func:`encoded`: the page as the response's
+    bytes. A page with a few characters beyond ASCII is a wide string in
+    Python, and encoding a large one costs more than filling in its parts: the
+    shell's text and the large parts (the answers) are kept encoded, and the
+    small parts are encoded as they are rendered."""
+    parts = _joined(request, template_name, pieces, context, None, render_part_utf8)
+    return b"".join(parts)
 
 
 def _shell_key(request: HttpRequest, question_id: int, generation: str) -> str:
@@ -108,7 +141,7 @@ def assemble(
     ``shell_context`` may be a function giving it, called only to make a shell."""
     keep = bool(generation) and all(name in SHELL_PARAMS for name in request.GET)
     key = _shell_key(request, question_id, generation) if keep else ""
-    kept = caches["objects"]  # this process's, unpickled: the pieces are strings
+    kept = caches["objects"]  # this process's, unpickled: bytes and names
     pieces = kept.get(key) if keep else None
     if pieces is None:
         if callable(shell_context):
@@ -117,6 +150,7 @@ def assemble(
         if pieces is None:  # cannot happen with a fresh mark; render it whole then
             full = {**shell_context, **context}
             return HttpResponse(render_to_string(PAGE, full, request), status=status)
+        pieces = encoded(pieces)
         if keep:
-            kept.set(key, tuple(pieces), settings.MLQA_PAGE_CACHE_SECONDS)
-    return HttpResponse(fill(request, PAGE, pieces, context), status=status)
+            kept.set(key, pieces, settings.MLQA_PAGE_CACHE_SECONDS)
+    return HttpResponse(fill_utf8(request, PAGE, pieces, context), status=status)

@@ -106,3 +106,31 @@ def test_one_query_reads_what_the_study_tools_read_apart(question):
         marks = reader_marks(reader, question)
         assert marks.asked == study_selectors.asked_summary(question, reader)
     assert reader_marks(member, question).asked.mine == 2
+
+
+def test_text_beyond_ascii_comes_back_as_written_in_every_part(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """The shell and the answers are kept encoded, the other parts are encoded
+    per request: characters of every width come back exactly, where they are."""
+    question = QuestionFactory(title="Naïve Bayes — why “naïve”?", body="Assume σ² is known ≥ 0.")
+    answer = AIAnswerFactory(question=question, body="Features are independent 🧮 given ŷ.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_comment(author=UserFactory(), question=question, body="Ça dépend… 日本語")
+        services.add_comment(author=UserFactory(), answer=answer, body="Not quite — see Bishop §8.")
+    client = Client()
+    client.force_login(UserFactory(display_name="Zoë 🦉"))
+    url = question.get_absolute_url()
+    first, kept = page(client, url), page(client, url)
+    assert kept == first
+    for text in (
+        "Naïve Bayes — why “naïve”?",
+        "Assume σ² is known ≥ 0.",
+        "Features are independent 🧮 given ŷ.",
+        "Ça dépend… 日本語",
+        "Not quite — see Bishop §8.",
+        "Zoë 🦉",
+    ):
+        assert text in kept
+    monkeypatch.setattr(page_shell, "_shell", lambda request, context: None)
+    assert page(client, url) == kept  # rendered whole, as one string
