@@ -35,11 +35,11 @@ _RENDERERS: dict[str, PartRenderer] = {}
 # Parts that can also give their HTML already encoded (UTF-8), for a shell
 # joined as bytes (``page_shell.fill_utf8``): a large part kept encoded is
 # then not encoded again for every reader.
-_ENCODED: dict[str, Callable[[Context], bytes]] = {}
+_ENCODED: dict[str, Callable[[Context], bytes | list[bytes]]] = {}
 
 
 def renders(
-    name: str, *, utf8: Callable[[Context], bytes] | None = None
+    name: str, *, utf8: Callable[[Context], bytes | list[bytes]] | None = None
 ) -> Callable[[PartRenderer], PartRenderer]:
     """Register ``function(context) -> html`` as the way to render part ``name``;
     ``utf8(context)``, if given, must give the same HTML encoded."""
@@ -128,8 +128,9 @@ def render_part(context: Context, name: str) -> str:
         return context.template.engine.get_template(name).render(context)
 
 
-def render_part_utf8(context: Context, name: str) -> bytes:
-    """:func:`render_part`, encoded: by the part's own ``utf8`` function if it has one."""
+def render_part_utf8(context: Context, name: str) -> bytes | list[bytes]:
+    """:func:`render_part`, encoded: by the part's own ``utf8`` function if it
+    has one (which may give the part in chunks, to be joined in order)."""
     encoded = _ENCODED.get(name)
     if encoded is None:
         return render_part(context, name).encode()

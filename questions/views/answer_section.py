@@ -126,6 +126,8 @@ def view_digest(view: AnswerView) -> str:
 
 
 TOKEN_HEAD = '<input type="hidden" name="csrfmiddlewaretoken" value="'
+BETWEEN = "\n      "  # what the ``answers`` partial puts around each answer
+TOKEN = None  # where a member's token goes, among a section's encoded chunks
 
 
 def _token_forms(answer_id: int, view: AnswerView) -> tuple[str, ...]:
@@ -136,6 +138,19 @@ def _token_forms(answer_id: int, view: AnswerView) -> tuple[str, ...]:
     if view.can_vote:  # can_judge too
         return (f"vote-form-{n}", f"verdict-form-{n}", f"comment-form-{n}")
     return (f"comment-form-{n}",)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """An answer's HTML for one view, as this process keeps it: also encoded,
+    for a member's page, which is joined as bytes (``page_shell.fill_utf8``)."""
+
+    html: SafeString
+    utf8: bytes
+
+    @classmethod
+    def of(cls, html: str) -> "Fragment":
+        return cls(mark_safe(html), html.encode())
 
 
 @dataclass
@@ -156,37 +171,43 @@ class AnswerBlock:
 
 
 class AnswerBlocks(list):
-    """The answers' blocks, and ``pieces``: the whole ``answers`` partial cut
-    where the member's CSRF token goes, kept with the section, as text and
-    encoded (``utf8``: a member's page is joined as bytes, ``page_shell``)."""
+    """The answers' blocks, and ``chunks``: the whole ``answers`` partial as
+    the fragments' encoded HTML and the text between them, with :data:`TOKEN`
+    where the member's CSRF token goes (kept with the section)."""
 
-    pieces: tuple[str, ...] = ()
-    utf8: tuple[bytes, ...] = ()
+    chunks: tuple[bytes | None, ...] = ()
     token: str = ""
 
     def html(self) -> SafeString:
-        return SafeString(self.token.join(self.pieces))
+        """The partial as its template lays it out (``{% for block in answer_blocks %}``)."""
+        blocks = "".join(f"{BETWEEN}{b.html}{b.token_inputs}{BETWEEN}" for b in self)
+        return SafeString(f"{BETWEEN}{blocks}\n")
 
-    def html_utf8(self) -> bytes:
-        return self.token.encode().join(self.utf8)
+    def html_utf8(self) -> list[bytes]:
+        """The partial encoded, in chunks: the fragments are not copied into a
+        string of their own per member."""
+        token = self.token.encode()
+        return [token if chunk is TOKEN else chunk for chunk in self.chunks]
 
 
-def _pieces(ids: list[int], views: tuple[AnswerView, ...], section, member: bool) -> tuple:
-    """The ``answers`` partial as its template lays it out, cut where a member's
-    token goes (after each ``value="`` of :data:`TOKEN_HEAD`)."""
-    between = "\n      "
-    text = [between]
-    pieces = []
-    for answer_id, view, html in zip(ids, views, section, strict=True):
-        text.append(f"{between}{html}")
+def _chunks(ids: list[int], views: tuple[AnswerView, ...], fragments, member: bool) -> tuple:
+    """The ``answers`` partial as :meth:`AnswerBlocks.html` lays it out,
+    encoded: each fragment as it is kept, the text between them, and
+    :data:`TOKEN` where a member's token goes (after each ``value="`` of
+    :data:`TOKEN_HEAD`)."""
+    chunks: list = []
+    text = [BETWEEN]
+    for answer_id, view, fragment in zip(ids, views, fragments, strict=True):
+        text.append(BETWEEN)
+        chunks += ["".join(text).encode(), fragment.utf8]
+        text = []
         for form in _token_forms(answer_id, view) if member else ():
-            text.append(TOKEN_HEAD)
-            pieces.append("".join(text))
+            chunks += [f"{''.join(text)}{TOKEN_HEAD}".encode(), TOKEN]
             text = [f'" form="{form}">']
-        text.append(between)
+        text.append(BETWEEN)
     text.append("\n")
-    pieces.append("".join(text))
-    return tuple(pieces)
+    chunks.append("".join(text).encode())
+    return tuple(chunks)
 
 
 def answer_view(
@@ -293,7 +314,7 @@ def _section(
     generation: str,
     load: Callable[[], dict[int, Answer]],
     login: str,
-) -> tuple[SafeString, ...]:
+) -> tuple[Fragment, ...]:
     """Each answer's HTML for these views, from the fragments kept where they
     are: this process's memory, else the shared cache (another process rendered
     it: a member's own view is new to every process they reach), else rendered
@@ -303,7 +324,7 @@ def _section(
     found = objects.get_many(keys) if generation else {}
     missing = [key for key in keys if key not in found]
     if missing and generation:
-        shared = cache.get_many(missing)
+        shared = {key: Fragment.of(html) for key, html in cache.get_many(missing).items()}
         if shared:
             objects.set_many(shared, settings.MLQA_PAGE_CACHE_SECONDS)
             found.update(shared)
@@ -311,11 +332,15 @@ def _section(
     if missing:
         loaded = load()
         at = {key: n for n, key in enumerate(keys)}
-        fresh = {key: render_answer(loaded[ids[at[key]]], views[at[key]], login) for key in missing}
+        fresh = {
+            key: Fragment.of(render_answer(loaded[ids[at[key]]], views[at[key]], login))
+            for key in missing
+        }
         found.update(fresh)
         if generation:
             objects.set_many(fresh, settings.MLQA_PAGE_CACHE_SECONDS)
-            cache.set_many(fresh, settings.MLQA_PAGE_CACHE_SECONDS)
+            shared = {key: str(fragment.html) for key, fragment in fresh.items()}
+            cache.set_many(shared, settings.MLQA_PAGE_CACHE_SECONDS)
     return tuple(found[key] for key in keys)
 
 
@@ -344,23 +369,22 @@ def answer_blocks(
     member = reader.pk is not None
     if kept is None:
         ids = [row.pk for row in rows]
-        section = _section(ids, views, generation, load, page.login)
-        pieces = _pieces(ids, views, section, member)
-        kept = (section, pieces, tuple(piece.encode() for piece in pieces))
+        fragments = _section(ids, views, generation, load, page.login)
+        kept = (tuple(f.html for f in fragments), _chunks(ids, views, fragments, member))
         if generation:
             objects.set(key, kept, settings.MLQA_PAGE_CACHE_SECONDS)
-    section, pieces, utf8 = kept
+    section, chunks = kept
     if member:
         token = str(conditional_escape(token or get_token(request)))
     blocks = AnswerBlocks(
         AnswerBlock(row.pk, view, html, token if member else "")
         for row, view, html in zip(rows, views, section, strict=True)
     )
-    blocks.pieces, blocks.utf8, blocks.token = pieces, utf8, token if member else ""
+    blocks.chunks, blocks.token = chunks, token if member else ""
     return blocks
 
 
-def _answers_part_utf8(context) -> bytes:
+def _answers_part_utf8(context) -> bytes | list[bytes]:
     blocks = context.get("answer_blocks")
     if not blocks or not isinstance(blocks, AnswerBlocks):
         return answers_part(context).encode()

@@ -72,10 +72,11 @@ def _joined(
     instances: Mapping[str, dict] | None,
     render: Callable,
 ) -> list:
-    """The shell's text pieces with each part, rendered by ``render(context, name)``
-    in one context for the request (the context processors run once). A part
-    placed with a key (``{% reader_part name key %}``, e.g. one per row of a
-    list) is rendered with ``instances[key]`` added to that context."""
+    """The shell's text pieces with each part, rendered by ``render(context,
+    name)`` (its text, or a list of chunks of it) in one context for the
+    request (the context processors run once). A part placed with a key
+    (``{% reader_part name key %}``, e.g. one per row of a list) is rendered
+    with ``instances[key]`` added to that context."""
     engine = engines["django"].engine
     page = engine.get_template(template_name)
     template_context = make_context(context, request)
@@ -87,10 +88,14 @@ def _joined(
                 continue
             name, _, key = piece.partition(KEY_MARK)
             if not key:
-                out.append(render(template_context, name))
-                continue
-            with template_context.push(instances[key]):
-                out.append(render(template_context, name))
+                part = render(template_context, name)
+            else:
+                with template_context.push(instances[key]):
+                    part = render(template_context, name)
+            if isinstance(part, list):  # in chunks (the answers, encoded)
+                out += part
+            else:
+                out.append(part)
     return out
 
 
