@@ -186,21 +186,23 @@ def _recent_values(now: datetime) -> list:
     ]
 
 
-_statements: dict[tuple, tuple[str, tuple]] = {}
+_statements: dict[tuple, tuple[str, tuple, list] | None] = {}
 
 
-def _statement(member: bool) -> tuple[str, tuple] | None:
-    """The union's SQL and parameters for this shape, compiled with the stand-ins;
-    None if some stand-in did not reach the parameters (then compile per request)."""
+def _statement(member: bool) -> tuple[str, tuple, list] | None:
+    """The union's SQL and parameters for this shape, compiled with the stand-ins,
+    and the stand-ins of the "recent" bounds as the parameters hold them; None if
+    some stand-in did not reach the parameters (then compile per request)."""
     key = (connection.alias, connection.vendor, member)
     if key not in _statements:
         user, question = User(pk=STAND_IN_USER), Question(pk=STAND_IN_QUESTION)
         parts = [*_asked(question, STAND_IN_NOW), *(_own(user, question) if member else [])]
         sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
-        stand_ins = {*_recent_values(STAND_IN_NOW), STAND_IN_QUESTION}
+        recent = _recent_values(STAND_IN_NOW)
+        stand_ins = {*recent, STAND_IN_QUESTION}
         if member:
             stand_ins.add(STAND_IN_USER)
-        _statements[key] = (sql, tuple(params)) if stand_ins <= set(params) else None
+        _statements[key] = (sql, tuple(params), recent) if stand_ins <= set(params) else None
     return _statements[key]
 
 
@@ -212,10 +214,10 @@ def _rows(user: User, question) -> list[tuple]:
         question = Question(pk=question.pk)
         parts = [*_asked(question, now), *(_own(user, question) if member else [])]
         return list(parts[0].union(*parts[1:], all=True).order_by())
-    sql, params = statement
+    sql, params, recent = statement
     values = {
         STAND_IN_QUESTION: question.pk,
-        **dict(zip(_recent_values(STAND_IN_NOW), _recent_values(now), strict=True)),
+        **dict(zip(recent, _recent_values(now), strict=True)),
     }
     if member:
         values[STAND_IN_USER] = user.pk

@@ -170,13 +170,23 @@ class AnswerBlock:
         return SafeString("".join(f'{TOKEN_HEAD}{self.token}" form="{f}">' for f in forms))
 
 
-class AnswerBlocks(list):
-    """The answers' blocks, and ``chunks``: the whole ``answers`` partial as
-    the fragments' encoded HTML and the text between them, with :data:`TOKEN`
-    where the member's CSRF token goes (kept with the section)."""
+class AnswerBlocks:
+    """The answers' blocks for this reader (made when a template iterates
+    them), and ``chunks``: the whole ``answers`` partial as the fragments'
+    encoded HTML and the text between them, with :data:`TOKEN` where the
+    member's CSRF token goes (kept with the section)."""
 
-    chunks: tuple[bytes | None, ...] = ()
-    token: str = ""
+    def __init__(self, rows, views, section, chunks: tuple, token: str) -> None:
+        self._made = (rows, views, section)
+        self.chunks, self.token = chunks, token
+
+    def __len__(self) -> int:
+        return len(self._made[0])
+
+    def __iter__(self):
+        rows, views, section = self._made
+        for row, view, html in zip(rows, views, section, strict=True):
+            yield AnswerBlock(row.pk, view, html, self.token)
 
     def html(self) -> SafeString:
         """The partial as its template lays it out (``{% for block in answer_blocks %}``)."""
@@ -237,6 +247,10 @@ def answer_view(
     )
 
 
+def _shown(row: AnswerRow, show_all: bool) -> int:
+    return len(row.comments) if show_all else min(len(row.comments), COMMENTS_SHOWN)
+
+
 def _views(
     reader: Reader, rows: tuple[AnswerRow, ...], show_all: bool, votes: Mapping, verdicts: Mapping
 ) -> tuple[AnswerView, ...]:
@@ -245,11 +259,23 @@ def _views(
             reader,
             row,
             position=position,
-            shown=len(row.comments) if show_all else min(len(row.comments), COMMENTS_SHOWN),
+            shown=_shown(row, show_all),
             vote=votes.get(row.pk, 0),
             verdict=verdicts.get(row.pk),
         )
         for position, row in enumerate(rows, start=1)
+    )
+
+
+def _differs(me: int, row: AnswerRow, shown: int, votes: Mapping, verdicts: Mapping) -> bool:
+    """Whether member ``me``'s view of the answer is not that of a member who
+    wrote nothing on it (:func:`answer_view` reads nothing else of them)."""
+    return (
+        row.pk in votes
+        or row.pk in verdicts
+        or row.author_id == me
+        or any(author == me for _, author in row.proposals)
+        or any(author == me for _, author in row.comments[:shown])
     )
 
 
@@ -265,25 +291,38 @@ def reader_views(
     """The reader's views of the answers and their hash. ``authors``: everyone
     who wrote an answer, a pending proposal or a comment among ``rows``. A
     reader who is none of them and has no vote or verdict there sees what any
-    such reader sees: those views are kept once for them all under
-    ``page_key`` (the page and its generation; "" for a page not kept). Other
-    members' views are made anew: a few microseconds each, less than keeping
-    them would cost (the objects cache checks each value it keeps)."""
+    such reader sees: those views, their digests and hash are kept once for
+    them all under ``page_key`` (the page and its generation; "" for a page
+    not kept). Another member's views are those, with the answers where they
+    voted, judged or wrote something made anew (a few microseconds each)."""
     votes, verdicts = marks.votes, marks.verdicts
-    if reader.pk is not None and (votes or verdicts or reader.pk in authors):
-        return _hashed(_views(reader, rows, show_all, votes, verdicts))
-    reader = Reader(None) if reader.pk is None else Reader(NOBODY, reader.moderator)
-    key = f"{page_key}:{reader.pk}:{reader.moderator}:{show_all}" if page_key else ""
+    anyone = Reader(None) if reader.pk is None else Reader(NOBODY, reader.moderator)
+    key = f"{page_key}:{anyone.pk}:{anyone.moderator}:{show_all}" if page_key else ""
     kept = caches["objects"].get(key) if key else None
     if kept is None:
-        kept = _hashed(_views(reader, rows, show_all, {}, {}))
+        views = _views(anyone, rows, show_all, {}, {})
+        digests = tuple(map(view_digest, views))
+        kept = (views, digests, digest(digests))
         if key:
             caches["objects"].set(key, kept, settings.MLQA_PAGE_CACHE_SECONDS)
-    return kept
-
-
-def _hashed(views: tuple[AnswerView, ...]) -> tuple[tuple[AnswerView, ...], str]:
-    return views, digest(tuple(map(view_digest, views)))
+    views, digests, hashed = kept
+    me = reader.pk
+    if me is None or not (votes or verdicts or me in authors):
+        return views, hashed
+    views, digests = list(views), list(digests)
+    for n, row in enumerate(rows):
+        shown = _shown(row, show_all)
+        if _differs(me, row, shown, votes, verdicts):
+            views[n] = answer_view(
+                reader,
+                row,
+                position=n + 1,
+                shown=shown,
+                vote=votes.get(row.pk, 0),
+                verdict=verdicts.get(row.pk),
+            )
+            digests[n] = view_digest(views[n])
+    return tuple(views), digest(tuple(digests))
 
 
 def render_answer(answer: Answer, view: AnswerView, login: str) -> SafeString:
@@ -376,12 +415,7 @@ def answer_blocks(
     section, chunks = kept
     if member:
         token = str(conditional_escape(token or get_token(request)))
-    blocks = AnswerBlocks(
-        AnswerBlock(row.pk, view, html, token if member else "")
-        for row, view, html in zip(rows, views, section, strict=True)
-    )
-    blocks.chunks, blocks.token = chunks, token if member else ""
-    return blocks
+    return AnswerBlocks(rows, views, section, chunks, token if member else "")
 
 
 def _answers_part_utf8(context) -> bytes | list[bytes]:

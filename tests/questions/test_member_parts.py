@@ -149,6 +149,43 @@ def test_a_member_who_wrote_nothing_shares_the_answers_of_any_such_member(page_o
     assert len(sections) == 1
 
 
+def test_a_members_own_answers_are_those_made_whole(
+    page_of, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A member's views start from those of a member who wrote nothing and
+    are made anew only where they voted, judged or wrote: their answers are
+    the ones made whole, answer by answer, for each kind of reader."""
+    member, question, ai, community = page_of
+    proposer, late = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.propose_answer(
+            user=proposer, answer=ai, body="Warm-up helps SGD too.", reason="Not only Adam."
+        )
+        for n in range(answer_section.COMMENTS_SHOWN + 1):  # the last one is past those shown
+            author = late if n == answer_section.COMMENTS_SHOWN else UserFactory()
+            services.add_comment(author=author, answer=community, body=f"Comment {n}.")
+    readers = [member, proposer, late, community.author, UserFactory(), ModeratorFactory()]
+    url = question.get_absolute_url()
+    for address in (url, url + "?comments=all"):
+        made = {}
+        for reader in readers:
+            client = Client()
+            client.force_login(reader)
+            made[reader.pk] = answers_of(text(client.get(address)))
+        with monkeypatch.context() as patched:
+            patched.setattr(answer_section, "_differs", lambda *args: True)
+            for reader in readers:
+                client = Client()
+                client.force_login(reader)
+                assert answers_of(text(client.get(address))) == made[reader.pk]
+    assert "View or withdraw" in made[proposer.pk]
+    assert "Proposed improvement" not in made[late.pk]
+
+
+def answers_of(html: str) -> str:
+    return html[html.index('id="answers-heading"') : html.index('id="your-answer"')]
+
+
 def test_each_member_gets_their_own_token_in_every_form(page_of):
     member, question, _, _ = page_of
     client = Client()
