@@ -1,12 +1,21 @@
+import functools
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.crypto import salted_hmac
 
 from .names import DisplayNameValidator
 
 MODERATORS_GROUP = "Moderators"
+
+
+@functools.lru_cache(maxsize=4096)
+def _profile_url(username: str, prefix: str, urlconf) -> str:
+    """A member's profile address, reversed once per name (the account menu
+    shows it on every page a member opens)."""
+    return reverse("user_profile", args=[username], urlconf=urlconf)
 
 
 class User(AbstractUser):
@@ -59,7 +68,7 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     def get_absolute_url(self) -> str:
-        return reverse("user_profile", args=[self.username])
+        return _profile_url(self.username, get_script_prefix(), get_urlconf())
 
     @property
     def is_suspended(self) -> bool:

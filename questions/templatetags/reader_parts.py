@@ -54,6 +54,7 @@ def renders(
 
 
 CSRF_SLOT = "csrf_token"  # the slot of a {% csrf_token %} input, in pieces
+_TOKEN_INPUT = object()  # the key of that input in a rendering's state
 
 
 class Slots:
@@ -100,20 +101,26 @@ def token_pieces(name: str, values: dict) -> tuple[str, ...] | None:
     return marked_pieces(name, values, Slots())
 
 
+def _token_input(context: Context) -> str:
+    """The input Django's ``{% csrf_token %}`` renders in ``context``, rendered
+    once for all the parts filled in one rendering (``page_shell``)."""
+    state = context.render_context
+    if _TOKEN_INPUT not in state:
+        state[_TOKEN_INPUT] = CsrfTokenNode().render(context)
+    return state[_TOKEN_INPUT]
+
+
 def join_pieces(context: Context, pieces: tuple[str, ...], **values) -> SafeString:
     """The pieces joined around this request's values: the input Django's own
     ``{% csrf_token %}`` renders for the request in ``context``, and each
     other slot's value from ``values``, escaped as ``{{ value }}`` is."""
     if len(pieces) == 1:
         return mark_safe(pieces[0])
-    token_input = None
     joined = list(pieces)
     for n in range(1, len(pieces), 2):
         slot = pieces[n]
         if slot == CSRF_SLOT:
-            if token_input is None:
-                token_input = CsrfTokenNode().render(context)
-            joined[n] = token_input
+            joined[n] = _token_input(context)
         else:
             joined[n] = conditional_escape(values[slot])
     return mark_safe("".join(joined))
