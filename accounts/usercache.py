@@ -18,7 +18,9 @@ session's hash is still checked against the row on every request (Django's
 ``get_user``), as it would be against the database's.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,13 +32,40 @@ def _key(user_id) -> str:
     return f"user:{user_id}"
 
 
+# A member's cached row read with other keys in one round trip (read_with),
+# for this request's cached_user: (its key, the row or None).
+_offered: ContextVar[tuple[str, object] | None] = ContextVar("mlqa_offered_user", default=None)
+
+
+@contextmanager
+def read_with(user_id, keys: list[str]) -> Iterator[dict]:
+    """``keys`` from the cache, read in the same round trip as member
+    ``user_id``'s cached row (a page needs both), which :func:`cached_user`
+    then takes instead of reading it again, within this block only."""
+    if not user_id or not settings.MLQA_USER_CACHE_SECONDS:
+        yield cache.get_many(keys)
+        return
+    key = _key(user_id)
+    found = cache.get_many([key, *keys])
+    token = _offered.set((key, found.pop(key, None)))
+    try:
+        yield found
+    finally:
+        _offered.reset(token)
+
+
 def cached_user(user_id, load: Callable[[], object | None]):
     """The member with this id: from the cache, else ``load()`` (kept when found)."""
     seconds = settings.MLQA_USER_CACHE_SECONDS
     if not seconds:
         return load()
     key = _key(user_id)
-    user = cache.get(key)
+    offered = _offered.get()
+    if offered is not None and offered[0] == key:
+        _offered.set(None)  # taken once: a row changed later in the request is read again
+        user = offered[1]
+    else:
+        user = cache.get(key)
     if user is None:
         user = load()
         if user is not None:

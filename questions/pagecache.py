@@ -46,15 +46,20 @@ each other's invalidations.
 import hashlib
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+
+from accounts import usercache
 
 _SITE = "pagegen:site"
 _LISTS = "pagegen:lists"
@@ -105,15 +110,43 @@ def site_changed() -> None:
     _on_commit([_SITE])
 
 
+# The tokens a page's request has read (``_reading``): its view reads them
+# again without another round trip, and builds the page from one generation.
+_read: ContextVar[dict[str, str] | None] = ContextVar("mlqa_generations_read", default=None)
+
+
 def _generations(keys: list[str]) -> list[str]:
     """The current token of each scope, making one for a scope that has none."""
+    read = _read.get()
+    if read is not None and all(key in read for key in keys):
+        return [read[key] for key in keys]
     found = cache.get_many(keys)
     missing = {key: _new_token() for key in keys if key not in found}
     for key, token in missing.items():
         # Another process may have made one meanwhile: theirs wins.
         if not cache.add(key, token, timeout=None):
             missing[key] = cache.get(key, token)
-    return [found.get(key) or missing[key] for key in keys]
+    tokens = [found.get(key) or missing[key] for key in keys]
+    if read is not None:
+        read.update(zip(keys, tokens, strict=True))
+    return tokens
+
+
+@contextmanager
+def _reading(request: HttpRequest, keys: list[str]) -> Iterator[None]:
+    """Within the block, the generations of ``keys`` are read once: with a
+    signed-in member's cached row, in one round trip, when the request has a
+    session (``accounts.usercache.read_with``)."""
+    token = _read.set({})
+    try:
+        user_id = None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            user_id = request.session.get(SESSION_KEY)
+        with usercache.read_with(user_id, keys) as found:
+            _read.get().update((key, value) for key, value in found.items() if value)
+            yield
+    finally:
+        _read.reset(token)
 
 
 def _made_at(tokens: Iterable[str]) -> int:
@@ -220,9 +253,15 @@ def for_visitors(
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not enabled() or not _for_everyone(request, allowed):
+            if not enabled():
                 return _private(view(request, *args, **kwargs))
             scope = _question_key(kwargs[question_kwarg]) if question_kwarg else _LISTS
+            with _reading(request, [_SITE, scope]):
+                return serve(request, scope, args, kwargs)
+
+        def serve(request: HttpRequest, scope: str, args, kwargs) -> HttpResponse:
+            if not _for_everyone(request, allowed):
+                return _private(view(request, *args, **kwargs))
             seconds = settings.MLQA_PAGE_CACHE_SECONDS if question_kwarg else list_seconds()
             htmx = request.headers.get("HX-Request") == "true"
             restore = request.headers.get("HX-History-Restore-Request") == "true"

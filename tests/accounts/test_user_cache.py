@@ -19,9 +19,11 @@ from tests.factories import ModeratorFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def user_cache(settings):
+@pytest.fixture(autouse=True, params=[0, 300], ids=["page cache off", "page cache on"])
+def user_cache(settings, request):
     settings.MLQA_USER_CACHE_SECONDS = 120
+    # With the page cache on, pages read the member's row with their generations.
+    settings.MLQA_PAGE_CACHE_SECONDS = request.param
 
 
 @pytest.fixture

@@ -322,3 +322,46 @@ def test_a_fragment_one_process_rendered_is_read_by_another(page_of, monkeypatch
 
     monkeypatch.setattr(answer_section, "render_answer", not_rendered)
     assert text(client.get(url)) == first
+
+
+def test_a_page_reads_the_members_row_with_its_generations(page_of, settings, monkeypatch):
+    """One round trip to the shared cache for both, on a question page and a
+    list; what the row says is still current on the next page."""
+    settings.MLQA_USER_CACHE_SECONDS = 120
+    member, question, _, _ = page_of
+    client = Client()
+    client.force_login(member)
+    row = f"user:{member.pk}"
+    for url, scope in (
+        (question.get_absolute_url(), f"pagegen:q:{question.pk}"),
+        (reverse("home"), "pagegen:lists"),
+    ):
+        assert client.get(url).status_code == 200
+        reads = shared_cache_reads(client, url, monkeypatch)
+        assert [read for read in reads if row in read] == [(row, "pagegen:site", scope)]
+    member.display_name = "Renamed Member"
+    member.save()
+    assert ">Renamed Member</a>" in client.get(question.get_absolute_url()).text
+
+
+def shared_cache_reads(client: Client, url: str, monkeypatch) -> list:
+    """The keys a member's request reads from the shared cache, a read at a time."""
+    shared = caches["default"]
+    real_get, real_many = shared.get, shared.get_many
+    reads = []
+
+    def get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(tuple(keys))
+        with monkeypatch.context() as inner:  # a memory cache's get_many calls get
+            inner.setattr(shared, "get", real_get)
+            return real_many(keys, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(shared, "get", get)
+        patched.setattr(shared, "get_many", get_many)
+        assert "Log out" in client.get(url).text
+    return reads
