@@ -16,20 +16,18 @@ one definition of what is read: they are what is compiled.
 Nothing here keeps a result: only SQL, keyed by everything it is made from.
 """
 
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import accumulate
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
-from django.db.models import OuterRef, QuerySet
+from django.db.models import OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from mlqa_site.prepared import fetch_prepared
+from mlqa_site.prepared import kept_statement
 
 from . import search
 from .models import Answer, Question, Source
@@ -38,63 +36,11 @@ from .models import Answer, Question, Source
 STAND_IN_TEXT = "mlqa-stand-in-words-7d1e5b"
 STAND_IN_IDS = [-917_000_101, -917_000_102]
 STAND_IN_NOW = datetime(1111, 6, 1, tzinfo=UTC)
-KEPT = 256  # statements kept per process (a shape each)
 # A row's fields that the list never shows: left out of the page's rows.
 _LEFT_OUT = {
     Question: {"search_vector", "title_vector", "snippet_source", "body", "body_html"},
     Answer: {"body", "body_html"},
 }
-
-
-@dataclass(frozen=True)
-class Statement:
-    """A compiled query and where a request's values go among its parameters."""
-
-    sql: str
-    params: tuple
-    slots: tuple[tuple[int, str], ...]  # (position among params, name of the value)
-
-    def rows(self, values: dict, using: str) -> list[tuple]:
-        params = list(self.params)
-        for at, name in self.slots:
-            value = values[name]
-            if isinstance(params[at], int):  # the stand-in's own kind (psycopg's Int2 ...)
-                value = type(params[at])(value)
-            params[at] = value
-        return fetch_prepared(self.sql, params, using)
-
-
-def compile_statement(queryset: QuerySet, stand_ins: dict) -> Statement | None:
-    """``queryset``'s SQL, with the places of the ``stand_ins`` (name: value)
-    among its parameters; None when one of them is not found there as it was
-    given (the queryset changed it, or did not use it)."""
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    slots = tuple(
-        (at, name)
-        for at, param in enumerate(params)
-        for name, value in stand_ins.items()
-        if isinstance(param, type(value)) and param == value
-    )
-    if {name for _, name in slots} != set(stand_ins) or len(slots) != len({at for at, _ in slots}):
-        return None
-    return Statement(sql, tuple(params), slots)
-
-
-_kept: dict[tuple, Statement | None] = {}
-_lock = threading.Lock()
-
-
-def statement(key: tuple, build: Callable[[], QuerySet], stand_ins: dict) -> Statement | None:
-    """The statement of shape ``key``, compiled from ``build()`` the first time."""
-    with _lock:
-        if key in _kept:
-            return _kept[key]
-    found = compile_statement(build(), stand_ins)
-    with _lock:
-        if len(_kept) >= KEPT:
-            _kept.pop(next(iter(_kept)))
-        _kept[key] = found
-    return found
 
 
 def recent_values(now: datetime, using: str = "default") -> list:
@@ -175,7 +121,7 @@ def page_rows(text: str, ids: list[int], *, ranked: bool, using: str) -> list[Qu
     stand_ins = {"text": STAND_IN_TEXT, "ids": STAND_IN_IDS}
     day = dict(enumerate(recent_values(STAND_IN_NOW, using)))
     stand_ins |= {f"day{n}": value for n, value in day.items()}
-    found = statement(("page", using, ranked), build, stand_ins)
+    found = kept_statement(("page", using, ranked), build, stand_ins)
     values = {"text": text, "ids": list(ids)}
     values |= {f"day{n}": value for n, value in enumerate(recent_values(now, using))}
     if found is None:
@@ -223,5 +169,5 @@ def candidates(filters, reports, narrowed) -> list[tuple] | None:
             qs, stand_in.q, order=order, by_relevance=by_relevance, annotations=annotations
         )
 
-    found = statement(key, build, {"text": STAND_IN_TEXT})
+    found = kept_statement(key, build, {"text": STAND_IN_TEXT})
     return None if found is None else found.rows({"text": filters.q}, using)

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.db.models import Q
 
+from mlqa_site import prepared
 from questions import search_sql
 from questions.models import Difficulty, Question, Topic
 from tests.factories import QuestionFactory
@@ -72,25 +73,26 @@ def test_each_page_reads_its_own_rows(client, settings):
 def test_a_search_shape_is_compiled_once_per_process(client):
     QuestionFactory(title="How does dropout regularise a network?")
     QuestionFactory(title="Why normalise the inputs of a batch?")
-    search_sql._kept.clear()
+    prepared._kept.clear()
     with mock.patch.object(
-        search_sql, "compile_statement", wraps=search_sql.compile_statement
+        prepared, "compile_statement", wraps=prepared.compile_statement
     ) as compiled:
         titles(client, q="dropout")
-        assert compiled.call_count == 2  # the candidates, the page's rows
+        # The candidates, the vector index's look for new vectors, the page's rows.
+        assert compiled.call_count == 3
         assert titles(client, q="normalise") == ["Why normalise the inputs of a batch?"]
         titles(client, q="batch", page=1)
-        assert compiled.call_count == 2
+        assert compiled.call_count == 3
         titles(client, q="dropout", sort="newest")  # another shape: rows without their rank
-        assert compiled.call_count == 4
+        assert compiled.call_count == 5
 
 
 def test_a_queryset_without_the_stand_in_is_not_kept():
     # The stand-in must reach the parameters as it was given, else the request
     # compiles its own query.
     absent = Question.objects.filter(title="something else")
-    assert search_sql.compile_statement(absent, {"text": search_sql.STAND_IN_TEXT}) is None
+    assert prepared.compile_statement(absent, {"text": search_sql.STAND_IN_TEXT}) is None
     present = Question.objects.filter(Q(title=search_sql.STAND_IN_TEXT) | Q(slug="x"))
-    found = search_sql.compile_statement(present, {"text": search_sql.STAND_IN_TEXT})
+    found = prepared.compile_statement(present, {"text": search_sql.STAND_IN_TEXT})
     assert found is not None
     assert [name for _, name in found.slots] == ["text"]
