@@ -7,7 +7,7 @@ The FilterSet parses and validates; the filtering itself stays in one selector
 (``selectors.question_list``), because search, its bounded candidates and the
 sorts are one query plan rather than independent ``WHERE`` clauses."""
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import django_filters
 from django import forms
@@ -41,14 +41,23 @@ class FilterBoundField(forms.BoundField):
         value is the field's value is ``selected`` (an empty value never is), as
         in Django's single select; values and labels are escaped."""
         widget = self.field.widget
-        chosen = set(widget.format_value(self.value()))
-        options, found = [], False
-        for value, label in widget.choices:
-            value = "" if value is None else str(value)
-            selected = not found and value in chosen
-            found = found or selected
-            options.append((value, " selected" if selected and value else "", label))
-        return format_html_join("", '<option value="{}"{}>{}</option>', options)
+        chosen = frozenset(widget.format_value(self.value()))
+        choices = tuple(
+            ("" if value is None else str(value), str(label)) for value, label in widget.choices
+        )
+        return _options(choices, chosen)
+
+
+@lru_cache(maxsize=512)
+def _options(choices: tuple[tuple[str, str], ...], chosen: frozenset[str]) -> SafeString:
+    """A select's options drawn from its choices and chosen values alone (kept
+    per process by them: the same choices and value draw the same options)."""
+    options, found = [], False
+    for value, label in choices:
+        selected = not found and value in chosen
+        found = found or selected
+        options.append((value, " selected" if selected and value else "", label))
+    return format_html_join("", '<option value="{}"{}>{}</option>', options)
 
 
 class FilterForm(forms.Form):
