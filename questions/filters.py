@@ -11,8 +11,8 @@ from functools import cached_property, lru_cache
 
 import django_filters
 from django import forms
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from study.companies import FREQUENCY_WINDOWS
 from study.models import Company, InterviewLevel
@@ -31,7 +31,38 @@ Q_MAX_LENGTH = 200
 
 
 class FilterBoundField(forms.BoundField):
-    """A filter control as ``filter_form.html`` draws it."""
+    """A filter control as ``filter_form.html`` draws it: its ``block`` (label
+    and control) for each visible field, drawn here rather than by the
+    template's loop, and its ``oob_control`` (the sort select, redrawn out of
+    band by htmx with a list's results)."""
+
+    @property
+    def block(self) -> SafeString:
+        grow = "" if self.widget_type == "select" else " grow"
+        return format_html(
+            '\n  <div class="field{}">\n    <label for="{}">{}</label>\n    {}\n  </div>\n  ',
+            grow,
+            self.auto_id,
+            self.label,
+            self.control(),
+        )
+
+    @property
+    def oob_control(self) -> SafeString:
+        return self.control(oob=True)
+
+    def control(self, *, oob: bool = False) -> SafeString:
+        """A select with its ``options``, else the widget as Django renders it."""
+        if self.widget_type != "select":
+            return mark_safe(str(self))  # Django's rendering is safe
+        return format_html(
+            '<select id="{}" name="{}"{}{}>\n      {}\n    </select>',
+            self.auto_id,
+            self.html_name,
+            mark_safe(' hx-swap-oob="true"') if oob else "",
+            mark_safe(' aria-invalid="true"') if self.errors else "",
+            self.options,
+        )
 
     @cached_property
     def options(self) -> SafeString:
