@@ -148,6 +148,9 @@ def one_of(label: str, choices, *, what: str, everything: str, **kwargs):
     )
 
 
+_FORM_CLASSES: dict[tuple, type[FilterForm]] = {}
+
+
 class QuestionFilterSet(django_filters.FilterSet):
     """Published questions by search, source, topic, difficulty, answers, verdict
     and sort. ``fixed_source``/``fixed_topic`` (a source's or topic's own page)
@@ -198,6 +201,15 @@ class QuestionFilterSet(django_filters.FilterSet):
             del self.filters["source"]
         if fixed_topic is not None:
             del self.filters["topic"]
+
+    def get_form_class(self) -> type[FilterForm]:
+        """The form class of these filters, made once per process for each set
+        of them (a list page makes a FilterSet per request; each form still
+        gets fields of its own, as any Django form)."""
+        key = (type(self), tuple(self.filters))
+        if key not in _FORM_CLASSES:
+            _FORM_CLASSES[key] = super().get_form_class()
+        return _FORM_CLASSES[key]
 
     @property
     def form(self) -> FilterForm:
