@@ -132,15 +132,19 @@ def page_rows(text: str, ids: list[int], *, ranked: bool, using: str) -> list[Qu
     return [_page_row(row, ranked, using) for row in rows]
 
 
+# Where each model's columns end in a row of ``page_query``, and the names of
+# the columns after them.
+_ENDS = tuple(accumulate(len(fields) for fields in (_QUESTION, _SOURCE, _ANSWER)))
+_ADDED = ("asked_recently", "topic_slugs", "topic_names", "title_headline", "snippet_headline")
+
+
 def _page_row(row: tuple, ranked: bool, using: str) -> Question:
-    ends = tuple(accumulate(len(fields) for fields in (_QUESTION, _SOURCE, _ANSWER)))
-    question = Question.from_db(using, [name for _, name in _QUESTION], row[: ends[0]])
-    question.source = _instance(Source, _SOURCE, row[ends[0] : ends[1]], using)
-    question.top_answer = _instance(Answer, _ANSWER, row[ends[1] : ends[2]], using)
+    question = Question.from_db(using, [name for _, name in _QUESTION], row[: _ENDS[0]])
+    question.source = _instance(Source, _SOURCE, row[_ENDS[0] : _ENDS[1]], using)
+    question.top_answer = _instance(Answer, _ANSWER, row[_ENDS[1] : _ENDS[2]], using)
     question.best_score, question.top_origin = question.top_answer_score, question.top_answer_origin
-    names = ["rank"] if ranked else []
-    names += ["asked_recently", "topic_slugs", "topic_names", "title_headline", "snippet_headline"]
-    for name, value in zip(names, row[ends[2] :], strict=True):
+    names = ("rank", *_ADDED) if ranked else _ADDED
+    for name, value in zip(names, row[_ENDS[2] :], strict=True):
         setattr(question, name, value)
     return question
 

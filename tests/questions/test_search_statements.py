@@ -9,8 +9,9 @@ from django.db.models import Q
 
 from mlqa_site import prepared
 from questions import search_sql
-from questions.models import Difficulty, Question, Topic
-from tests.factories import QuestionFactory
+from questions.models import Answer, Difficulty, Question, Source, Topic
+from questions.search import START, STOP
+from tests.factories import AIAnswerFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,32 @@ def test_a_queryset_without_the_stand_in_is_not_kept():
     found = prepared.compile_statement(present, {"text": search_sql.STAND_IN_TEXT})
     assert found is not None
     assert [name for _, name in found.slots] == ["text"]
+
+
+@pytest.mark.postgres
+def test_a_pages_rows_hold_what_the_orm_reads():
+    # Raw rows skip Django's converters: every field kept must come out as the
+    # ORM gives it (a field with a converter would not).
+    trees = Topic.objects.create(name="Trees", slug="trees")
+    with_answer = QuestionFactory(title="Does pruning help a deep tree?", topics=[trees])
+    AIAnswerFactory(question=with_answer, ai_model="a model")
+    bare = QuestionFactory(title="Does pruning help a network?", source=None)
+    ids = [with_answer.pk, bare.pk]
+    rows = {
+        row.pk: row for row in search_sql.page_rows("pruning", ids, ranked=True, using="default")
+    }
+    for question in Question.objects.filter(pk__in=ids).select_related("source", "top_answer"):
+        row = rows[question.pk]
+        for model, mine, theirs in (
+            (Question, row, question),
+            (Source, row.source, question.source),
+            (Answer, row.top_answer, question.top_answer),
+        ):
+            assert (mine is None) == (theirs is None)
+            for field in model._meta.concrete_fields:
+                if mine is not None and field.attname in mine.__dict__:
+                    assert getattr(mine, field.attname) == getattr(theirs, field.attname), field
+        assert row.topic_slugs == [t.slug for t in question.topics.order_by("name")]
+        assert f"{START}pruning{STOP}" in row.title_headline  # marked, not yet escaped
+        assert row.asked_recently == 0
+    assert rows[with_answer.pk].top_answer.ai_model == "a model"
