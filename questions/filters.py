@@ -7,12 +7,12 @@ The FilterSet parses and validates; the filtering itself stays in one selector
 (``selectors.question_list``), because search, its bounded candidates and the
 sorts are one query plan rather than independent ``WHERE`` clauses."""
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import django_filters
 from django import forms
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from study.companies import FREQUENCY_WINDOWS
 from study.models import Company, InterviewLevel
@@ -31,7 +31,38 @@ Q_MAX_LENGTH = 200
 
 
 class FilterBoundField(forms.BoundField):
-    """A filter control as ``filter_form.html`` draws it."""
+    """A filter control as ``filter_form.html`` draws it: its ``block`` (label
+    and control) for each visible field, drawn here rather than by the
+    template's loop, and its ``oob_control`` (the sort select, redrawn out of
+    band by htmx with a list's results)."""
+
+    @property
+    def block(self) -> SafeString:
+        grow = "" if self.widget_type == "select" else " grow"
+        return format_html(
+            '\n  <div class="field{}">\n    <label for="{}">{}</label>\n    {}\n  </div>\n  ',
+            grow,
+            self.auto_id,
+            self.label,
+            self.control(),
+        )
+
+    @property
+    def oob_control(self) -> SafeString:
+        return self.control(oob=True)
+
+    def control(self, *, oob: bool = False) -> SafeString:
+        """A select with its ``options``, else the widget as Django renders it."""
+        if self.widget_type != "select":
+            return mark_safe(str(self))  # Django's rendering is safe
+        return format_html(
+            '<select id="{}" name="{}"{}{}>\n      {}\n    </select>',
+            self.auto_id,
+            self.html_name,
+            mark_safe(' hx-swap-oob="true"') if oob else "",
+            mark_safe(' aria-invalid="true"') if self.errors else "",
+            self.options,
+        )
 
     @cached_property
     def options(self) -> SafeString:
@@ -41,14 +72,23 @@ class FilterBoundField(forms.BoundField):
         value is the field's value is ``selected`` (an empty value never is), as
         in Django's single select; values and labels are escaped."""
         widget = self.field.widget
-        chosen = set(widget.format_value(self.value()))
-        options, found = [], False
-        for value, label in widget.choices:
-            value = "" if value is None else str(value)
-            selected = not found and value in chosen
-            found = found or selected
-            options.append((value, " selected" if selected and value else "", label))
-        return format_html_join("", '<option value="{}"{}>{}</option>', options)
+        chosen = frozenset(widget.format_value(self.value()))
+        choices = tuple(
+            ("" if value is None else str(value), str(label)) for value, label in widget.choices
+        )
+        return _options(choices, chosen)
+
+
+@lru_cache(maxsize=512)
+def _options(choices: tuple[tuple[str, str], ...], chosen: frozenset[str]) -> SafeString:
+    """A select's options drawn from its choices and chosen values alone (kept
+    per process by them: the same choices and value draw the same options)."""
+    options, found = [], False
+    for value, label in choices:
+        selected = not found and value in chosen
+        found = found or selected
+        options.append((value, " selected" if selected and value else "", label))
+    return format_html_join("", '<option value="{}"{}>{}</option>', options)
 
 
 class FilterForm(forms.Form):
@@ -108,6 +148,9 @@ def one_of(label: str, choices, *, what: str, everything: str, **kwargs):
     )
 
 
+_FORM_CLASSES: dict[tuple, type[FilterForm]] = {}
+
+
 class QuestionFilterSet(django_filters.FilterSet):
     """Published questions by search, source, topic, difficulty, answers, verdict
     and sort. ``fixed_source``/``fixed_topic`` (a source's or topic's own page)
@@ -158,6 +201,15 @@ class QuestionFilterSet(django_filters.FilterSet):
             del self.filters["source"]
         if fixed_topic is not None:
             del self.filters["topic"]
+
+    def get_form_class(self) -> type[FilterForm]:
+        """The form class of these filters, made once per process for each set
+        of them (a list page makes a FilterSet per request; each form still
+        gets fields of its own, as any Django form)."""
+        key = (type(self), tuple(self.filters))
+        if key not in _FORM_CLASSES:
+            _FORM_CLASSES[key] = super().get_form_class()
+        return _FORM_CLASSES[key]
 
     @property
     def form(self) -> FilterForm:

@@ -29,6 +29,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.choices import CallableChoiceIterator
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from study import selectors as study_selectors
@@ -145,6 +146,33 @@ def row_parts(facts: RowFacts) -> RowParts:
     )
 
 
+# A row: its stats, then its linked title and snippet (the search's highlights
+# when there are, escaped but for their marks) and its other facts. Drawn here
+# for a page's rows rather than by a template rendered per row.
+_ROW = """{stats}
+          <div class="row-body">
+            <h2 class="row-title"><a href="{url}">{title}</a></h2>
+            {snippet}
+            {meta}
+          </div>
+"""
+
+
+def row_html(question: Question, parts: RowParts) -> SafeString:
+    """A row's text besides its toggle: its ``parts`` (``row_parts``) around its
+    title and, for a search, its snippet (``title_html``, ``snippet_html``)."""
+    title = getattr(question, "title_html", None) or question.title
+    snippet = getattr(question, "snippet_html", None)
+    return format_html(
+        _ROW,
+        stats=parts.stats,
+        url=parts.url,
+        title=title,
+        snippet=format_html('<p class="snippet">{}</p>', snippet) if snippet else "",
+        meta=parts.meta,
+    )
+
+
 def build_listing(request: HttpRequest, filters: selectors.QuestionFilters) -> Listing:
     """Read and render the page's shared part: nothing here is about the reader."""
     paginator = Paginator(selectors.question_pages(filters), settings.MLQA_QUESTIONS_PER_PAGE)
@@ -155,9 +183,7 @@ def build_listing(request: HttpRequest, filters: selectors.QuestionFilters) -> L
     # In development an edited template shows at once: rows are drawn afresh.
     draw = row_parts.__wrapped__ if settings.DEBUG else row_parts
     for question in rows:
-        parts = draw(RowFacts.of(question))
-        context = {"question": question, "parts": parts}
-        question.row_html = mark_safe(render_to_string(f"{PARTS}#row", context))
+        question.row_html = row_html(question, draw(RowFacts.of(question)))
     page.object_list = rows
     capped = bool(filters.q) and search.is_capped(paginator.count)
     context = {

@@ -192,12 +192,20 @@ class Ranked:
     more). ``as_queryset`` gives every candidate as a queryset in the same
     order, for the read API and scripts."""
 
-    def __init__(self, ids: list[int], rows: QuerySet[Question], *, headlines: str = "") -> None:
+    def __init__(
+        self, ids: list[int], rows: QuerySet[Question], *, headlines: str = "", read_page=None
+    ) -> None:
         self.ids, self.rows, self.headlines = ids, rows, headlines
+        self.read_page = read_page
 
     def with_rows(self, change) -> "Ranked":
         """The same candidates, their rows read by ``change(rows)``."""
         return Ranked(self.ids, change(self.rows), headlines=self.headlines)
+
+    def reading_pages(self, read_page) -> "Ranked":
+        """The same candidates, a page's rows read by ``read_page(ids)`` (in any
+        order, with their highlights: ``questions.search_sql.page_rows``)."""
+        return Ranked(self.ids, self.rows, headlines=self.headlines, read_page=read_page)
 
     def count(self) -> int:
         return len(self.ids)
@@ -211,9 +219,12 @@ class Ranked:
         ids = self.ids[index]
         if not ids:
             return []
-        rows = self.rows.filter(pk__in=ids).order_by()
-        if self.headlines and is_postgres(rows.db):
-            rows = rows.annotate(**_headline_columns(self.headlines))
+        if self.read_page is not None:
+            rows = self.read_page(ids)
+        else:
+            rows = self.rows.filter(pk__in=ids).order_by()
+            if self.headlines and is_postgres(rows.db):
+                rows = rows.annotate(**headline_columns(self.headlines))
         position = {pk: n for n, pk in enumerate(ids)}
         return sorted(rows, key=lambda question: position[question.pk])
 
@@ -243,6 +254,7 @@ def bounded(
     order: tuple,
     by_relevance: bool,
     annotations: dict | None = None,
+    found: list[tuple] | None = None,
 ) -> Ranked:
     """At most ``MLQA_SEARCH_CANDIDATES`` matches of ``qs`` (already filtered by
     ``matching``), in ``order`` or, ``by_relevance``, best match first.
@@ -263,10 +275,28 @@ def bounded(
     A specific query has fewer matches than the cap and loses nothing; a broad
     one lists the best of its candidates, and ``is_capped`` tells the page.
     ``annotations`` are what ``order`` refers to, set again on the rows.
+    ``found``: the rows of ``candidate_query`` when the caller read them
+    (``questions.search_sql``).
     """
-    cap = _candidate_cap()
     annotations = annotations or {}
     rows = Question.objects.using(qs.db).annotate(**annotations)
+    if found is None:
+        query = candidate_query(
+            qs, text, order=order, by_relevance=by_relevance, annotations=annotations
+        )
+        found = list(query)
+    if by_relevance and is_postgres(qs.db):
+        return Ranked(best_first(found), rows.annotate(rank=rank_of(text)), headlines=text)
+    return Ranked([pk for pk, *_ in found], rows, headlines=text)
+
+
+def candidate_query(
+    qs: QuerySet[Question], text: str, *, order: tuple, by_relevance: bool, annotations: dict
+) -> QuerySet:
+    """The candidates of ``bounded``, unread: (id, created_at, rank) rows in no
+    order by relevance on PostgreSQL (``best_first`` orders them), else (id,)
+    rows in ``order``."""
+    cap = _candidate_cap()
     if by_relevance and is_postgres(qs.db):
         query = _query(text)
         rank = SearchRank(F("search_vector"), query)
@@ -274,14 +304,16 @@ def bounded(
             part.annotate(rank=rank).order_by().values_list("pk", "created_at", "rank")
             for part in (qs.filter(title_vector=query), qs.exclude(title_vector=query))
         )
-        # Ranked as they are read (each candidate's document is at hand then),
-        # and sorted here: best rank first, then newest (ORDER BY rank DESC,
-        # created_at DESC, id DESC, the same floats and ties).
-        found = titles.union(others, all=True).order_by()[:cap]
-        ranked = sorted(found, key=lambda row: (row[2], row[1], row[0]), reverse=True)
-        return Ranked([row[0] for row in ranked], rows.annotate(rank=rank), headlines=text)
-    ids = list(qs.annotate(**annotations).order_by(*order).values_list("pk", flat=True)[:cap])
-    return Ranked(ids, rows, headlines=text)
+        return titles.union(others, all=True).order_by()[:cap]
+    return qs.annotate(**annotations).order_by(*order).values_list("pk")[:cap]
+
+
+def best_first(found: Iterable[tuple]) -> list[int]:
+    """Candidates ranked as they were read (each one's document is at hand
+    then), sorted here: best rank first, then newest (ORDER BY rank DESC,
+    created_at DESC, id DESC, the same floats and ties)."""
+    ranked = sorted(found, key=lambda row: (row[2], row[1], row[0]), reverse=True)
+    return [row[0] for row in ranked]
 
 
 def is_capped(count: int) -> bool:
@@ -342,7 +374,7 @@ def _excerpt(text: str, terms: list[str]) -> str:
     return f"{prefix}{' '.join(chunk)}{suffix}"
 
 
-def _headline_columns(text: str) -> dict:
+def headline_columns(text: str) -> dict:
     """``ts_headline`` of a row's title and stored ``snippet_source`` (short: see
     SNIPPET_SOURCE_CHARS), as ``title_headline`` and ``snippet_headline``."""
     query = _query(text)
@@ -368,7 +400,7 @@ def _headlines(questions: list[Question], text: str) -> None:
         rows = (
             Question.objects.using(questions[0]._state.db or "default")
             .filter(pk__in=[question.pk for question in questions])
-            .annotate(**_headline_columns(text))
+            .annotate(**headline_columns(text))
             .values_list("pk", "title_headline", "snippet_headline")
         )
         found = {pk: (title, snippet) for pk, title, snippet in rows}

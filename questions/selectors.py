@@ -1,9 +1,9 @@
 """Reads that pages share: one function per question a page asks the database."""
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Case,
     Count,
@@ -22,7 +22,7 @@ from django.db.models.functions import RowNumber
 from study import companies
 from study.models import Company, InterviewReport
 
-from . import search
+from . import search, search_sql
 from .embeddings import hybrid
 from .embeddings.model import enabled as embeddings_enabled
 from .models import (
@@ -134,13 +134,44 @@ def question_pages(filters: QuestionFilters) -> QuerySet[Question] | search.Rank
     search is its candidates' ids, read and ranked once (their number is the
     count), whose rows are read a page at a time (``search.Ranked``)."""
     found = _found(filters)
-    if isinstance(found, search.Ranked):
-        return found.with_rows(_listed_page)
-    return _listed(found)
+    if not isinstance(found, search.Ranked):
+        return _listed(found)
+    using = found.rows.db
+    annotations = found.rows.query.annotations
+    if search.is_postgres(using) and not {"asked_recently", "asked_matching"} & set(annotations):
+        # One statement compiled once per process (questions.search_sql).
+        ranked = "rank" in annotations
+        read = functools.partial(search_sql.page_rows, filters.q, ranked=ranked, using=using)
+        return found.reading_pages(read)
+    return found.with_rows(_listed_page)
 
 
 def _found(filters: QuestionFilters) -> QuerySet[Question] | search.Ranked:
     """The list's questions in order, before what a row shows is added."""
+    reports = companies.matching_reports(
+        company=filters.company, level=filters.level, within_days=filters.asked_within
+    )
+    qs, filtered, order, annotations = _narrowed(filters, reports)
+    if not filters.q:
+        return qs.annotate(**annotations).order_by(*order)
+    found = search_sql.candidates(filters, reports, _narrowed)
+    sort = filters.effective_sort
+    if sort == "relevance" and embeddings_enabled():
+        return hybrid_search(qs, filtered, filters.q, annotations=annotations, found=found)
+    return search.bounded(
+        qs,
+        filters.q,
+        order=order,
+        by_relevance=sort == "relevance",
+        annotations=annotations,
+        found=found,
+    )
+
+
+def _narrowed(filters: QuestionFilters, reports) -> tuple[QuerySet, QuerySet, tuple, dict]:
+    """The list's questions (matching the words, if any), the same before the
+    word match (hybrid search looks for vectors among them), their order and
+    the annotations it refers to."""
     qs = Question.objects.published()
     if filters.source:
         qs = qs.filter(source=filters.source)
@@ -148,7 +179,7 @@ def _found(filters: QuestionFilters) -> QuerySet[Question] | search.Ranked:
         qs = qs.filter(topics=filters.topic)
     if filters.difficulty in Difficulty.values:
         qs = qs.filter(difficulty=filters.difficulty)
-    filtered = qs  # before the word match: hybrid search looks for vectors among them
+    filtered = qs
     if filters.q:
         qs = search.matching(qs, filters.q)
     answers = Answer.objects.published().filter(question=OuterRef("pk"))
@@ -160,9 +191,6 @@ def _found(filters: QuestionFilters) -> QuerySet[Question] | search.Ranked:
         qs = qs.filter(has_community)
     elif filters.answers == "ai-only":
         qs = qs.filter(Exists(answers.filter(origin=Origin.AI)), ~has_community)
-    reports = companies.matching_reports(
-        company=filters.company, level=filters.level, within_days=filters.asked_within
-    )
     if reports is not None:
         qs = qs.filter(Exists(reports.filter(question=OuterRef("pk"))))
     if filters.verdict == "corrected":
@@ -171,9 +199,8 @@ def _found(filters: QuestionFilters) -> QuerySet[Question] | search.Ranked:
         qs = qs.filter(top_answer__verification=filters.verdict)
     qs = filter_missed(qs, filters.missed)
     newest = (F("created_at").desc(), F("id").desc())
-    sort = filters.effective_sort
     annotations = {}
-    match sort:
+    match filters.effective_sort:
         case "top":
             order = (F("top_answer_score").desc(nulls_last=True), *newest)
         case "community":
@@ -192,19 +219,7 @@ def _found(filters: QuestionFilters) -> QuerySet[Question] | search.Ranked:
             order = (F(name).desc(), *newest)
         case _:
             order = newest
-    if filters.q and sort == "relevance" and embeddings_enabled():
-        qs = hybrid_search(qs, filtered, filters.q, annotations=annotations)
-    elif filters.q:
-        qs = search.bounded(
-            qs,
-            filters.q,
-            order=order,
-            by_relevance=sort == "relevance",
-            annotations=annotations,
-        )
-    else:
-        qs = qs.annotate(**annotations).order_by(*order)
-    return qs
+    return qs, filtered, order, annotations
 
 
 def _listed(qs: QuerySet[Question]) -> QuerySet[Question]:
@@ -219,30 +234,28 @@ def _listed(qs: QuerySet[Question]) -> QuerySet[Question]:
 
 
 def _listed_page(qs: QuerySet[Question]) -> QuerySet[Question]:
-    """``_listed`` for the rows of a search's page (``search.Ranked``), with
-    what the page shows of them that other lists read in queries of their own:
-    how often each was reported asked in the last 12 months (``asked_recently``,
-    as ``study.selectors.with_asked_counts`` counts it, unless the "most asked"
-    sort counted it already) and, on PostgreSQL, their topics (``topic_slugs``
-    and ``topic_names``, in the topics' order) instead of a prefetch."""
+    """``_listed`` for the rows of a search's page where ``search_sql.page_rows``
+    does not read them (SQLite, the "most asked" sort), with what the page
+    shows of them that other lists read in queries of their own
+    (``search_sql.page_annotations``; on SQLite the topics are prefetched)."""
     qs = _listed(qs)
-    if "asked_recently" not in qs.query.annotations:
-        counted = InterviewReport.objects.visible().recent().count_per_question()
-        qs = qs.annotate(asked_recently=counted)
+    extra = search_sql.page_annotations()
+    if "asked_recently" in qs.query.annotations:  # the "most asked" sort counted it
+        del extra["asked_recently"]
     if not search.is_postgres(qs.db):
-        return qs
-    topics = Question.topics.through.objects.filter(question=OuterRef("pk")).order_by("topic__name")
-    return qs.prefetch_related(None).annotate(  # _listed's one prefetch, the topics
-        topic_slugs=ArraySubquery(topics.values("topic__slug")),
-        topic_names=ArraySubquery(topics.values("topic__name")),
-    )
+        return qs.annotate(**{k: v for k, v in extra.items() if not k.startswith("topic_")})
+    return qs.prefetch_related(None).annotate(**extra)  # _listed's one prefetch, the topics
 
 
-def hybrid_search(matched, filtered, text: str, *, annotations) -> search.Ranked:
+def hybrid_search(matched, filtered, text: str, *, annotations, found=None) -> search.Ranked:
     """Best match first: the word matches' ranking (full-text rank on PostgreSQL,
-    shared words on SQLite) fused with the nearest questions by vector."""
+    shared words on SQLite) fused with the nearest questions by vector.
+    ``found``: the word matches' candidates, when read already (``search_sql``)."""
     cap = settings.MLQA_SEARCH_CANDIDATES
-    lexical_ids = hybrid.lexical_ranking(matched, text, cap=cap)
+    if found is not None:
+        lexical_ids = search.best_first(found)
+    else:
+        lexical_ids = hybrid.lexical_ranking(matched, text, cap=cap)
     if search.is_postgres(matched.db):  # the rows keep their full-text rank
         annotations = {**annotations, "rank": search.rank_of(text)}
     return hybrid.search_rows(filtered, lexical_ids, text, cap=cap, annotations=annotations)

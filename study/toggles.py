@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from questions.templatetags.reader_parts import renders
+from questions.templatetags.reader_parts import reader_part, renders
 
 ROW_TOGGLE = "study/includes/question_row_study.html#toggle"
 
@@ -182,3 +182,38 @@ def row_toggle(context: Context) -> str:
         _escaped_back(context),
     )
     return toggle.html(csrf_input(context), url=getattr(question, "toggle_url", None))
+
+
+# A list row's study tools: its toggle (a reader part), then how often the
+# question was reported asked. Drawn here for a page's rows, not by a template
+# per row; the list's template writes ``{% row_study question %}``.
+_ROW_STUDY = """
+<div class="row-study">
+  {toggle}
+  {asked}
+  {matching}
+</div>
+"""
+_ASKED = (
+    '<span class="asked-badge" title="Members reported being asked this in an interview in the'
+    ' last 12 months">Asked {}\N{MULTIPLICATION SIGN} in 12 months</span>'
+)
+_MATCHING = (
+    '<span class="asked-badge" title="Reports that match the company, level and period chosen">'
+    "Reported {}\N{MULTIPLICATION SIGN} for these filters</span>"
+)
+
+
+def row_study(context: Context, question) -> SafeString:
+    """A list row's study tools for ``question`` (the list's loop variable):
+    its toggle placed as ``{% reader_part ROW_TOGGLE question.pk %}`` places
+    it, and its "asked" badges."""
+    asked = getattr(question, "asked_recently", None)
+    matching = getattr(question, "asked_matching", None)
+    return mark_safe(
+        _ROW_STUDY.format(
+            toggle=reader_part(context, ROW_TOGGLE, question.pk),
+            asked=_ASKED.format(conditional_escape(asked)) if asked else "",
+            matching=_MATCHING.format(conditional_escape(matching)) if matching else "",
+        )
+    )

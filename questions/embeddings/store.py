@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 import numpy as np
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from mlqa_site.prepared import kept_statement
 from questions import pagecache
 from questions.models import Question, QuestionVector, RelatedQuestion, Status
 
@@ -118,7 +119,7 @@ class VectorIndex:
         for writes that committed late); everything again when rows went away (a
         question deleted). One small query when nothing changed."""
         rows = QuestionVector.objects.filter(model_id=self.model_id)
-        stats = rows.aggregate(n=Count("pk"), latest=Max("updated_at"))
+        stats = self._stats(rows)
         if stats["n"] < len(self.ids) or stats["latest"] is None:
             self._reset()
         if stats["latest"] is None:
@@ -136,6 +137,23 @@ class VectorIndex:
         if not consistent and retry:  # rows we held went away: read them all again
             self._reset()
             self.refresh(retry=False)
+
+    def _stats(self, rows) -> dict:
+        """The number of ``rows`` and their newest write, asked on every search:
+        on PostgreSQL a statement compiled once per process and model
+        (``mlqa_site.prepared``; SQLite's raw rows would miss Django's dates)."""
+        if connections[rows.db].vendor != "postgresql":
+            return rows.aggregate(n=Count("pk"), latest=Max("updated_at"))
+
+        def build():
+            per_model = rows.order_by().values("model_id")
+            return per_model.annotate(n=Count("pk"), latest=Max("updated_at")).values_list(
+                "n", "latest"
+            )
+
+        found = kept_statement(("vector-stats", rows.db, self.model_id), build, {})
+        n, latest = next(iter(found.rows({}, rows.db)), (0, None))
+        return {"n": n, "latest": latest}
 
     def _reset(self) -> None:
         with self.lock:

@@ -29,3 +29,9 @@ def bookmark_form(context, question, bookmarked, remove_row=False) -> SafeString
         bool(remove_row),
     )
     return toggle.html(toggles.csrf_input(context))
+
+
+@register.simple_tag(takes_context=True)
+def row_study(context, question) -> SafeString:
+    """A list row's study tools: its bookmark toggle and "asked" badges (``study.toggles``)."""
+    return toggles.row_study(context, question)
