@@ -6,12 +6,22 @@ from .feeds import CorrectionsFeed, NewAnswersFeed, NewQuestionsFeed
 from .sitemaps import SITEMAPS
 from .views import answers, community, proposals, reading, vetting
 
+home = path("", reading.question_list, name="home")
+
+# Under questions/ (mlqa_site/urls.py gathers every app's question routes, and
+# puts ``question_pages`` after them all: a slug would shadow a fixed path).
+question_routes = [
+    path("ask/", community.ask, name="ask"),
+    path("similar/", community.similar_questions, name="similar_questions"),
+    path("<int:pk>/answers/", answers.answer_create, name="answer_create"),
+    path("<int:pk>/comments/", community.question_comments, name="question_comments"),
+]
+question_pages = [
+    path("<int:pk>/", reading.question_detail, name="question_detail_noslug"),
+    path("<int:pk>/<str:slug>/", reading.question_detail, name="question_detail"),
+]
+
 urlpatterns = [
-    path("", reading.question_list, name="home"),
-    path("questions/ask/", community.ask, name="ask"),
-    path("questions/similar/", community.similar_questions, name="similar_questions"),
-    path("questions/<int:pk>/answers/", answers.answer_create, name="answer_create"),
-    path("questions/<int:pk>/comments/", community.question_comments, name="question_comments"),
     path("answers/<int:pk>/", answers.answer_permalink, name="answer_permalink"),
     path("answers/<int:pk>/vote/", answers.vote, name="vote"),
     path("answers/<int:pk>/verdict/", vetting.verdict, name="verdict"),
@@ -38,9 +48,6 @@ urlpatterns = [
     ),
     path("flag/", community.flag, name="flag"),
     path("preview/", answers.preview, name="preview"),
-    # After the fixed paths above: a slug could otherwise shadow them.
-    path("questions/<int:pk>/", reading.question_detail, name="question_detail_noslug"),
-    path("questions/<int:pk>/<str:slug>/", reading.question_detail, name="question_detail"),
     path("sources/", reading.source_index, name="source_index"),
     path("topics/", reading.topic_index, name="topic_index"),
     path("sources/<slug:slug>/", reading.source_detail, name="source_detail"),

@@ -4,9 +4,13 @@ from django.urls import path
 
 from . import views
 
+# Under questions/ (mlqa_site/urls.py gathers every app's question routes).
+question_routes = [
+    path("<int:pk>/bookmark/", views.bookmark_toggle, name="bookmark_toggle"),
+    path("<int:pk>/asked/", views.question_asked, name="question_asked"),
+]
+
 urlpatterns = [
-    path("questions/<int:pk>/bookmark/", views.bookmark_toggle, name="bookmark_toggle"),
-    path("questions/<int:pk>/asked/", views.question_asked, name="question_asked"),
     path("bookmarks/", views.bookmarks, name="bookmarks"),
     path("bookmarks/<int:pk>/note/", views.bookmark_note, name="bookmark_note"),
     path("bookmarks/export.apkg", views.export_apkg, name="bookmarks_export_apkg"),
