@@ -71,6 +71,16 @@ def mark_editable(user, comments) -> list:
     return comments
 
 
+class UnboundAnswerForm(SimpleLazyObject):
+    """An empty answer form, made only if a template draws it: a member's is a
+    kept part (``member_parts``), which asks only whether it is bound."""
+
+    is_bound = False
+
+    def __init__(self) -> None:
+        super().__init__(AnswerForm)
+
+
 @dataclass(frozen=True)
 class PageFacts:
     """What a request needs of the shared page, as plain values (no model instance)."""
@@ -272,7 +282,7 @@ def render_shared_page(
         "login_url": facts.login,
         "follows_question": marks.follows,
         **study_selectors.page_study_context(marks.asked, bookmark=marks.bookmark),
-        "answer_form": AnswerForm(),
+        "answer_form": UnboundAnswerForm(),
         **extra,
     }
 
