@@ -46,7 +46,7 @@ from accounts.models import MODERATORS_GROUP, User
 from mlqa_site.prepared import fetch_prepared
 from notifications.models import Notification, QuestionFollow
 from questions.models import Question, Verdict, Vote
-from study.models import Bookmark, InterviewReport, recent_report
+from study.models import Bookmark, InterviewReport, recent_report, recent_report_values
 from study.scheduling import utc_now
 from study.selectors import AskedSummary
 
@@ -178,14 +178,6 @@ def _own(user: User, question: Question) -> list[QuerySet]:
     ]
 
 
-def _recent_values(now: datetime) -> list:
-    """What ``recent_report(now)`` compares with, as the database receives it."""
-    return [
-        InterviewReport._meta.get_field(lookup.split("__")[0]).get_db_prep_value(value, connection)
-        for lookup, value in recent_report(now).children
-    ]
-
-
 _statements: dict[tuple, tuple[str, tuple, list] | None] = {}
 
 
@@ -198,7 +190,7 @@ def _statement(member: bool) -> tuple[str, tuple, list] | None:
         user, question = User(pk=STAND_IN_USER), Question(pk=STAND_IN_QUESTION)
         parts = [*_asked(question, STAND_IN_NOW), *(_own(user, question) if member else [])]
         sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
-        recent = _recent_values(STAND_IN_NOW)
+        recent = recent_report_values(STAND_IN_NOW, connection)
         stand_ins = {*recent, STAND_IN_QUESTION}
         if member:
             stand_ins.add(STAND_IN_USER)
@@ -217,7 +209,7 @@ def _rows(user: User, question) -> list[tuple]:
     sql, params, recent = statement
     values = {
         STAND_IN_QUESTION: question.pk,
-        **dict(zip(recent, _recent_values(now), strict=True)),
+        **dict(zip(recent, recent_report_values(now, connection), strict=True)),
     }
     if member:
         values[STAND_IN_USER] = user.pk

@@ -16,6 +16,7 @@ one definition of what is read: they are what is compiled.
 Nothing here keeps a result: only SQL, keyed by everything it is made from.
 """
 
+import functools
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import accumulate
@@ -46,13 +47,15 @@ _LEFT_OUT = {
 def recent_values(now: datetime, using: str = "default") -> list:
     """What ``study.models.recent_report(now)`` compares with, as the database
     receives it (a statement's stand-ins for the day)."""
-    from study.models import InterviewReport, recent_report
+    from study.models import recent_report_values
 
-    connection = connections[using]
-    return [
-        InterviewReport._meta.get_field(lookup.split("__")[0]).get_db_prep_value(value, connection)
-        for lookup, value in recent_report(now).children
-    ]
+    return recent_report_values(now, connections[using])
+
+
+@functools.cache
+def _stand_in_days(using: str) -> dict[str, object]:
+    """The day's stand-ins as a statement's parameters hold them, named."""
+    return {f"day{n}": value for n, value in enumerate(recent_values(STAND_IN_NOW, using))}
 
 
 def page_annotations(now: datetime | None = None) -> dict:
@@ -118,9 +121,7 @@ def page_rows(text: str, ids: list[int], *, ranked: bool, using: str) -> list[Qu
     build = lambda: page_query(  # noqa: E731
         STAND_IN_TEXT, STAND_IN_IDS, ranked=ranked, now=STAND_IN_NOW, using=using
     )
-    stand_ins = {"text": STAND_IN_TEXT, "ids": STAND_IN_IDS}
-    day = dict(enumerate(recent_values(STAND_IN_NOW, using)))
-    stand_ins |= {f"day{n}": value for n, value in day.items()}
+    stand_ins = {"text": STAND_IN_TEXT, "ids": STAND_IN_IDS, **_stand_in_days(using)}
     found = kept_statement(("page", using, ranked), build, stand_ins)
     values = {"text": text, "ids": list(ids)}
     values |= {f"day{n}": value for n, value in enumerate(recent_values(now, using))}

@@ -5,7 +5,13 @@ from . import plans as plans  # study plans and deck options (study.models.plans
 from .bookmarks import ActiveBookmarkManager, Bookmark, Review
 from .companies import Company, CompanyAlias, company_key
 from .mock import MockInterview, MockQuestion
-from .reports import InterviewLevel, InterviewReport, InterviewReportQuerySet, recent_report
+from .reports import (
+    InterviewLevel,
+    InterviewReport,
+    InterviewReportQuerySet,
+    recent_report,
+    recent_report_values,
+)
 
 __all__ = [
     "ActiveBookmarkManager",
@@ -20,4 +26,5 @@ __all__ = [
     "Review",
     "company_key",
     "recent_report",
+    "recent_report_values",
 ]

@@ -27,6 +27,16 @@ def recent_report(now: datetime | None = None) -> Q:
     return Q(created_at__gte=since, year__gte=since.year)
 
 
+def recent_report_values(now: datetime, connection) -> list:
+    """What ``recent_report(now)`` compares with, as ``connection``'s database
+    receives it: a kept statement's parameters for the day (the question
+    page's reader marks, the search's page)."""
+    return [
+        InterviewReport._meta.get_field(lookup.split("__")[0]).get_db_prep_value(value, connection)
+        for lookup, value in recent_report(now).children
+    ]
+
+
 class InterviewReportQuerySet(models.QuerySet):
     def visible(self):
         """Reports that count: not hidden by a moderator, nor held for one."""
