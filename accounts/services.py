@@ -81,7 +81,8 @@ def delete_account(*, user: User) -> None:
     stays, credited to "deleted member"; what was theirs alone goes: personal
     data, sign-in methods and API tokens, votes and verdicts (answer scores and
     verification states recomputed exactly), bookmarks and practice history,
-    mock interviews, notifications, follows and e-mail settings. Pending proposals are withdrawn.
+    the study plans they follow and their deck options, mock interviews,
+    notifications, follows and e-mail settings. Pending proposals are withdrawn.
     The user row stays, deactivated, so published content keeps an author and
     audit records their actor.
     """
@@ -92,6 +93,7 @@ def delete_account(*, user: User) -> None:
     from questions.services import remove_verdicts
     from study.empirical import forget_first_reviews
     from study.models import Bookmark, MockInterview
+    from study.models.plans import DeckOptions, PlanEnrollment
 
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active and user.username.startswith(DELETED_USERNAME_PREFIX):
@@ -107,6 +109,8 @@ def delete_account(*, user: User) -> None:
     )
     forget_first_reviews(user=user)  # each question's empirical difficulty
     Bookmark.all_objects.filter(user=user).delete()
+    PlanEnrollment.objects.filter(user=user).delete()  # their plan cards went with the bookmarks
+    DeckOptions.objects.filter(user=user).delete()
     MockInterview.objects.filter(user=user).delete()  # with the typed answers
 
     Proposal.objects.filter(author=user, status=ProposalStatus.PENDING).update(

@@ -25,6 +25,8 @@ from questions.models import (
 )
 from questions.services import cast_vote
 from study.models import Bookmark, Review
+from study.models.plans import DeckOptions, PlanCard, PlanEnrollment, StudyPlan, StudyPlanItem
+from study.plans import start_plan
 from tests.factories import (
     AIAnswerFactory,
     AnswerFactory,
@@ -154,6 +156,22 @@ def test_bookmarks_and_practice_history_are_deleted(scene):
     assert not Review.objects.exists()
     scene["question"].refresh_from_db()
     assert scene["question"].bookmark_count == 1
+
+
+def test_followed_plans_and_deck_options_are_deleted_and_nobody_elses(scene):
+    alice, bob = scene["alice"], scene["bob"]
+    plan = StudyPlan.objects.create(title="Two weeks", slug="two-weeks", days=14, is_published=True)
+    StudyPlanItem.objects.create(plan=plan, question=scene["question"], position=0)
+    for member in (alice, bob):
+        start_plan(user=member, plan=plan)
+        DeckOptions.objects.create(user=member, new_per_day=5)
+
+    services.delete_account(user=alice)
+
+    assert list(PlanEnrollment.objects.values_list("user__username", flat=True)) == ["bob"]
+    assert list(PlanCard.objects.values_list("enrollment__user__username", flat=True)) == ["bob"]
+    assert list(DeckOptions.objects.values_list("user__username", "new_per_day")) == [("bob", 5)]
+    assert StudyPlan.objects.filter(pk=plan.pk).exists()
 
 
 def test_pending_proposals_are_withdrawn_and_nobody_elses(scene):
