@@ -11,10 +11,15 @@ answers' fragments and sections, its members' parts
 (``questions.views.question_page``).
 
 Like Django's memory cache, it forgets the least recently used entries past
-``MAX_ENTRIES`` and counts its gets for /metrics under its location's name.
+``MAX_ENTRIES``, and past ``MAX_BYTES``, and counts its gets for /metrics
+under its location's name. Entries share text: a page's answers section holds
+the very strings its answers' fragments are kept as. So a text of
+``SHARED_MIN`` characters or more counts once, however many entries hold it,
+until the last of them goes; everything else counts with its entry.
 """
 
 import dataclasses
+import sys
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -22,6 +27,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from mlqa_site.observability.cachemetrics import MISSING, CountedLocMemCache
 
 _ATOMS = (str, bytes, int, float, bool, type(None))
+SHARED_MIN = 512  # characters: a text this long counts once, however many entries hold it
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}  # a frozen dataclass's fields, else None
@@ -38,7 +44,7 @@ def _frozen_fields(kind: type) -> tuple[str, ...] | None:
 def frozen(value) -> bool:
     """Whether nothing in ``value`` can be changed once it is made."""
     # A walk without recursion: a section of 30 answers' views holds some
-    # thousands of values, checked on every set.
+    # thousands of values.
     pending = [value]
     while pending:
         item = pending.pop()
@@ -54,16 +60,81 @@ def frozen(value) -> bool:
     return True
 
 
+_TEXT = (str, bytes)
+_CONTAINERS = (tuple, frozenset)
+_TEXT_OVERHEAD = sys.getsizeof("")  # a short text's bytes beyond its characters, about
+
+
+def _reached(value) -> tuple[int, dict[int, object]]:
+    """The bytes of what a frozen ``value`` reaches, but for its texts of
+    ``SHARED_MIN`` characters or more, which are given apart, by identity; a
+    ``TypeError`` if anything in it can change."""
+    small = 0
+    large: dict[int, object] = {}
+    pending = [value]
+    size_of = sys.getsizeof
+    while pending:
+        item = pending.pop()
+        if isinstance(item, _TEXT):
+            if len(item) < SHARED_MIN:
+                small += len(item) + _TEXT_OVERHEAD
+            else:
+                large[id(item)] = item
+            continue
+        small += size_of(item)
+        if isinstance(item, _CONTAINERS):
+            pending += item
+        elif not isinstance(item, _ATOMS):
+            names = _frozen_fields(type(item))
+            if names is None:
+                raise TypeError(f"Only immutable values may be kept here, not {type(item)!r}")
+            pending += [getattr(item, name) for name in names]
+    return small, large
+
+
+# Per location: each large text kept, by id, as [the text, its size, the number
+# of entries holding it]; and the ids each key holds.
+_texts: dict[str, dict[int, list]] = {}
+_texts_of: dict[str, dict[str, tuple[int, ...]]] = {}
+
+
 class ObjectMemoryCache(CountedLocMemCache):
     """A memory cache whose values are shared, not copied: immutable ones only."""
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        self._texts = _texts.setdefault(name, {})
+        self._texts_of = _texts_of.setdefault(name, {})
+
+    def measure(self, value) -> tuple[int, dict[int, object]]:
+        return _reached(value)
+
+    def account(self, key: str, measured) -> int:
+        """The bytes of the value's own small objects; its large texts are
+        counted in what the cache holds once, by the first entry holding them."""
+        small, large = measured
+        for text_id, text in large.items():
+            held = self._texts.get(text_id)
+            if held is None:
+                # Kept here, the text's id cannot be another object's while counted.
+                self._texts[text_id] = held = [text, sys.getsizeof(text), 0]
+                self._held[0] += held[1]
+            held[2] += 1
+        self._texts_of[key] = tuple(large)
+        return small
+
+    def forget_footprint(self, key: str) -> None:
+        super().forget_footprint(key)
+        for text_id in self._texts_of.pop(key, ()):
+            held = self._texts[text_id]
+            held[2] -= 1
+            if not held[2]:
+                del self._texts[text_id]
+                self._held[0] -= held[1]
 
     def make_and_validate_key(self, key, version=None):
         # Our own keys, never sent to a memcached: no need to check each character.
         return self.make_key(key, version=version)
-
-    def _check(self, value) -> None:
-        if not frozen(value):
-            raise TypeError(f"Only immutable values may be kept here, not {type(value)!r}")
 
     def _lookup(self, key: str, version):
         key = self.make_and_validate_key(key, version=version)
@@ -74,14 +145,13 @@ class ObjectMemoryCache(CountedLocMemCache):
             self._cache.move_to_end(key, last=False)
             return self._cache[key]
 
+    # _set measures the value first: a value that can change is refused then.
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self._check(value)
         key = self.make_and_validate_key(key, version=version)
         with self._lock:
             self._set(key, value, timeout)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self._check(value)
         key = self.make_and_validate_key(key, version=version)
         with self._lock:
             if self._has_expired(key):

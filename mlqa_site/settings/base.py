@@ -213,23 +213,25 @@ else:
     CACHES = {"default": {"BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache"}}
 # Each process's copies of visitors' pages, members' list shells and question pages'
 # shared parts (questions/pagecache.py): ~100 pages of ~150 kB, ~3,000 shared pages.
-# Both count their hits and misses for /metrics (mlqa_site/observability/cachemetrics.py).
+# Both count their hits and misses for /metrics (mlqa_site/observability/cachemetrics.py),
+# and forget their least recently used entries past MAX_BYTES as well as MAX_ENTRIES.
 CACHES["pages"] = {
     "BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache",
     "LOCATION": "mlqa-pages",
-    "OPTIONS": {"MAX_ENTRIES": 100},
+    "OPTIONS": {"MAX_ENTRIES": 100, "MAX_BYTES": 32 * 2**20},
 }
 CACHES["fragments"] = {
     "BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache",
     "LOCATION": "mlqa-fragments",
-    "OPTIONS": {"MAX_ENTRIES": 3000},
+    "OPTIONS": {"MAX_ENTRIES": 3000, "MAX_BYTES": 32 * 2**20},
 }
 # The question page's per-request pieces, unpickled (mlqa_site/objectcache.py): facts,
 # answer fragments (a few kB) and sections, members' parts, shells; immutable only.
+# About 6.5 MB for 420 entries (a question page and the list read by 1,000 members).
 CACHES["objects"] = {
     "BACKEND": "mlqa_site.objectcache.ObjectMemoryCache",
     "LOCATION": "mlqa-objects",
-    "OPTIONS": {"MAX_ENTRIES": 5000},
+    "OPTIONS": {"MAX_ENTRIES": 5000, "MAX_BYTES": 128 * 2**20},
 }
 
 # --- Accounts ------------------------------------------------------------------
