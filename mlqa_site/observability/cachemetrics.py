@@ -7,7 +7,9 @@ miss), and the location of each of this process's memory caches
 
 This process's memory caches are bounded by bytes as well as by entries: given
 ``OPTIONS["MAX_BYTES"]``, a cache forgets its least recently used entries while
-what it holds is larger (``CountedLocMemCache.measure``)."""
+what it holds is larger (``CountedLocMemCache.measure``). What each holds is
+``mlqa_memory_cache_bytes`` (by location; summed over the live workers when
+they share their metrics)."""
 
 import functools
 
@@ -19,6 +21,7 @@ from django_prometheus.cache.metrics import (
     django_cache_hits_total,
     django_cache_misses_total,
 )
+from prometheus_client import Gauge
 
 
 @functools.cache
@@ -51,6 +54,13 @@ def count_gets(backend: str, *, asked: int, found: int, failed: bool = False) ->
 
 MISSING = object()  # what a lookup gives for a key it does not hold
 
+memory_cache_bytes = Gauge(
+    "mlqa_memory_cache_bytes",
+    "What the workers' memory caches hold, in bytes",
+    ["cache"],
+    multiprocess_mode="livesum",
+)
+
 # Per location, shared by every thread's instance as Django shares the entries:
 # the bytes each key holds and their sum.
 _footprints: dict[str, dict[str, int]] = {}
@@ -67,6 +77,7 @@ class CountedLocMemCache(LocMemCache):
         self.max_bytes = params.get("OPTIONS", {}).get("MAX_BYTES")
         self._footprints = _footprints.setdefault(name, {})
         self._held = _held.setdefault(name, [0])
+        self._gauge = memory_cache_bytes.labels(cache=self.metrics_label)
 
     def held_bytes(self) -> int:
         """What the kept values hold, in bytes."""
@@ -96,16 +107,19 @@ class CountedLocMemCache(LocMemCache):
             oldest, _ = self._cache.popitem()  # the least recently used
             del self._expire_info[oldest]
             self.forget_footprint(oldest)
+        self._gauge.set(self._held[0])
 
     def _cull(self):
         super()._cull()
         for key in [key for key in self._footprints if key not in self._cache]:
             self.forget_footprint(key)
+        self._gauge.set(self._held[0])
 
     def _delete(self, key):
         deleted = super()._delete(key)
         if deleted:
             self.forget_footprint(key)
+            self._gauge.set(self._held[0])
         return deleted
 
     def clear(self):
@@ -114,6 +128,7 @@ class CountedLocMemCache(LocMemCache):
             self._expire_info.clear()
             for key in list(self._footprints):
                 self.forget_footprint(key)
+            self._gauge.set(self._held[0])
 
     def _lookup(self, key, version):
         """The value kept under ``key``, or ``MISSING``: one get, not counted."""

@@ -7,7 +7,8 @@
 What is there: request latency by view and method
 (``django_http_requests_latency_seconds_by_view_method``), responses by status,
 database queries, connections and errors (``django_db_execute_total``...), cache
-gets, hits and misses by backend (``django_cache_get_*``), and, when tasks run
+gets, hits and misses by backend (``django_cache_get_*``), the bytes the
+workers' memory caches hold (``mlqa_memory_cache_bytes``), and, when tasks run
 from the database, the tasks ready per queue and how long the oldest has waited
 (``mlqa_tasks_ready``, ``mlqa_tasks_oldest_ready_seconds``, read at each scrape).
 

@@ -68,6 +68,20 @@ def test_latency_by_view_and_database_queries_are_counted(client, token):
     assert sample("django_db_execute_total", alias="default", vendor=_vendor()) > queries_before
 
 
+@pytest.mark.django_db
+def test_what_the_memory_caches_hold_is_reported(client, token):
+    from django.core.cache import caches
+
+    objects = caches["objects"]
+    objects.set("a text for the metrics", "x" * 4096)
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).content.decode()
+    assert 'mlqa_memory_cache_bytes{cache="mlqa-objects"}' in text
+    held = sample("mlqa_memory_cache_bytes", cache="mlqa-objects")
+    assert held == objects.held_bytes() >= 4096
+    objects.delete("a text for the metrics")
+    assert sample("mlqa_memory_cache_bytes", cache="mlqa-objects") <= held - 4096
+
+
 def _vendor() -> str:
     from django.db import connection
 

@@ -68,6 +68,8 @@ def test_make_serve_runs_the_production_site_and_stops_cleanly(tmp_path):
         )
         assert metrics.status_code == 200
         assert 'view="home"' in metrics.text
+        # What the workers' memory caches hold, from their files (summed).
+        assert 'mlqa_memory_cache_bytes{cache="mlqa-pages"}' in metrics.text
     finally:
         serve.send_signal(signal.SIGTERM)
         try:
