@@ -213,8 +213,7 @@ else:
     CACHES = {"default": {"BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache"}}
 # Each process's copies of visitors' pages, members' list shells and question pages'
 # shared parts (questions/pagecache.py): ~100 pages of ~150 kB, ~3,000 shared pages.
-# Both count their hits and misses for /metrics (mlqa_site/observability/cachemetrics.py),
-# and forget their least recently used entries past MAX_BYTES as well as MAX_ENTRIES.
+# Both count their hits, misses and bytes for /metrics (observability/cachemetrics.py).
 CACHES["pages"] = {
     "BACKEND": "mlqa_site.observability.cachemetrics.CountedLocMemCache",
     "LOCATION": "mlqa-pages",
@@ -227,7 +226,6 @@ CACHES["fragments"] = {
 }
 # The question page's per-request pieces, unpickled (mlqa_site/objectcache.py): facts,
 # answer fragments (a few kB) and sections, members' parts, shells; immutable only.
-# About 6.5 MB for 420 entries (a question page and the list read by 1,000 members).
 CACHES["objects"] = {
     "BACKEND": "mlqa_site.objectcache.ObjectMemoryCache",
     "LOCATION": "mlqa-objects",
