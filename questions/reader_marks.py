@@ -14,13 +14,13 @@ Building and compiling this union with the ORM costs several times what the
 database takes to answer it, so each process compiles it once per shape
 (member or visitor) with stand-in values and keeps the SQL: a request only
 swaps its own values for the stand-ins among the parameters
-(:func:`_statement`). The querysets below stay the one definition. On
-PostgreSQL the statement is prepared once per connection
-(``mlqa_site.prepared``): parsing and planning it cost more than running it.
+(:func:`_statement`, ``mlqa_site.prepared.kept_statement``). The querysets
+below stay the one definition. On PostgreSQL the statement is prepared once
+per connection: parsing and planning it cost more than running it.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import (
@@ -43,10 +43,17 @@ from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 
 from accounts.models import MODERATORS_GROUP, User
-from mlqa_site.prepared import fetch_prepared
+from mlqa_site.prepared import Statement, kept_statement
 from notifications.models import Notification, QuestionFollow
 from questions.models import Question, Verdict, Vote
-from study.models import Bookmark, InterviewReport, recent_report, recent_report_values
+from study.models import (
+    STAND_IN_NOW,
+    Bookmark,
+    InterviewReport,
+    recent_report,
+    recent_report_stand_ins,
+    recent_report_values,
+)
 from study.scheduling import utc_now
 from study.selectors import AskedSummary
 
@@ -56,7 +63,6 @@ COMPANIES_SHOWN = 5
 # Stand-ins for a request's values while a statement is compiled: no real id or
 # date is ever one of them.
 STAND_IN_USER, STAND_IN_QUESTION = -917_000_001, -917_000_002
-STAND_IN_NOW = datetime(1111, 6, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -178,24 +184,20 @@ def _own(user: User, question: Question) -> list[QuerySet]:
     ]
 
 
-_statements: dict[tuple, tuple[str, tuple, list] | None] = {}
+def _statement(member: bool) -> Statement | None:
+    """The union for this shape (member or visitor), compiled once per process
+    and database with stand-ins (``mlqa_site.prepared.kept_statement``); None
+    if some stand-in did not reach the parameters (then compile per request)."""
 
-
-def _statement(member: bool) -> tuple[str, tuple, list] | None:
-    """The union's SQL and parameters for this shape, compiled with the stand-ins,
-    and the stand-ins of the "recent" bounds as the parameters hold them; None if
-    some stand-in did not reach the parameters (then compile per request)."""
-    key = (connection.alias, connection.vendor, member)
-    if key not in _statements:
+    def build() -> QuerySet:
         user, question = User(pk=STAND_IN_USER), Question(pk=STAND_IN_QUESTION)
         parts = [*_asked(question, STAND_IN_NOW), *(_own(user, question) if member else [])]
-        sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
-        recent = recent_report_values(STAND_IN_NOW, connection)
-        stand_ins = {*recent, STAND_IN_QUESTION}
-        if member:
-            stand_ins.add(STAND_IN_USER)
-        _statements[key] = (sql, tuple(params), recent) if stand_ins <= set(params) else None
-    return _statements[key]
+        return parts[0].union(*parts[1:], all=True).order_by()
+
+    stand_ins = {"question": STAND_IN_QUESTION, **recent_report_stand_ins(connection.alias)}
+    if member:
+        stand_ins["user"] = STAND_IN_USER
+    return kept_statement(("reader-marks", connection.alias, member), build, stand_ins)
 
 
 def _rows(user: User, question) -> list[tuple]:
@@ -206,16 +208,12 @@ def _rows(user: User, question) -> list[tuple]:
         question = Question(pk=question.pk)
         parts = [*_asked(question, now), *(_own(user, question) if member else [])]
         return list(parts[0].union(*parts[1:], all=True).order_by())
-    sql, params, recent = statement
-    values = {
-        STAND_IN_QUESTION: question.pk,
-        **dict(zip(recent, recent_report_values(now, connection), strict=True)),
-    }
+    values = {"question": question.pk, **recent_report_values(now, connection.alias)}
     if member:
-        values[STAND_IN_USER] = user.pk
+        values["user"] = user.pk
     # Parsing and planning the union costs more than running it: prepared once
     # per connection (mlqa_site.prepared).
-    return fetch_prepared(sql, [values.get(param, param) for param in params])
+    return statement.rows(values, connection.alias)
 
 
 def reader_marks(user: User, question) -> ReaderMarks:

@@ -16,14 +16,12 @@ one definition of what is read: they are what is compiled.
 Nothing here keeps a result: only SQL, keyed by everything it is made from.
 """
 
-import functools
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import accumulate
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connections
 from django.db.models import OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -36,26 +34,11 @@ from .models import Answer, Question, Source
 # Stand-ins while a statement is compiled: no query text, id or date is one of them.
 STAND_IN_TEXT = "mlqa-stand-in-words-7d1e5b"
 STAND_IN_IDS = [-917_000_101, -917_000_102]
-STAND_IN_NOW = datetime(1111, 6, 1, tzinfo=UTC)
 # A row's fields that the list never shows: left out of the page's rows.
 _LEFT_OUT = {
     Question: {"search_vector", "title_vector", "snippet_source", "body", "body_html"},
     Answer: {"body", "body_html"},
 }
-
-
-def recent_values(now: datetime, using: str = "default") -> list:
-    """What ``study.models.recent_report(now)`` compares with, as the database
-    receives it (a statement's stand-ins for the day)."""
-    from study.models import recent_report_values
-
-    return recent_report_values(now, connections[using])
-
-
-@functools.cache
-def _stand_in_days(using: str) -> dict[str, object]:
-    """The day's stand-ins as a statement's parameters hold them, named."""
-    return {f"day{n}": value for n, value in enumerate(recent_values(STAND_IN_NOW, using))}
 
 
 def page_annotations(now: datetime | None = None) -> dict:
@@ -117,14 +100,15 @@ def page_rows(text: str, ids: list[int], *, ranked: bool, using: str) -> list[Qu
     rows read them: their source and best answer at hand, ``best_score`` and
     ``top_origin`` set, and the columns ``page_query`` adds as attributes. One
     prepared statement, compiled once per process and database."""
+    from study.models import STAND_IN_NOW, recent_report_stand_ins, recent_report_values
+
     now = timezone.now()
     build = lambda: page_query(  # noqa: E731
         STAND_IN_TEXT, STAND_IN_IDS, ranked=ranked, now=STAND_IN_NOW, using=using
     )
-    stand_ins = {"text": STAND_IN_TEXT, "ids": STAND_IN_IDS, **_stand_in_days(using)}
+    stand_ins = {"text": STAND_IN_TEXT, "ids": STAND_IN_IDS, **recent_report_stand_ins(using)}
     found = kept_statement(("page", using, ranked), build, stand_ins)
-    values = {"text": text, "ids": list(ids)}
-    values |= {f"day{n}": value for n, value in enumerate(recent_values(now, using))}
+    values = {"text": text, "ids": list(ids), **recent_report_values(now, using)}
     if found is None:
         query = page_query(text, ids, ranked=ranked, now=now, using=using)
         rows = list(query)

@@ -6,14 +6,17 @@ from .bookmarks import ActiveBookmarkManager, Bookmark, Review
 from .companies import Company, CompanyAlias, company_key
 from .mock import MockInterview, MockQuestion
 from .reports import (
+    STAND_IN_NOW,
     InterviewLevel,
     InterviewReport,
     InterviewReportQuerySet,
     recent_report,
+    recent_report_stand_ins,
     recent_report_values,
 )
 
 __all__ = [
+    "STAND_IN_NOW",
     "ActiveBookmarkManager",
     "Bookmark",
     "Company",
@@ -26,5 +29,6 @@ __all__ = [
     "Review",
     "company_key",
     "recent_report",
+    "recent_report_stand_ins",
     "recent_report_values",
 ]

@@ -1,9 +1,10 @@
 """Reports that a question was asked in a real interview."""
 
-from datetime import datetime, timedelta
+import functools
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -27,14 +28,29 @@ def recent_report(now: datetime | None = None) -> Q:
     return Q(created_at__gte=since, year__gte=since.year)
 
 
-def recent_report_values(now: datetime, connection) -> list:
-    """What ``recent_report(now)`` compares with, as ``connection``'s database
-    receives it: a kept statement's parameters for the day (the question
-    page's reader marks, the search's page)."""
-    return [
-        InterviewReport._meta.get_field(lookup.split("__")[0]).get_db_prep_value(value, connection)
-        for lookup, value in recent_report(now).children
-    ]
+# "Now" while a statement is compiled with stand-ins (``mlqa_site.prepared``):
+# no request is ever about this day.
+STAND_IN_NOW = datetime(1111, 6, 1, tzinfo=UTC)
+
+
+def recent_report_values(now: datetime, using: str = "default") -> dict[str, object]:
+    """What ``recent_report(now)`` compares with, as database ``using``
+    receives it, by name (``recent_created_at``, ``recent_year``): a kept
+    statement's values for the day (the question page's reader marks, the
+    search's page)."""
+    values = {}
+    for lookup, value in recent_report(now).children:
+        name = lookup.split("__")[0]
+        field = InterviewReport._meta.get_field(name)
+        values[f"recent_{name}"] = field.get_db_prep_value(value, connections[using])
+    return values
+
+
+@functools.cache
+def recent_report_stand_ins(using: str = "default") -> dict[str, object]:
+    """``recent_report_values`` on ``STAND_IN_NOW``: a kept statement's day,
+    where a request's own goes."""
+    return recent_report_values(STAND_IN_NOW, using)
 
 
 class InterviewReportQuerySet(models.QuerySet):
